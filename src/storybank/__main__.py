@@ -1,0 +1,5 @@
+"""Entry point for ``python -m storybank``."""
+
+from storybank.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,93 @@
+"""Command-line shape and the headless subcommands.
+
+``storybank`` alone opens the window; ``storybank COMMAND`` runs headless.
+Exit status: 0 done, 2 bad arguments, 1 any other failure, with one clear
+line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from storybank import __version__
+
+
+def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default,
+        help="use the story bank in DIR (default: $STORYBANK_DATA_DIR or the user data folder)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="open a throwaway bank filled with example stories",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser for ``storybank [options] [COMMAND ...]``."""
+    parser = argparse.ArgumentParser(
+        prog="storybank",
+        description="Storybank: write, tag and rehearse your behavioral-interview stories.",
+    )
+    parser.add_argument("--version", action="version", version=f"storybank {__version__}")
+    _common(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = commands.add_parser(
+        "check", help="check the story bank's integrity and schema, and count its contents"
+    )
+    _common(check, suppress=True)
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"storybank: {message}", file=sys.stderr)
+    return 1
+
+
+def run_check(data_dir: Path | None, demo: bool) -> int:
+    """``storybank check``: open the bank (migrating if needed) and verify it."""
+    from sqlalchemy import text
+
+    from storybank.core.bank import open_bank, open_demo_bank
+    from storybank.core.database import StorageError
+    from storybank.paths import data_dir as resolve_data_dir
+
+    try:
+        if demo:
+            repo, folder = open_demo_bank()
+        else:
+            folder = resolve_data_dir(data_dir)
+            repo = open_bank(folder)
+        with repo.db.read() as session:
+            connection = session.connection()
+            integrity = connection.execute(text("PRAGMA integrity_check")).scalar_one()
+            problems = connection.execute(text("PRAGMA foreign_key_check")).all()
+        stories = repo.count_stories()
+        packs = repo.packs()
+    except StorageError as exc:
+        return _fail(str(exc))
+    finally:
+        if "repo" in locals():
+            repo.db.close()
+    if integrity != "ok" or problems:
+        return _fail(
+            f"{repo.db.path}: integrity check failed: {integrity}; {len(problems)} bad links"
+        )
+    active = ", ".join(pack.name for pack in packs if pack.active) or "none"
+    print(f"{repo.db.path}: ok")
+    print(f"stories: {stories} · active packs: {active}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a headless subcommand."""
+    if args.command == "check":
+        return run_check(args.data_dir, args.demo)
+    raise AssertionError(f"unhandled command {args.command}")

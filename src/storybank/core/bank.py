@@ -1,0 +1,32 @@
+"""Opening a story bank in a data folder: the folder, the file, the packs."""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
+from storybank.core.database import Database
+from storybank.core.demo import load_demo
+from storybank.core.packs import builtin_packs
+from storybank.core.repository import Repository
+from storybank.paths import database_path, ensure_private_dir
+
+
+def open_bank(folder: Path) -> Repository:
+    """Open (creating if needed) the bank in ``folder``; raise StorageError if refused."""
+    ensure_private_dir(folder)
+    db = Database.open(database_path(folder), backup_dir=folder / "backups")
+    repo = Repository(db)
+    repo.sync_packs(builtin_packs())
+    return repo
+
+
+def open_demo_bank() -> tuple[Repository, Path]:
+    """Open a throwaway bank filled with the demo stories; it is deleted at exit."""
+    folder = Path(tempfile.mkdtemp(prefix="storybank-demo-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    repo = open_bank(folder)
+    load_demo(repo)
+    return repo, folder

@@ -1,0 +1,179 @@
+"""Opening the story bank: checks, migrations, connection pragmas, transactions.
+
+A file is inspected read-only before anything else touches it: a file that is
+not SQLite, not Storybank's, unreadable or from a newer schema is refused
+untouched. A database already at the head revision opens without importing
+Alembic (the start-up fast path); an older one is backed up, then migrated.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from storybank.paths import make_private
+
+#: Every schema revision ever released, oldest first. A test checks that this
+#: matches the Alembic scripts, so the fast path never needs to import them.
+SCHEMA_REVISIONS: tuple[str, ...] = ("0001",)
+HEAD_REVISION = SCHEMA_REVISIONS[-1]
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class StorageError(Exception):
+    """A storage problem the user must be told about in plain words."""
+
+
+class DatabaseRefused(StorageError):
+    """The file cannot be used as a story bank; it was left untouched."""
+
+
+def inspect_file(path: Path) -> str | None:
+    """Return the schema revision of ``path``, or None for a new or empty bank.
+
+    Raises :class:`DatabaseRefused` for anything Storybank must not write to.
+    Nothing is written to the file.
+    """
+    if not path.exists():
+        return None
+    if not path.is_file():
+        raise DatabaseRefused(f"{path} is not a file.")
+    if not os.access(path, os.R_OK) or not os.access(path, os.W_OK):
+        raise DatabaseRefused(
+            f"Storybank cannot read and write {path}. Check the file's permissions."
+        )
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DatabaseRefused(f"Storybank cannot read {path}: {exc.strerror}.") from exc
+    if not header:
+        return None
+    if header != SQLITE_HEADER:
+        raise DatabaseRefused(
+            f"{path} is not a Storybank database (it is not an SQLite file). "
+            "It was left untouched; move it away or choose another data folder."
+        )
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            if not tables:
+                return None
+            if "alembic_version" not in tables:
+                raise DatabaseRefused(
+                    f"{path} is an SQLite file, but not a Storybank database. "
+                    "It was left untouched."
+                )
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseRefused(
+            f"{path} is damaged or not a database ({exc}). It was left untouched."
+        ) from exc
+    revision = row[0] if row else None
+    if revision is not None and revision not in SCHEMA_REVISIONS:
+        raise DatabaseRefused(
+            f"{path} was written by a newer version of Storybank (schema {revision}). "
+            "Update Storybank to open it; this version left it untouched."
+        )
+    return revision
+
+
+def backup_file(path: Path, target: Path) -> Path:
+    """Copy a live SQLite database to ``target`` with the online backup API."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(target)) as dest:
+        source.backup(dest)
+    make_private(target)
+    return target
+
+
+def _configure_engine(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        # We issue BEGIN ourselves (below), so the driver must not.
+        dbapi_conn.isolation_level = None
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=FULL",
+            "foreign_keys=ON",
+            "busy_timeout=5000",
+        ):
+            dbapi_conn.execute(f"PRAGMA {pragma}")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _migrate(path: Path, revision: str | None, backup_dir: Path) -> None:
+    """Bring the file to the head revision (Alembic is imported only here)."""
+    if revision is not None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup_file(path, backup_dir / f"before-migration-{revision}-{stamp}.sqlite3")
+    from alembic import command
+    from alembic.config import Config
+
+    engine = create_engine(f"sqlite:///{path}")
+    _configure_engine(engine)
+    try:
+        with engine.begin() as connection:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS_DIR))
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    finally:
+        engine.dispose()
+
+
+class Database:
+    """An open story bank: one engine, short sessions, IMMEDIATE write transactions."""
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+        self._write_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
+
+    @classmethod
+    def open(cls, path: Path, *, backup_dir: Path | None = None) -> Database:
+        """Check, migrate if needed, and open ``path``; raise StorageError if refused."""
+        revision = inspect_file(path)
+        if revision != HEAD_REVISION:
+            try:
+                _migrate(path, revision, backup_dir or path.parent / "backups")
+            except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
+                raise StorageError(f"Storybank could not prepare {path}: {exc}") from exc
+        make_private(path)
+        engine = create_engine(f"sqlite:///{path}")
+        _configure_engine(engine)
+        return cls(path, engine)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A short read-only session."""
+        with Session(self.engine) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A short write transaction (BEGIN IMMEDIATE), committed on success."""
+        with Session(self._write_engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def close(self) -> None:
+        """Release every connection."""
+        self.engine.dispose()

@@ -1,0 +1,108 @@
+"""Value packs: versioned TOML files describing a company's culture values."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from storybank.resources import resource_files
+
+DEFAULT_PACK = "netflix-culture"
+
+
+class PackError(ValueError):
+    """A pack file is malformed; the message names the file and the reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class PackValue:
+    """A value as a pack file defines it."""
+
+    key: str
+    name: str
+    description: str
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    """A value pack as a file defines it."""
+
+    key: str
+    name: str
+    version: int
+    date: str
+    source: str
+    description: str
+    default_active: bool
+    values: tuple[PackValue, ...]
+
+
+def value_key(name: str) -> str:
+    """Turn a value's name into its key: lowercase words joined by hyphens."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    key = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return key or "value"
+
+
+def _text(table: dict[str, object], name: str, where: str, *, required: bool = True) -> str:
+    value = table.get(name, "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise PackError(f"{where}: '{name}' must be a non-empty string")
+    return value.strip()
+
+
+def load_pack(path: Path) -> Pack:
+    """Read and validate one pack file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise PackError(f"{path.name}: {exc}") from exc
+    head = data.get("pack")
+    if not isinstance(head, dict):
+        raise PackError(f"{path.name}: missing [pack] table")
+    version = head.get("version")
+    if not isinstance(version, int) or version < 1:
+        raise PackError(f"{path.name}: 'version' must be a positive integer")
+    values: list[PackValue] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(data.get("values", [])):
+        where = f"{path.name}: value {index + 1}"
+        if not isinstance(raw, dict):
+            raise PackError(f"{where}: must be a table")
+        key = _text(raw, "key", where)
+        if key != value_key(key) or key in seen:
+            raise PackError(f"{where}: key '{key}' must be unique, lowercase and hyphenated")
+        seen.add(key)
+        keywords = raw.get("keywords", [])
+        if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+            raise PackError(f"{where}: 'keywords' must be a list of strings")
+        values.append(
+            PackValue(
+                key=key,
+                name=_text(raw, "name", where),
+                description=_text(raw, "description", where),
+                keywords=tuple(k.strip().lower() for k in keywords if k.strip()),
+            )
+        )
+    if not values:
+        raise PackError(f"{path.name}: a pack needs at least one [[values]] entry")
+    return Pack(
+        key=_text(head, "key", path.name),
+        name=_text(head, "name", path.name),
+        version=version,
+        date=_text(head, "date", path.name),
+        source=_text(head, "source", path.name),
+        description=_text(head, "description", path.name, required=False),
+        default_active=bool(head.get("default_active", False)),
+        values=tuple(values),
+    )
+
+
+def builtin_packs() -> list[Pack]:
+    """The packs shipped in ``resources/values``, default pack first."""
+    packs = [load_pack(path) for path in resource_files("values", "*.toml")]
+    return sorted(packs, key=lambda pack: (pack.key != DEFAULT_PACK, pack.key))

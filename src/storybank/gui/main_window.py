@@ -1,0 +1,597 @@
+"""The main window: story list, editor and values panel, menus and status bar."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QByteArray, QProcess, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from storybank import __version__
+from storybank.core.database import StorageError
+from storybank.gui.dialogs.preferences import PreferencesDialog
+from storybank.gui.settings import app_settings
+from storybank.gui.story_editor import StoryEditor
+from storybank.gui.story_list import StoryListPanel, relative_time
+from storybank.gui.values_panel import ValuesPanel
+from storybank.services.stories import StoryService
+
+SEARCH_DELAY_MS = 120
+
+WELCOME = """
+<h2>Your story bank is empty</h2>
+<p>Interviewers ask for stories: <i>“Tell me about a time you received negative
+feedback.”</i> Write each story once, in STAR form, and Storybank helps you tag it
+against the company's values and rehearse it.</p>
+<ul>
+<li><b>Situation</b> — where and when; the stakes.</li>
+<li><b>Task</b> — what was yours to do.</li>
+<li><b>Action</b> — what <i>you</i> did, step by step. The longest part.</li>
+<li><b>Result</b> — what changed, with a number.</li>
+<li><b>Reflection</b> — what you learned, what you would do differently.</li>
+</ul>
+<p>Everything is saved as you type, on this computer only.</p>
+"""
+
+
+def _page(html: str, *buttons: QPushButton) -> QWidget:
+    page = QWidget()
+    label = QLabel(html)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setMaximumWidth(560)
+    layout = QVBoxLayout(page)
+    layout.addStretch(1)
+    layout.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
+    for button in buttons:
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+    layout.addStretch(2)
+    return page
+
+
+class MainWindow(QMainWindow):
+    """Storybank's one main window."""
+
+    def __init__(self, service: StoryService) -> None:
+        super().__init__()
+        self.service = service
+        self.settings = app_settings()
+        self.setObjectName("mainWindow")
+        title = "Storybank"
+        if service.demo:
+            title += " — demo bank (discarded when you quit)"
+        self.setWindowTitle(title)
+        self.setMinimumSize(900, 560)
+
+        self.list_panel = StoryListPanel()
+        self.editor = StoryEditor(service)
+        self.values_panel = ValuesPanel(service)
+
+        welcome_new = QPushButton("Write your first story  (Ctrl+N)")
+        welcome_new.setObjectName("welcomeNewButton")
+        welcome_new.clicked.connect(self.new_story)
+        welcome_demo = QPushButton("Explore the demo bank in a new window")
+        welcome_demo.setObjectName("welcomeDemoButton")
+        welcome_demo.setToolTip("Opens example stories in a separate, throwaway bank")
+        welcome_demo.clicked.connect(self.open_demo)
+        self.welcome_page = _page(WELCOME, welcome_new, welcome_demo)
+        self.welcome_page.setObjectName("welcomePage")
+        self.pick_page = _page(
+            "<h3>No story selected</h3><p>Pick a story on the left, or press "
+            "<b>Ctrl+N</b> to write a new one.</p>"
+        )
+        self.pick_page.setObjectName("pickPage")
+        self.center = QStackedWidget()
+        for page in (self.welcome_page, self.pick_page, self.editor):
+            self.center.addWidget(page)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.list_panel)
+        self.splitter.addWidget(self.center)
+        self.splitter.addWidget(self.values_panel)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([300, 620, 320])
+        self.setCentralWidget(self.splitter)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setAccessibleName("Search stories")
+        self.search.setPlaceholderText("Search stories (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(240)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.reload_list)
+        self.search.textChanged.connect(self._search_timer.start)
+
+        self.save_label = QLabel()
+        self.save_label.setObjectName("saveState")
+        self.count_label = QLabel()
+        self.count_label.setObjectName("bankCount")
+        folder = str(service.data_dir) if not service.demo else "demo bank (temporary)"
+        self.folder_label = QLabel(folder)
+        self.folder_label.setObjectName("dataFolder")
+        self.folder_label.setToolTip(f"Data folder: {service.data_dir}")
+        self.undo_trash_button = QToolButton()
+        self.undo_trash_button.setText("Undo")
+        self.undo_trash_button.setObjectName("undoTrash")
+        self.undo_trash_button.setToolTip("Bring the story back from the Trash")
+        self.undo_trash_button.hide()
+        self.undo_trash_button.clicked.connect(self.undo_trash)
+        self._undo_trash_id: int | None = None
+        status = self.statusBar()
+        status.addWidget(self.save_label)
+        status.addWidget(self.undo_trash_button)
+        status.addPermanentWidget(self.count_label)
+        status.addPermanentWidget(QLabel("·"))
+        status.addPermanentWidget(self.folder_label)
+        self._save_state = "saved"
+        self._clock = QTimer(self)
+        self._clock.setInterval(5000)
+        self._clock.timeout.connect(self._show_save_state)
+        self._clock.start()
+
+        self._build_actions()
+        self._build_toolbar()
+        self.list_panel.selection_changed.connect(self._on_selection_changed)
+        self.list_panel.filters_changed.connect(self._on_filters_changed)
+        self.editor.save_state_changed.connect(self._on_save_state)
+        self.values_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        service.stories_changed.connect(self.reload_list)
+        service.story_changed.connect(lambda _id: self.reload_list())
+        service.values_changed.connect(self._refresh_filters)
+        service.tags_changed.connect(self._refresh_filters)
+
+        self._refresh_filters()
+        self._restore_settings()
+        self.reload_list()
+        self._show_save_state()
+
+    # --- actions ----------------------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        slot,  # type: ignore[no-untyped-def]
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
+        name: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        action.setToolTip(tip or text.replace("&", "").replace("…", ""))
+        action.setObjectName(name)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        std = QKeySequence.StandardKey
+        self.new_action = self._action(
+            "&New Story", self.new_story, std.New, "Create a new story", "actionNew"
+        )
+        self.save_action = self._action(
+            "&Save Now", self.save_now, std.Save, "Stories save by themselves; this saves now",
+            "actionSave",
+        )  # fmt: skip
+        self.duplicate_action = self._action(
+            "D&uplicate Story", self.duplicate_story, "Ctrl+D", "Copy this story", "actionDuplicate"
+        )
+        preferences_key = QKeySequence(std.Preferences)
+        if preferences_key.isEmpty():
+            preferences_key = QKeySequence("Ctrl+,")
+        self.preferences_action = self._action(
+            "&Preferences…", self.open_preferences, preferences_key,
+            "Value packs and your own values", "actionPreferences",
+        )  # fmt: skip
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.quit_action = self._action(
+            "&Quit", self.close, std.Quit, "Save and quit Storybank", "actionQuit"
+        )
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.undo_action = self._action(
+            "&Undo", lambda: self._edit_call("undo"), std.Undo, "Undo typing", "actionUndo"
+        )
+        self.redo_action = self._action(
+            "&Redo", lambda: self._edit_call("redo"), std.Redo, "Redo typing", "actionRedo"
+        )
+        self.find_action = self._action(
+            "&Find…", self.focus_search, std.Find, "Search your stories", "actionFind"
+        )
+        self.archive_action = self._action(
+            "&Archive Story", self.toggle_archive, None,
+            "Hide this story from the list without deleting it", "actionArchive",
+        )  # fmt: skip
+        self.trash_action = self._action(
+            "Move to &Trash", self.trash_story, std.Delete,
+            "Move this story to the Trash (it can be restored)", "actionTrash",
+        )  # fmt: skip
+        self.restore_action = self._action(
+            "&Restore from Trash", self.restore_story, None,
+            "Bring this story back from the Trash", "actionRestore",
+        )  # fmt: skip
+        self.purge_action = self._action(
+            "&Delete Forever…", self.purge_story, None,
+            "Delete this story for good", "actionPurge",
+        )  # fmt: skip
+        self.preview_action = self._action(
+            "Toggle &Preview", self.editor.toggle_preview, "Ctrl+E",
+            "Switch between writing and the rendered story", "actionPreview",
+        )  # fmt: skip
+        self.about_action = self._action(
+            "&About Storybank", self.show_about, None, "Version and licence", "actionAbout"
+        )
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addActions([self.new_action, self.duplicate_action, self.save_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.preferences_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = menu.addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.find_action)
+        edit_menu.addSeparator()
+        edit_menu.addActions(
+            [self.archive_action, self.trash_action, self.restore_action, self.purge_action]
+        )
+        view_menu = menu.addMenu("&View")
+        view_menu.addAction(self.preview_action)
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+        self.list_panel.view.addActions(
+            [self.duplicate_action, self.archive_action, self.trash_action, self.restore_action,
+             self.purge_action]
+        )  # fmt: skip
+        self._update_actions()
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Main toolbar")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setFloatable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.new_action)
+        toolbar.addAction(self.duplicate_action)
+        toolbar.addAction(self.preview_action)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        toolbar.addWidget(self.search)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    def _edit_call(self, method: str) -> None:
+        widget = QApplication.focusWidget()
+        if isinstance(widget, (QLineEdit, QPlainTextEdit)):
+            getattr(widget, method)()
+
+    def _update_actions(self) -> None:
+        record = self.editor.record
+        has = record is not None
+        deleted = bool(record and record.deleted)
+        self.duplicate_action.setEnabled(has and not deleted)
+        self.archive_action.setEnabled(has and not deleted)
+        self.archive_action.setText(
+            "Un&archive Story" if record and record.archived else "&Archive Story"
+        )
+        self.trash_action.setEnabled(has and not deleted)
+        self.restore_action.setEnabled(deleted)
+        self.purge_action.setEnabled(deleted)
+        self.preview_action.setEnabled(has)
+
+    # --- list -------------------------------------------------------------
+
+    def _refresh_filters(self) -> None:
+        self.list_panel.set_value_choices([(v.id, v.name) for v in self.service.active_values()])
+        self.list_panel.set_tag_choices(self.service.tag_names())
+
+    def _on_filters_changed(self) -> None:
+        self.settings.setValue("list/sort", self.list_panel.sort())
+        self.reload_list()
+
+    def reload_list(self, select_id: int | None = None) -> None:
+        """Re-query the list; keep (or move to) the selected story."""
+        self._search_timer.stop()
+        query = self.search.text()
+        show = self.list_panel.show_key()
+        rows = self.service.list_stories(
+            query,
+            value_id=self.list_panel.value_id(),
+            tag=self.list_panel.tag(),
+            sort=self.list_panel.sort(),
+            show=show,
+        )
+        total = self.service.count_stories()
+        if query.strip() or self.list_panel.value_id() or self.list_panel.tag():
+            empty = "No stories match. Clear the search or the filters to see them all."
+        elif show == "trash":
+            empty = "The Trash is empty."
+        elif show == "archived":
+            empty = "No archived stories."
+        else:
+            empty = "No stories yet.\nPress Ctrl+N to write one."
+        keep = select_id if select_id is not None else self.editor.story_id
+        self.list_panel.set_rows(rows, keep, empty)
+        noun = "story" if total == 1 else "stories"
+        self.count_label.setText(f"{total} {noun}")
+        self._total = total
+        if select_id is not None:
+            self._open_story(select_id)
+        self._update_center()
+
+    def _update_center(self) -> None:
+        if self.editor.record is not None:
+            self.center.setCurrentWidget(self.editor)
+        elif self._total == 0 and self.list_panel.show_key() == "active":
+            self.center.setCurrentWidget(self.welcome_page)
+        else:
+            self.center.setCurrentWidget(self.pick_page)
+        self._update_actions()
+
+    def _on_selection_changed(self, story_id: int) -> None:
+        if story_id < 0 or story_id == self.editor.story_id:
+            return
+        self._open_story(story_id)
+
+    def _open_story(self, story_id: int) -> bool:
+        """Save the current story, then show another one."""
+        if story_id == self.editor.story_id:
+            return True
+        if not self._save_all():
+            self.list_panel.set_rows(
+                self.list_panel.model._rows, self.editor.story_id, ""
+            )  # keep the selection on the story that still holds unsaved text
+            self.statusBar().showMessage(
+                "Stayed on this story: its changes could not be saved yet.", 8000
+            )
+            return False
+        try:
+            record = self.service.get_story(story_id)
+        except StorageError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            return False
+        self.editor.load(record)
+        self.values_panel.load(record)
+        self._update_center()
+        return True
+
+    def _show_nothing(self) -> None:
+        self.editor.load(None)
+        self.values_panel.load(None)
+        self._update_center()
+
+    # --- commands ---------------------------------------------------------
+
+    def _save_all(self) -> bool:
+        self.values_panel.commit_tags()
+        return self.editor.save()
+
+    def save_now(self) -> None:
+        if self._save_all():
+            self.statusBar().showMessage("Saved.", 3000)
+
+    def new_story(self) -> None:
+        if not self._save_all():
+            return
+        try:
+            record = self.service.create_story()
+        except StorageError as exc:
+            QMessageBox.warning(self, "Storybank", f"Could not create a story. {exc}")
+            return
+        # Make sure the new story is visible in the list.
+        self.list_panel.show_box.setCurrentIndex(0)
+        self.list_panel.value_filter.setCurrentIndex(0)
+        self.list_panel.tag_filter.setCurrentIndex(0)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.reload_list(record.id)
+        self.editor.focus_title()
+
+    def duplicate_story(self) -> None:
+        story_id = self.editor.story_id
+        if story_id is None or not self._save_all():
+            return
+        try:
+            record = self.service.duplicate_story(story_id)
+        except StorageError as exc:
+            QMessageBox.warning(self, "Storybank", f"Could not duplicate the story. {exc}")
+            return
+        self.reload_list(record.id)
+        self.statusBar().showMessage("Duplicated the story.", 4000)
+
+    def _current_title(self) -> str:
+        return self.editor.field_text("title").strip() or "Untitled story"
+
+    def trash_story(self) -> None:
+        record = self.editor.record
+        if record is None or record.deleted or not self._save_all():
+            return
+        title = self._current_title()
+        row = self.list_panel.model.row_of(record.id)
+        try:
+            self.service.set_trashed(record.id, True)
+        except StorageError as exc:
+            QMessageBox.warning(self, "Storybank", f"Could not move the story. {exc}")
+            return
+        self._show_nothing()
+        self.reload_list()
+        self._select_row(row)
+        self._undo_trash_id = record.id
+        self.statusBar().showMessage(f"Moved “{title}” to the Trash.", 10000)
+        self.undo_trash_button.show()
+        QTimer.singleShot(10000, self.undo_trash_button.hide)
+
+    def _select_row(self, row: int) -> None:
+        count = self.list_panel.model.rowCount()
+        if count and row >= 0:
+            self.list_panel.view.setCurrentIndex(self.list_panel.model.index(min(row, count - 1)))
+
+    def undo_trash(self) -> None:
+        story_id = self._undo_trash_id
+        self.undo_trash_button.hide()
+        if story_id is None:
+            return
+        self._undo_trash_id = None
+        try:
+            self.service.set_trashed(story_id, False)
+        except StorageError as exc:
+            QMessageBox.warning(self, "Storybank", f"Could not restore the story. {exc}")
+            return
+        self.list_panel.show_box.setCurrentIndex(0)
+        self.reload_list(story_id)
+        self.statusBar().showMessage("Story restored.", 4000)
+
+    def restore_story(self) -> None:
+        record = self.editor.record
+        if record is None or not record.deleted:
+            return
+        try:
+            self.service.set_trashed(record.id, False)
+        except StorageError as exc:
+            QMessageBox.warning(self, "Storybank", f"Could not restore the story. {exc}")
+            return
+        self._show_nothing()
+        self.reload_list()
+        self.statusBar().showMessage(f"Restored “{record.title or 'Untitled story'}”.", 5000)
+
+    def purge_story(self) -> None:
+        record = self.editor.record
+        if record is None or not record.deleted:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Delete forever?",
+            f"Delete “{record.title or 'Untitled story'}” for good? This cannot be undone.",
+            QMessageBox.StandardButton.Delete | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Delete:
+            return
+        try:
+            self.service.purge_story(record.id)
+        except StorageError as exc:
+            QMessageBox.warning(self, "Storybank", f"Could not delete the story. {exc}")
+            return
+        self._show_nothing()
+        self.reload_list()
+
+    def toggle_archive(self) -> None:
+        record = self.editor.record
+        if record is None or record.deleted or not self._save_all():
+            return
+        archived = not record.archived
+        try:
+            self.service.set_archived(record.id, archived)
+        except StorageError as exc:
+            QMessageBox.warning(self, "Storybank", f"Could not archive the story. {exc}")
+            return
+        self._show_nothing()
+        self.reload_list()
+        verb = "Archived" if archived else "Unarchived"
+        self.statusBar().showMessage(f"{verb} “{self._current_title()}”.", 5000)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def open_preferences(self) -> None:
+        PreferencesDialog(self.service, self).exec()
+
+    def open_demo(self) -> None:
+        QProcess.startDetached(sys.executable, ["-m", "storybank", "--demo"])
+        self.statusBar().showMessage("Opening the demo bank in a new window…", 5000)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Storybank",
+            f"<h3>Storybank {__version__}</h3><p>A local-first coach for behavioral "
+            "interviews: write your stories in STAR form, tag them against a company's "
+            "values, and rehearse them.</p><p>Your stories never leave this computer.</p>"
+            f"<p>Data folder: {self.service.data_dir}</p>",
+        )
+
+    # --- status -----------------------------------------------------------
+
+    def _on_save_state(self, state: str, message: str) -> None:
+        self._save_state = state
+        self._save_message = message
+        self._show_save_state()
+
+    def _show_save_state(self) -> None:
+        state = self._save_state
+        if self.editor.record is None:
+            text = ""
+        elif state == "failed":
+            text = f"⚠ Not saved — {self._save_message}"
+        elif state == "dirty":
+            text = "Editing…"
+        elif state == "saving":
+            text = "Saving…"
+        elif self.editor.last_saved is not None:
+            text = f"✓ Saved {relative_time(self.editor.last_saved)}"
+        else:
+            text = "✓ Saved"
+        self.save_label.setText(text)
+
+    # --- window -----------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1240, 780)
+        splitter = self.settings.value("window/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+        sort = self.settings.value("list/sort")
+        index = self.list_panel.sort_box.findData(sort)
+        if index >= 0:
+            self.list_panel.sort_box.setCurrentIndex(index)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._save_all():
+            answer = QMessageBox.warning(
+                self,
+                "Changes not saved",
+                "Your latest changes could not be saved:\n"
+                f"{self._save_message}\n\nQuit anyway and lose them?",
+                QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Discard,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                event.ignore()
+                return
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.sync()
+        event.accept()

@@ -1,0 +1,299 @@
+"""The story editor: title, context, the STAR sections and reflection, a
+preview, and autosave.
+
+Autosave is a mechanism, not scattered calls: every edit marks its field dirty
+and restarts a short timer; the timer, a story switch, Ctrl+S and closing all
+call :meth:`StoryEditor.save`. If a write fails the text stays in the fields,
+the user is told, and the save is retried.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from storybank.core.database import StorageError
+from storybank.core.markdown import escape, to_html
+from storybank.core.models import CONTEXT_FIELDS, SECTIONS, StoryRecord
+from storybank.services.stories import StoryService
+
+AUTOSAVE_MS = 1000
+RETRY_MS = 5000
+
+SECTION_LABELS = {
+    "situation": "Situation",
+    "task": "Task",
+    "action": "Action",
+    "result": "Result",
+    "reflection": "Reflection",
+}
+SECTION_HINTS = {
+    "situation": "Where and when? Set the scene in two or three sentences: the team, "
+    "the stakes, what was going wrong.",
+    "task": "What was yours to do? The goal or problem you owned.",
+    "action": "What did you do, step by step, in the first person (“I …”)? "
+    "This is the heart of the story.",
+    "result": "What changed because of you? Use numbers: %, time saved, money, users, incidents.",
+    "reflection": "What I learned, and what I would do differently next time.",
+}
+SECTION_HEIGHTS = {"situation": 84, "task": 64, "action": 180, "result": 84, "reflection": 64}
+SECTION_STRETCH = {"situation": 2, "task": 1, "action": 5, "result": 2, "reflection": 1}
+CONTEXT_LABELS = {"company": "Company", "role": "Role", "period": "When"}
+CONTEXT_HINTS = {
+    "company": "e.g. Acme Payments",
+    "role": "e.g. Senior engineer",
+    "period": "e.g. 2023",
+}
+
+
+class SafeTextBrowser(QTextBrowser):
+    """A rich-text viewer that loads nothing and opens only https/mailto on click."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._open)
+
+    def loadResource(self, kind: int, name: QUrl) -> object:
+        return None
+
+    @staticmethod
+    def _open(url: QUrl) -> None:
+        if url.scheme() in ("https", "mailto"):
+            QDesktopServices.openUrl(url)
+
+
+def story_html(record: StoryRecord, fields: dict[str, str]) -> str:
+    """The preview of a story: title, context and each section from Markdown."""
+    title = fields.get("title") or "Untitled story"
+    context = " · ".join(fields[name] for name in CONTEXT_FIELDS if fields.get(name, "").strip())
+    parts = [f"<h1>{escape(title)}</h1>"]
+    if context:
+        parts.append(f"<p><i>{escape(context)}</i></p>")
+    for name in SECTIONS:
+        text = fields.get(name, "")
+        parts.append(f"<h2>{SECTION_LABELS[name]}</h2>")
+        parts.append(to_html(text) if text.strip() else "<p><i>(empty)</i></p>")
+    return "\n".join(parts)
+
+
+class StoryEditor(QWidget):
+    """Edits one story; owns its autosave."""
+
+    #: "saved", "saving", "dirty" or "failed", and a message for the status bar.
+    save_state_changed = Signal(str, str)
+
+    def __init__(self, service: StoryService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.record: StoryRecord | None = None
+        self.last_saved: datetime | None = None
+        self._dirty: set[str] = set()
+        self._loading = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(AUTOSAVE_MS)
+        self._timer.timeout.connect(self.save)
+
+        self.title = QLineEdit()
+        self.title.setObjectName("title")
+        self.title.setAccessibleName("Story title")
+        self.title.setPlaceholderText("A short, memorable title for this story")
+        title_font = QFont(self.title.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.45)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        self.title.setFrame(False)
+        self.title.setMaxLength(1_000_000)
+
+        self.banner = QLabel()
+        self.banner.setObjectName("saveBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "QLabel { background: #fde7e7; color: #7a1010; border: 1px solid #e5a0a0;"
+            " border-radius: 4px; padding: 6px; }"
+        )
+        self.banner.hide()
+
+        self.inputs: dict[str, QLineEdit | QPlainTextEdit] = {"title": self.title}
+        context = QHBoxLayout()
+        context.setSpacing(6)
+        for name in CONTEXT_FIELDS:
+            line = QLineEdit()
+            line.setObjectName(name)
+            line.setAccessibleName(CONTEXT_LABELS[name])
+            line.setPlaceholderText(f"{CONTEXT_LABELS[name]} — {CONTEXT_HINTS[name]}")
+            line.setToolTip(CONTEXT_LABELS[name])
+            line.setMaxLength(1_000_000)
+            context.addWidget(line, 2 if name != "period" else 1)
+            self.inputs[name] = line
+
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 4, 4, 4)
+        column.setSpacing(2)
+        for name in SECTIONS:
+            field = QPlainTextEdit()
+            field.setObjectName(name)
+            field.setAccessibleName(SECTION_LABELS[name])
+            field.setPlaceholderText(SECTION_HINTS[name])
+            field.setTabChangesFocus(True)
+            field.setMinimumHeight(SECTION_HEIGHTS[name])
+            label = QLabel(f"<b>{SECTION_LABELS[name]}</b>")
+            label.setBuddy(field)
+            column.addSpacing(6)
+            column.addWidget(label)
+            column.addWidget(field, SECTION_STRETCH[name])
+            self.inputs[name] = field
+
+        sections = QWidget()
+        sections.setLayout(column)
+        scroll = QScrollArea()
+        scroll.setObjectName("sectionsScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(sections)
+
+        self.preview = SafeTextBrowser()
+        self.preview.setObjectName("preview")
+        self.preview.setAccessibleName("Story preview")
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("editorTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(scroll, "Write")
+        self.tabs.addTab(self.preview, "Preview")
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 6)
+        layout.setSpacing(6)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.title)
+        layout.addLayout(context)
+        layout.addWidget(self.tabs, 1)
+
+        for name, widget in self.inputs.items():
+            signal = widget.textChanged
+            signal.connect(lambda _=None, name=name: self._on_edited(name))
+
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(RETRY_MS)
+        self._retry.timeout.connect(self.save)
+
+    # --- state ------------------------------------------------------------
+
+    @property
+    def story_id(self) -> int | None:
+        return self.record.id if self.record else None
+
+    def is_dirty(self) -> bool:
+        return bool(self._dirty)
+
+    def field_text(self, name: str) -> str:
+        widget = self.inputs[name]
+        return widget.text() if isinstance(widget, QLineEdit) else widget.toPlainText()
+
+    def fields(self) -> dict[str, str]:
+        return {name: self.field_text(name) for name in self.inputs}
+
+    # --- loading ----------------------------------------------------------
+
+    def load(self, record: StoryRecord | None) -> None:
+        """Show a story (saving the current one is the caller's job)."""
+        self._timer.stop()
+        self._retry.stop()
+        self._dirty.clear()
+        self.banner.hide()
+        self.record = record
+        self.last_saved = record.updated_at if record else None
+        self._loading = True
+        try:
+            for name, widget in self.inputs.items():
+                text = record.text(name) if record else ""
+                if isinstance(widget, QLineEdit):
+                    widget.setText(text)
+                    widget.setCursorPosition(0)
+                else:
+                    widget.setPlainText(text)
+                # A fresh story starts a fresh undo history.
+                if isinstance(widget, QPlainTextEdit):
+                    widget.document().clearUndoRedoStacks()
+        finally:
+            self._loading = False
+        self.setEnabled(record is not None)
+        if self.tabs.currentWidget() is self.preview:
+            self.render_preview()
+        self.save_state_changed.emit("saved", "")
+
+    def focus_title(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.title.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.title.selectAll()
+
+    # --- autosave ---------------------------------------------------------
+
+    def _on_edited(self, name: str) -> None:
+        if self._loading or self.record is None:
+            return
+        self._dirty.add(name)
+        self._timer.start()
+        self.save_state_changed.emit("dirty", "")
+
+    def save(self) -> bool:
+        """Write the changed fields now; return False (and keep the text) on failure."""
+        self._timer.stop()
+        self._retry.stop()
+        if self.record is None or not self._dirty:
+            return True
+        names = set(self._dirty)
+        changes = {name: self.field_text(name) for name in names}
+        self.save_state_changed.emit("saving", "")
+        try:
+            self.last_saved = self.service.save_story(self.record.id, changes)
+        except StorageError as exc:
+            self.banner.setText(
+                f"<b>Not saved.</b> {escape(str(exc))} Your text is still here; "
+                "Storybank will keep trying."
+            )
+            self.banner.show()
+            self._retry.start()
+            self.save_state_changed.emit("failed", str(exc))
+            return False
+        # Fields edited during the write stay dirty; the rest are stored.
+        self._dirty -= {name for name in names if self.field_text(name) == changes[name]}
+        self.banner.hide()
+        self.save_state_changed.emit("dirty" if self._dirty else "saved", "")
+        if self._dirty:
+            self._timer.start()
+        return True
+
+    # --- preview ----------------------------------------------------------
+
+    def _on_tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.preview:
+            self.render_preview()
+
+    def render_preview(self) -> None:
+        if self.record is None:
+            self.preview.clear()
+            return
+        self.preview.setHtml(story_html(self.record, self.fields()))
+
+    def toggle_preview(self) -> None:
+        self.tabs.setCurrentIndex(1 - self.tabs.currentIndex())

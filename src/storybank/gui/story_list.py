@@ -1,0 +1,338 @@
+"""The story list: a Qt model of list rows, a delegate that draws them, and
+the panel around them (filters, sort, count)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from storybank.core.models import StoryRow
+from storybank.core.repository import ShowKey, SortKey
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def relative_time(when: datetime, now: datetime | None = None) -> str:
+    """A short "how long ago" for a UTC time."""
+    now = now or datetime.now(UTC)
+    seconds = max(0, int((now - when).total_seconds()))
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 86400:
+        return f"{seconds // 3600} h ago"
+    if seconds < 86400 * 7:
+        return f"{seconds // 86400} d ago"
+    return when.astimezone().strftime("%d %b %Y")
+
+
+def context_line(row: StoryRow) -> str:
+    """ "company · role · period", skipping empty parts."""
+    return " · ".join(part for part in (row.company, row.role, row.period) if part.strip())
+
+
+class StoryListModel(QAbstractListModel):
+    """The rows of the story list (snapshots; reloaded when the bank changes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[StoryRow] = []
+
+    def set_rows(self, rows: list[StoryRow]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.title or "Untitled story"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            parts = [row.title or "Untitled story", context_line(row)]
+            if row.primary_values:
+                parts.append("Primary: " + ", ".join(row.primary_values))
+            if row.supporting_values:
+                parts.append("Supporting: " + ", ".join(row.supporting_values))
+            if row.tags:
+                parts.append("Tags: " + ", ".join(row.tags))
+            return "\n".join(p for p in parts if p)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{row.title or 'Untitled story'}. {context_line(row)}"
+        if role == ROW_ROLE:
+            return row
+        if role == ID_ROLE:
+            return row.id
+        return None
+
+    def row_of(self, story_id: int) -> int:
+        """The row showing ``story_id``, or -1."""
+        for number, row in enumerate(self._rows):
+            if row.id == story_id:
+                return number
+        return -1
+
+
+class StoryRowDelegate(QStyledItemDelegate):
+    """Draws a story as title, context and value chips."""
+
+    PAD = 8
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
+        title = QFont(option.font)
+        title.setBold(True)
+        small = QFont(option.font)
+        small.setPointSizeF(max(7.0, option.font.pointSizeF() * 0.88))
+        return title, small
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        title, small = self._fonts(option)
+        height = QFontMetrics(title).height() + 2 * QFontMetrics(small).height() + 10
+        return QSize(200, height + 2 * self.PAD)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        row: StoryRow | None = index.data(ROW_ROLE)
+        if row is None:
+            return
+        self.initStyleOption(option, index)
+        style = option.widget.style() if option.widget else None
+        option.text = ""
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette: QPalette = option.palette
+        text_color = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        muted = QColor(text_color)
+        muted.setAlphaF(0.7)
+        title_font, small_font = self._fonts(option)
+        rect = option.rect.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        when = relative_time(row.updated_at)
+        painter.setFont(small_font)
+        small_metrics = QFontMetrics(small_font)
+        when_width = small_metrics.horizontalAdvance(when) + 4
+        painter.setPen(muted)
+        title_height = QFontMetrics(title_font).height()
+        painter.drawText(
+            QRect(rect.right() - when_width, rect.top(), when_width, title_height),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            when,
+        )
+        painter.setFont(title_font)
+        painter.setPen(text_color)
+        title_rect = QRect(rect.left(), rect.top(), rect.width() - when_width - 6, title_height)
+        title = QFontMetrics(title_font).elidedText(
+            row.title or "Untitled story", Qt.TextElideMode.ElideRight, title_rect.width()
+        )
+        painter.drawText(title_rect, Qt.AlignmentFlag.AlignVCenter, title)
+        y = rect.top() + title_height + 2
+        painter.setFont(small_font)
+        painter.setPen(muted)
+        line_height = small_metrics.height()
+        context = context_line(row) or "No company or role yet"
+        painter.drawText(
+            QRect(rect.left(), y, rect.width(), line_height),
+            Qt.AlignmentFlag.AlignVCenter,
+            small_metrics.elidedText(context, Qt.TextElideMode.ElideRight, rect.width()),
+        )
+        y += line_height + 4
+        x = rect.left()
+        accent = palette.color(QPalette.ColorRole.Highlight)
+        chips = [(name, True) for name in row.primary_values]
+        chips += [(name, False) for name in row.supporting_values]
+        chips += [(f"#{tag}", None) for tag in row.tags]
+        for label, primary in chips:
+            width = small_metrics.horizontalAdvance(label) + 12
+            if x + width > rect.right():
+                break
+            chip = QRect(x, y, width, line_height + 2)
+            if primary is True:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(text_color if selected else accent)
+                painter.drawRoundedRect(chip, 6, 6)
+                painter.setPen(
+                    accent if selected else palette.color(QPalette.ColorRole.HighlightedText)
+                )
+            elif primary is False:
+                painter.setPen(text_color if selected else accent)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRoundedRect(chip.adjusted(0, 0, -1, -1), 6, 6)
+            else:
+                painter.setPen(muted)
+            painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, label)
+            x += width + 4
+        painter.restore()
+
+
+class StoryListPanel(QWidget):
+    """The left pane: filters, sort, the list itself and the count."""
+
+    #: The selected story changed (story id, or -1 for none).
+    selection_changed = Signal(int)
+    #: A filter or the sort order changed; the owner reloads the list.
+    filters_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = StoryListModel()
+        self.view = QListView()
+        self.view.setObjectName("storyList")
+        self.view.setAccessibleName("Stories")
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(StoryRowDelegate(self.view))
+        self.view.setUniformItemSizes(True)
+        self.view.setSelectionMode(QListView.SelectionMode.SingleSelection)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.view.selectionModel().currentChanged.connect(self._on_current_changed)
+
+        self.value_filter = QComboBox()
+        self.value_filter.setObjectName("valueFilter")
+        self.value_filter.setAccessibleName("Filter by value")
+        self.value_filter.setToolTip("Show only stories tagged with this value")
+        self.tag_filter = QComboBox()
+        self.tag_filter.setObjectName("tagFilter")
+        self.tag_filter.setAccessibleName("Filter by tag")
+        self.tag_filter.setToolTip("Show only stories with this tag")
+        self.sort_box = QComboBox()
+        self.sort_box.setObjectName("sortBox")
+        self.sort_box.setAccessibleName("Sort stories")
+        self.sort_box.addItem("Last updated", "updated")
+        self.sort_box.addItem("Title", "title")
+        self.show_box = QComboBox()
+        self.show_box.setObjectName("showBox")
+        self.show_box.setAccessibleName("Which stories")
+        self.show_box.addItem("Active stories", "active")
+        self.show_box.addItem("Archived", "archived")
+        self.show_box.addItem("Trash", "trash")
+        for box in (self.value_filter, self.tag_filter, self.sort_box, self.show_box):
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(6)
+            box.currentIndexChanged.connect(self.filters_changed)
+
+        self.count_label = QLabel()
+        self.count_label.setObjectName("storyCount")
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("listEmpty")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setEnabled(False)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty_label)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(4)
+        filters.addWidget(self.value_filter, 1)
+        filters.addWidget(self.tag_filter, 1)
+        order = QHBoxLayout()
+        order.setSpacing(4)
+        order.addWidget(self.show_box, 1)
+        order.addWidget(self.sort_box, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 0, 6)
+        layout.setSpacing(4)
+        layout.addLayout(filters)
+        layout.addLayout(order)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.count_label)
+
+    # --- filters ----------------------------------------------------------
+
+    def set_value_choices(self, choices: list[tuple[int, str]]) -> None:
+        """Fill the value filter, keeping the current choice if it still exists."""
+        self._refill(self.value_filter, "All values", choices)
+
+    def set_tag_choices(self, tags: list[str]) -> None:
+        self._refill(self.tag_filter, "All tags", [(tag, f"#{tag}") for tag in tags])
+
+    def _refill(self, box: QComboBox, everything: str, choices: list[tuple[object, str]]) -> None:
+        current = box.currentData()
+        box.blockSignals(True)
+        box.clear()
+        box.addItem(everything, None)
+        for data, label in choices:
+            box.addItem(label, data)
+        index = box.findData(current) if current is not None else 0
+        box.setCurrentIndex(max(0, index))
+        box.blockSignals(False)
+        if current is not None and index < 0:
+            self.filters_changed.emit()
+
+    def value_id(self) -> int | None:
+        return self.value_filter.currentData()
+
+    def tag(self) -> str | None:
+        return self.tag_filter.currentData()
+
+    def sort(self) -> SortKey:
+        return self.sort_box.currentData()
+
+    def show_key(self) -> ShowKey:
+        return self.show_box.currentData()
+
+    # --- rows -------------------------------------------------------------
+
+    def set_rows(self, rows: list[StoryRow], select_id: int | None, empty_text: str) -> None:
+        """Show rows and reselect ``select_id`` without announcing a change."""
+        self.view.selectionModel().blockSignals(True)
+        self.model.set_rows(rows)
+        row = self.model.row_of(select_id) if select_id is not None else -1
+        if row >= 0:
+            index = self.model.index(row)
+            self.view.setCurrentIndex(index)
+            self.view.scrollTo(index)
+        self.view.selectionModel().blockSignals(False)
+        self.empty_label.setText(empty_text)
+        self.stack.setCurrentWidget(self.view if rows else self.empty_label)
+        noun = "story" if len(rows) == 1 else "stories"
+        self.count_label.setText(f"{len(rows)} {noun}")
+
+    def select_story(self, story_id: int) -> bool:
+        """Select a story (announcing it); return False if it is not listed."""
+        row = self.model.row_of(story_id)
+        if row < 0:
+            return False
+        self.view.setCurrentIndex(self.model.index(row))
+        return True
+
+    def current_id(self) -> int | None:
+        index = self.view.currentIndex()
+        return index.data(ID_ROLE) if index.isValid() else None
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.selection_changed.emit(current.data(ID_ROLE) if current.isValid() else -1)

@@ -1,0 +1,203 @@
+"""The right-hand panel: the story's values (primary or supporting) and tags."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCompleter,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from storybank.core.database import StorageError
+from storybank.core.models import StoryRecord, Strength, ValueInfo
+from storybank.services.stories import StoryService
+
+
+class TagCompleter(QCompleter):
+    """Completes the tag being typed after the last comma."""
+
+    def splitPath(self, path: str) -> list[str]:
+        return [path.split(",")[-1].strip()]
+
+    def pathFromIndex(self, index) -> str:  # type: ignore[no-untyped-def]
+        typed = self.widget().text() if self.widget() else ""
+        head = typed.rsplit(",", 1)[0] + ", " if "," in typed else ""
+        return f"{head}{index.data()}, "
+
+
+STRENGTH_STYLE = """
+QToolButton[strength] {
+    border: 1px solid palette(mid); border-radius: 4px; padding: 3px 8px;
+    background: palette(base); color: palette(text);
+}
+QToolButton[strength]:hover { border-color: palette(highlight); }
+QToolButton[strength="primary"]:checked {
+    background: palette(highlight); color: palette(highlighted-text);
+    border-color: palette(highlight); font-weight: bold;
+}
+QToolButton[strength="supporting"]:checked {
+    border: 2px solid palette(highlight); color: palette(highlight); padding: 2px 7px;
+}
+"""
+
+
+def split_tags(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+class ValuesPanel(QWidget):
+    """Tags the current story with values and free tags; writes immediately."""
+
+    #: A message for the status bar (e.g. a failed write).
+    message = Signal(str)
+
+    def __init__(self, service: StoryService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.record: StoryRecord | None = None
+        self._buttons: dict[int, tuple[QToolButton, QToolButton]] = {}
+
+        self.values_box = QGroupBox("Values")
+        self.values_box.setObjectName("valuesBox")
+        self.grid = QGridLayout()
+        self.grid.setColumnStretch(0, 1)
+        self.grid.setHorizontalSpacing(4)
+        self.grid.setVerticalSpacing(4)
+        inner = QWidget()
+        inner.setLayout(self.grid)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
+        box_layout = QVBoxLayout(self.values_box)
+        box_layout.setContentsMargins(6, 6, 6, 6)
+        hint = QLabel("Mark the values this story proves best as <b>primary</b>.")
+        hint.setWordWrap(True)
+        hint.setObjectName("valuesHint")
+        box_layout.addWidget(hint)
+        box_layout.addWidget(scroll, 1)
+
+        self.tags_box = QGroupBox("Tags")
+        self.tags_edit = QLineEdit()
+        self.tags_edit.setObjectName("tags")
+        self.tags_edit.setAccessibleName("Tags")
+        self.tags_edit.setPlaceholderText("failure, feedback, conflict…")
+        self.tags_edit.setToolTip("Themes for this story, separated by commas; Enter saves them")
+        self.tags_edit.setMaxLength(5000)
+        self._tag_model = QStringListModel(self)
+        completer = TagCompleter(self._tag_model, self.tags_edit)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.tags_edit.setCompleter(completer)
+        self.tags_edit.editingFinished.connect(self.commit_tags)
+        tags_layout = QVBoxLayout(self.tags_box)
+        tags_layout.setContentsMargins(6, 6, 6, 6)
+        tags_layout.addWidget(self.tags_edit)
+
+        self.setStyleSheet(STRENGTH_STYLE)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 6, 6)
+        layout.addWidget(self.values_box, 1)
+        layout.addWidget(self.tags_box)
+
+        service.values_changed.connect(self.refresh_values)
+        service.tags_changed.connect(self.refresh_tags)
+        self.refresh_values()
+        self.refresh_tags()
+        self.load(None)
+
+    # --- building ---------------------------------------------------------
+
+    def refresh_values(self) -> None:
+        """Rebuild the rows for the active values."""
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self._buttons.clear()
+        values = self.service.active_values()
+        if not values:
+            empty = QLabel("No active value pack. Choose one in Preferences.")
+            empty.setWordWrap(True)
+            self.grid.addWidget(empty, 0, 0, 1, 3)
+        for row, value in enumerate(values):
+            self._add_row(row, value)
+        self.grid.setRowStretch(len(values), 1)
+        self._show_record()
+
+    def _add_row(self, row: int, value: ValueInfo) -> None:
+        label = QLabel(value.name)
+        label.setToolTip(value.description)
+        label.setWordWrap(True)
+        primary = QToolButton()
+        primary.setText("Primary")
+        supporting = QToolButton()
+        supporting.setText("Supporting")
+        group = QButtonGroup(self)
+        group.setExclusive(False)
+        for button, strength in ((primary, Strength.PRIMARY), (supporting, Strength.SUPPORTING)):
+            button.setCheckable(True)
+            button.setProperty("strength", strength.value)
+            button.setObjectName(f"value-{value.key}-{strength.value}")
+            button.setAccessibleName(f"{value.name}: {strength.value}")
+            button.setToolTip(f"This story shows {value.name} as {strength.value} evidence")
+            button.clicked.connect(
+                lambda checked, v=value.id, s=strength: self._on_clicked(v, s, checked)
+            )
+            group.addButton(button)
+        self.grid.addWidget(label, row, 0)
+        self.grid.addWidget(primary, row, 1)
+        self.grid.addWidget(supporting, row, 2)
+        self._buttons[value.id] = (primary, supporting)
+
+    def refresh_tags(self) -> None:
+        self._tag_model.setStringList(self.service.tag_names())
+
+    # --- the current story ------------------------------------------------
+
+    def load(self, record: StoryRecord | None) -> None:
+        self.record = record
+        self._show_record()
+
+    def _show_record(self) -> None:
+        record = self.record
+        self.setEnabled(record is not None)
+        for value_id, (primary, supporting) in self._buttons.items():
+            strength = record.values.get(value_id) if record else None
+            primary.setChecked(strength is Strength.PRIMARY)
+            supporting.setChecked(strength is Strength.SUPPORTING)
+        self.tags_edit.setText(", ".join(record.tags) if record else "")
+
+    def _on_clicked(self, value_id: int, strength: Strength, checked: bool) -> None:
+        if self.record is None:
+            return
+        new = strength if checked else None
+        try:
+            self.service.set_story_value(self.record.id, value_id, new)
+        except StorageError as exc:
+            self.message.emit(f"Value not saved: {exc}")
+        self.record = self.service.get_story(self.record.id)
+        self._show_record()
+
+    def commit_tags(self) -> None:
+        """Store the tags as typed (Enter or leaving the field)."""
+        if self.record is None:
+            return
+        wanted = split_tags(self.tags_edit.text())
+        if [t.casefold() for t in wanted] == [t.casefold() for t in self.record.tags]:
+            return
+        try:
+            self.service.set_story_tags(self.record.id, wanted)
+        except StorageError as exc:
+            self.message.emit(f"Tags not saved: {exc}")
+            return
+        self.record = self.service.get_story(self.record.id)
+        self._show_record()

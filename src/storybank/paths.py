@@ -1,0 +1,58 @@
+"""Where Storybank keeps its data and settings.
+
+The data folder holds the SQLite file and its backups. It is chosen, in order,
+by ``--data-dir``, the ``STORYBANK_DATA_DIR`` environment variable, and the
+platform's user data folder. Settings live in the user config folder unless
+``STORYBANK_CONFIG_DIR`` points elsewhere (tests always point both at temp
+folders).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "storybank"
+DATA_ENV = "STORYBANK_DATA_DIR"
+CONFIG_ENV = "STORYBANK_CONFIG_DIR"
+DATABASE_NAME = "storybank.sqlite3"
+
+
+def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """Return the data folder (not created)."""
+    if override:
+        return Path(override).expanduser().resolve()
+    env = os.environ.get(DATA_ENV)
+    if env:
+        return Path(env).expanduser().resolve()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """Return the folder that holds the settings file (not created)."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env).expanduser().resolve()
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create ``path`` if needed; on POSIX make it readable by its owner only."""
+    path.mkdir(parents=True, exist_ok=True)
+    if sys.platform != "win32":
+        path.chmod(0o700)
+    return path
+
+
+def make_private(path: Path) -> None:
+    """Restrict a file to its owner on POSIX (no-op elsewhere or if missing)."""
+    if sys.platform != "win32" and path.exists():
+        path.chmod(0o600)
+
+
+def database_path(folder: Path) -> Path:
+    """The story bank file inside a data folder."""
+    return folder / DATABASE_NAME
