@@ -490,10 +490,10 @@ class MainWindow(QMainWindow):
             self,
             "Delete forever?",
             f"Delete “{record.title or 'Untitled story'}” for good? This cannot be undone.",
-            QMessageBox.StandardButton.Delete | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
-        if answer != QMessageBox.StandardButton.Delete:
+        if answer != QMessageBox.StandardButton.Yes:
             return
         try:
             self.service.purge_story(record.id)

@@ -236,7 +236,8 @@ class StoryEditor(QWidget):
                     widget.document().clearUndoRedoStacks()
         finally:
             self._loading = False
-        self.setEnabled(record is not None)
+        # Stories in the Trash are shown read-only: restore one to edit it.
+        self.setEnabled(record is not None and not record.deleted)
         if self.tabs.currentWidget() is self.preview:
             self.render_preview()
         self.save_state_changed.emit("saved", "")

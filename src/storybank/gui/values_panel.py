@@ -120,8 +120,10 @@ class ValuesPanel(QWidget):
         """Rebuild the rows for the active values."""
         while self.grid.count():
             item = self.grid.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget()
+            if widget is not None:
+                widget.setParent(None)
+                widget.deleteLater()
         self._buttons.clear()
         values = self.service.active_values()
         if not values:
@@ -169,7 +171,7 @@ class ValuesPanel(QWidget):
 
     def _show_record(self) -> None:
         record = self.record
-        self.setEnabled(record is not None)
+        self.setEnabled(record is not None and not record.deleted)
         for value_id, (primary, supporting) in self._buttons.items():
             strength = record.values.get(value_id) if record else None
             primary.setChecked(strength is Strength.PRIMARY)

@@ -1,0 +1,197 @@
+"""Opening banks: pragmas, migrations, the fast path, and refused files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from storybank.core.bank import open_bank
+from storybank.core.database import (
+    HEAD_REVISION,
+    MIGRATIONS_DIR,
+    SCHEMA_REVISIONS,
+    Database,
+    DatabaseRefused,
+    inspect_file,
+)
+from storybank.paths import database_path
+
+FIXTURES = Path(__file__).parent.parent / "data"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_known_revisions_match_the_alembic_scripts() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    scripts = ScriptDirectory.from_config(config)
+    chain = [rev.revision for rev in scripts.walk_revisions()][::-1]
+    assert tuple(chain) == SCHEMA_REVISIONS
+    assert scripts.get_current_head() == HEAD_REVISION
+
+
+def test_new_bank_is_created_at_head_with_pragmas(tmp_path: Path) -> None:
+    db = Database.open(tmp_path / "bank.sqlite3")
+    try:
+        with db.write() as session:
+            conn = session.connection()
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+    finally:
+        db.close()
+    assert inspect_file(tmp_path / "bank.sqlite3") == HEAD_REVISION
+
+
+def test_write_transactions_begin_immediate(tmp_path: Path) -> None:
+    db = Database.open(tmp_path / "bank.sqlite3")
+    statements: list[str] = []
+    from sqlalchemy import event
+
+    @event.listens_for(db.engine, "before_cursor_execute")
+    def remember(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    try:
+        with db.write() as session:
+            session.connection().execute(text("SELECT 1"))
+    finally:
+        db.close()
+    assert "BEGIN IMMEDIATE" in statements
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_data_folder_and_database_are_private(data_dir: Path) -> None:
+    repo = open_bank(data_dir)
+    repo.db.close()
+    assert data_dir.stat().st_mode & 0o777 == 0o700
+    assert database_path(data_dir).stat().st_mode & 0o777 == 0o600
+
+
+def test_bank_at_head_opens_without_importing_alembic(data_dir: Path) -> None:
+    open_bank(data_dir).db.close()
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom storybank.core.bank import open_bank\n"
+        f"open_bank(Path({str(data_dir)!r})).db.close()\n"
+        "print('alembic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_fixture_of_first_schema_migrates_to_head_with_data_intact(tmp_path: Path) -> None:
+    target = tmp_path / "storybank.sqlite3"
+    shutil.copy(FIXTURES / "schema-0001.sqlite3", target)
+    repo = open_bank(tmp_path)
+    try:
+        assert inspect_file(target) == HEAD_REVISION
+        titles = {row.title for row in repo.list_stories()}
+        assert "Hearing that my code reviews were discouraging the team" in titles
+        edge = next(r for r in repo.list_stories("emoji") if "🚀" in r.title)
+        record = repo.get_story(edge.id)
+        assert record.action.startswith("مرحبا")
+        assert "<script>alert(1)</script>" in record.result
+        assert record.tags == ("edge", "unicode")
+        assert repo.list_stories("retention")  # the full-text index still answers
+    finally:
+        repo.db.close()
+
+
+def test_older_bank_is_backed_up_before_migrating(tmp_path: Path) -> None:
+    target = tmp_path / "storybank.sqlite3"
+    shutil.copy(FIXTURES / "schema-0001.sqlite3", target)
+    with sqlite3.connect(target) as conn:  # pretend it predates revision 0001
+        conn.execute("DELETE FROM alembic_version")
+        conn.execute("DROP TABLE story_fts")
+        for name in ("story", "framework", "value", "story_value", "tag", "story_tag"):
+            conn.execute(f"DROP TABLE {name}")
+    conn.close()
+    assert inspect_file(target) is None
+    open_bank(tmp_path).db.close()
+    assert inspect_file(target) == HEAD_REVISION
+
+
+def test_newer_schema_is_refused_untouched(tmp_path: Path) -> None:
+    target = tmp_path / "storybank.sqlite3"
+    shutil.copy(FIXTURES / "schema-0001.sqlite3", target)
+    with sqlite3.connect(target) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.close()
+    before = digest(target)
+    with pytest.raises(DatabaseRefused, match="newer version"):
+        open_bank(tmp_path)
+    assert digest(target) == before
+    assert not (tmp_path / "backups").exists()
+
+
+def test_non_sqlite_file_is_refused_untouched(tmp_path: Path) -> None:
+    target = tmp_path / "storybank.sqlite3"
+    target.write_text("these are my notes, not a database\n" * 100)
+    before = digest(target)
+    with pytest.raises(DatabaseRefused, match="not an SQLite file"):
+        open_bank(tmp_path)
+    assert digest(target) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["storybank.sqlite3"]
+
+
+def test_foreign_sqlite_file_is_refused_untouched(tmp_path: Path) -> None:
+    target = tmp_path / "storybank.sqlite3"
+    with sqlite3.connect(target) as conn:
+        conn.execute("CREATE TABLE notes (body TEXT)")
+        conn.execute("INSERT INTO notes VALUES ('mine')")
+    conn.close()
+    before = digest(target)
+    with pytest.raises(DatabaseRefused, match="not a Storybank database"):
+        open_bank(tmp_path)
+    assert digest(target) == before
+
+
+def test_damaged_sqlite_file_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "storybank.sqlite3"
+    target.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    before = digest(target)
+    with pytest.raises(DatabaseRefused, match="damaged"):
+        open_bank(tmp_path)
+    assert digest(target) == before
+
+
+def test_unreadable_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "storybank.sqlite3"
+    open_bank(tmp_path).db.close()
+    before = digest(target)
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, mode: False if Path(p) == target else real_access(p, mode)
+    )
+    with pytest.raises(DatabaseRefused, match="cannot read and write"):
+        open_bank(tmp_path)
+    assert digest(target) == before
+
+
+def test_fts_index_follows_inserts_updates_and_deletes(repo) -> None:  # type: ignore[no-untyped-def]
+    story = repo.create_story(title="Kiwi launch", action="I negotiated with finance")
+    assert [r.id for r in repo.list_stories("negotia")] == [story.id]
+    repo.update_story(story.id, {"action": "I rebuilt the pipeline"})
+    assert repo.list_stories("negotia") == []
+    assert [r.id for r in repo.list_stories("pipeline")] == [story.id]
+    repo.purge_story(story.id)
+    assert repo.list_stories("pipeline") == []
+    with repo.db.read() as session:
+        check = session.connection().execute(
+            text("INSERT INTO story_fts(story_fts, rank) VALUES ('integrity-check', 1)")
+        )
+        assert check is not None
