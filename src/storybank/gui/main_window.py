@@ -8,6 +8,7 @@ from PySide6.QtCore import QByteArray, QProcess, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -56,9 +57,13 @@ def _page(html: str, *buttons: QPushButton) -> QWidget:
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.RichText)
     label.setMaximumWidth(560)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(label, 100)
+    row.addStretch(1)
     layout = QVBoxLayout(page)
     layout.addStretch(1)
-    layout.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
+    layout.addLayout(row)
     for button in buttons:
         layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
     layout.addStretch(2)
@@ -166,6 +171,7 @@ class MainWindow(QMainWindow):
         self._refresh_filters()
         self._restore_settings()
         self.reload_list()
+        self._open_last_story()
         self._show_save_state()
 
     # --- actions ----------------------------------------------------------
@@ -382,6 +388,19 @@ class MainWindow(QMainWindow):
         self._update_center()
         return True
 
+    def _open_last_story(self) -> None:
+        """Reopen the story the user was on, or the newest one."""
+        last = self.settings.value("list/last_story")
+        model = self.list_panel.model
+        try:
+            last_id = int(last) if last is not None else -1
+        except (TypeError, ValueError):
+            last_id = -1
+        if model.row_of(last_id) >= 0:
+            self.list_panel.select_story(last_id)
+        elif model.rowCount():
+            self.list_panel.view.setCurrentIndex(model.index(0))
+
     def _show_nothing(self) -> None:
         self.editor.load(None)
         self.values_panel.load(None)
@@ -593,5 +612,7 @@ class MainWindow(QMainWindow):
                 return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
+        if self.editor.story_id is not None:
+            self.settings.setValue("list/last_story", self.editor.story_id)
         self.settings.sync()
         event.accept()

@@ -35,16 +35,17 @@ class TagCompleter(QCompleter):
 
 STRENGTH_STYLE = """
 QToolButton[strength] {
-    border: 1px solid palette(mid); border-radius: 4px; padding: 3px 8px;
+    border: 1px solid palette(mid); border-radius: 4px; padding: 3px 6px;
     background: palette(base); color: palette(text);
 }
 QToolButton[strength]:hover { border-color: palette(highlight); }
+QToolButton[strength]:disabled { background: palette(window); color: palette(mid); }
 QToolButton[strength="primary"]:checked {
     background: palette(highlight); color: palette(highlighted-text);
     border-color: palette(highlight); font-weight: bold;
 }
 QToolButton[strength="supporting"]:checked {
-    border: 2px solid palette(highlight); color: palette(highlight); padding: 2px 7px;
+    border: 2px solid palette(highlight); color: palette(highlight); padding: 2px 5px;
 }
 """
 
@@ -75,6 +76,7 @@ class ValuesPanel(QWidget):
         inner.setLayout(self.grid)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(inner)
         box_layout = QVBoxLayout(self.values_box)
