@@ -47,10 +47,9 @@ def run_gui(data_dir: str | None, demo: bool) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from storybank.core.bank import open_bank, open_demo_bank
+    from storybank.core.bank import open_chosen_bank
     from storybank.core.database import StorageError
     from storybank.gui.main_window import MainWindow
-    from storybank.paths import data_dir as resolve_data_dir
     from storybank.resources import resource_path
     from storybank.services.stories import StoryService
 
@@ -61,11 +60,7 @@ def run_gui(data_dir: str | None, demo: bool) -> int:
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon(str(resource_path("icons", "storybank.svg"))))
     try:
-        if demo:
-            repo, folder = open_demo_bank()
-        else:
-            folder = resolve_data_dir(data_dir)
-            repo = open_bank(folder)
+        repo, folder = open_chosen_bank(data_dir, demo)
     except (StorageError, OSError) as exc:
         QMessageBox.critical(None, "Storybank cannot open the story bank", str(exc))
         return 1

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from storybank import __version__
 
@@ -51,31 +50,29 @@ def _fail(message: str) -> int:
     return 1
 
 
-def run_check(data_dir: Path | None, demo: bool) -> int:
+def run_check(data_dir: str | None, demo: bool) -> int:
     """``storybank check``: open the bank (migrating if needed) and verify it."""
     from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
 
-    from storybank.core.bank import open_bank, open_demo_bank
+    from storybank.core.bank import open_chosen_bank
     from storybank.core.database import StorageError
-    from storybank.paths import data_dir as resolve_data_dir
 
     try:
-        if demo:
-            repo, folder = open_demo_bank()
-        else:
-            folder = resolve_data_dir(data_dir)
-            repo = open_bank(folder)
+        repo, _folder = open_chosen_bank(data_dir, demo)
+    except (StorageError, OSError) as exc:
+        return _fail(str(exc))
+    try:
         with repo.db.read() as session:
             connection = session.connection()
             integrity = connection.execute(text("PRAGMA integrity_check")).scalar_one()
             problems = connection.execute(text("PRAGMA foreign_key_check")).all()
         stories = repo.count_stories()
         packs = repo.packs()
-    except StorageError as exc:
+    except (StorageError, SQLAlchemyError) as exc:
         return _fail(str(exc))
     finally:
-        if "repo" in locals():
-            repo.db.close()
+        repo.db.close()
     if integrity != "ok" or problems:
         return _fail(
             f"{repo.db.path}: integrity check failed: {integrity}; {len(problems)} bad links"

@@ -11,7 +11,7 @@ from storybank.core.database import Database
 from storybank.core.demo import load_demo
 from storybank.core.packs import builtin_packs
 from storybank.core.repository import Repository
-from storybank.paths import database_path, ensure_private_dir
+from storybank.paths import data_dir, database_path, ensure_private_dir
 
 
 def open_bank(folder: Path) -> Repository:
@@ -30,3 +30,11 @@ def open_demo_bank() -> tuple[Repository, Path]:
     repo = open_bank(folder)
     load_demo(repo)
     return repo, folder
+
+
+def open_chosen_bank(folder: str | None, demo: bool) -> tuple[Repository, Path]:
+    """Open the bank the command line asked for: the demo, ``folder`` or the default."""
+    if demo:
+        return open_demo_bank()
+    chosen = data_dir(folder)
+    return open_bank(chosen), chosen

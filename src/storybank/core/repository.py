@@ -93,23 +93,13 @@ class Repository:
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
-        try:
-            with self.db.write() as session:
-                yield session
-        except StorageError:
-            raise
-        except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
-            raise StorageError(_explain(exc)) from exc
+        with _plain_errors(), self.db.write() as session:
+            yield session
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
-        try:
-            with self.db.read() as session:
-                yield session
-        except StorageError:
-            raise
-        except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
-            raise StorageError(_explain(exc)) from exc
+        with _plain_errors(), self.db.read() as session:
+            yield session
 
     # --- packs and values -------------------------------------------------
 
@@ -567,6 +557,17 @@ def _get(session: Session, model: type[T], key: int) -> T:
     if item is None:
         raise NotFound(f"{model.__name__} {key} no longer exists.")
     return item
+
+
+@contextmanager
+def _plain_errors() -> Iterator[None]:
+    """Turn driver errors into a StorageError a user can read."""
+    try:
+        yield
+    except StorageError:
+        raise
+    except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
+        raise StorageError(_explain(exc)) from exc
 
 
 def _explain(exc: BaseException) -> str:
