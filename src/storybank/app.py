@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-import traceback
+import threading
 from collections.abc import Sequence
 from types import TracebackType
 
@@ -24,6 +24,8 @@ def _install_excepthook() -> None:
     """
 
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        import traceback
+
         text = "".join(traceback.format_exception(kind, exc, tb))
         log.error("unexpected error\n%s", text)
         sys.stderr.write(text)
@@ -40,6 +42,19 @@ def _install_excepthook() -> None:
             box.exec()
 
     sys.excepthook = hook
+
+
+def _warm_up_write_path() -> None:
+    """Import the ORM in the background once the window is up.
+
+    Reads need no ORM, so the window opens without it; this makes the first
+    save as quick as the rest without putting the import on the start-up path.
+    """
+
+    def warm() -> None:
+        import storybank.core.writes  # noqa: F401
+
+    threading.Thread(target=warm, name="warm-up", daemon=True).start()
 
 
 def run_gui(data_dir: str | None, demo: bool) -> int:
@@ -68,6 +83,7 @@ def run_gui(data_dir: str | None, demo: bool) -> int:
     service = StoryService(repo, folder, demo=demo)
     window = MainWindow(service)
     window.show()
+    _warm_up_write_path()
     try:
         return app.exec()
     finally:

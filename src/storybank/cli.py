@@ -52,8 +52,7 @@ def _fail(message: str) -> int:
 
 def run_check(data_dir: str | None, demo: bool) -> int:
     """``storybank check``: open the bank (migrating if needed) and verify it."""
-    from sqlalchemy import text
-    from sqlalchemy.exc import SQLAlchemyError
+    import sqlite3
 
     from storybank.core.bank import open_chosen_bank
     from storybank.core.database import StorageError
@@ -63,13 +62,12 @@ def run_check(data_dir: str | None, demo: bool) -> int:
     except (StorageError, OSError) as exc:
         return _fail(str(exc))
     try:
-        with repo.db.read() as session:
-            connection = session.connection()
-            integrity = connection.execute(text("PRAGMA integrity_check")).scalar_one()
-            problems = connection.execute(text("PRAGMA foreign_key_check")).all()
+        reader = repo.db.reader()
+        integrity = reader.execute("PRAGMA integrity_check").fetchone()[0]
+        problems = reader.execute("PRAGMA foreign_key_check").fetchall()
         stories = repo.count_stories()
         packs = repo.packs()
-    except (StorageError, SQLAlchemyError) as exc:
+    except (StorageError, sqlite3.Error) as exc:
         return _fail(str(exc))
     finally:
         repo.db.close()

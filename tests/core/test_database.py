@@ -190,8 +190,21 @@ def test_fts_index_follows_inserts_updates_and_deletes(repo) -> None:  # type: i
     assert [r.id for r in repo.list_stories("pipeline")] == [story.id]
     repo.purge_story(story.id)
     assert repo.list_stories("pipeline") == []
-    with repo.db.read() as session:
-        check = session.connection().execute(
-            text("INSERT INTO story_fts(story_fts, rank) VALUES ('integrity-check', 1)")
-        )
-        assert check is not None
+    reader = repo.db.reader()
+    reader.execute("INSERT INTO story_fts(story_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_start_up_and_reads_import_no_orm(data_dir: Path) -> None:
+    repo = open_bank(data_dir)
+    repo.create_story(title="Warm", action="I did it")
+    repo.db.close()
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom storybank.core.bank import open_bank\n"
+        f"repo = open_bank(Path({str(data_dir)!r}))\n"
+        "rows = repo.list_stories('did')\n"
+        "repo.get_story(rows[0].id); repo.packs(); repo.tag_names(); repo.count_stories()\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'sqlmodel', "
+        "'pydantic', 'alembic', 'markdown', 'yaml'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from storybank.core.interchange import InterchangeError, parse_story_markdown
-from storybank.core.models import Strength
+from storybank.core.records import Strength
 from storybank.resources import resource_files
 
 

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from storybank.core.database import StorageError
 from storybank.core.demo import load_demo
-from storybank.core.models import TEXT_FIELDS, Strength
 from storybank.core.packs import Pack, PackValue, builtin_packs
+from storybank.core.records import TEXT_FIELDS, Strength
 from storybank.core.repository import Repository, fts_query
 
 

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from storybank.core.bank import open_bank
 from storybank.core.database import StorageError
-from storybank.core.models import Strength
+from storybank.core.records import Strength
 from storybank.gui.main_window import MainWindow
 
 MakeWindow = Callable[..., MainWindow]

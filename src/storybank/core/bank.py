@@ -8,7 +8,6 @@ import tempfile
 from pathlib import Path
 
 from storybank.core.database import Database
-from storybank.core.demo import load_demo
 from storybank.core.packs import builtin_packs
 from storybank.core.repository import Repository
 from storybank.paths import data_dir, database_path, ensure_private_dir
@@ -27,6 +26,8 @@ def open_demo_bank() -> tuple[Repository, Path]:
     """Open a throwaway bank filled with the demo stories; it is deleted at exit."""
     folder = Path(tempfile.mkdtemp(prefix="storybank-demo-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    from storybank.core.demo import load_demo
+
     repo = open_bank(folder)
     load_demo(repo)
     return repo, folder

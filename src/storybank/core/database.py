@@ -3,7 +3,9 @@
 A file is inspected read-only before anything else touches it: a file that is
 not SQLite, not Storybank's, unreadable or from a newer schema is refused
 untouched. A database already at the head revision opens without importing
-Alembic (the start-up fast path); an older one is backed up, then migrated.
+Alembic or SQLAlchemy (the start-up fast path): reads use one plain sqlite3
+connection, and the SQLAlchemy engine for writes is made on first use. An
+older database is backed up, then migrated.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
-
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from storybank.paths import make_private
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlmodel import Session
 
 #: Every schema revision ever released, oldest first. A test checks that this
 #: matches the Alembic scripts, so the fast path never needs to import them.
@@ -27,10 +30,15 @@ SCHEMA_REVISIONS: tuple[str, ...] = ("0001",)
 HEAD_REVISION = SCHEMA_REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
+PRAGMAS = ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=5000")
 
 
 class StorageError(Exception):
     """A storage problem the user must be told about in plain words."""
+
+
+class NotFound(StorageError):
+    """The story or value no longer exists."""
 
 
 class DatabaseRefused(StorageError):
@@ -96,23 +104,28 @@ def backup_file(path: Path, target: Path) -> Path:
     return target
 
 
-def _configure_engine(engine: Engine) -> None:
+def _apply_pragmas(conn: sqlite3.Connection) -> None:
+    for pragma in PRAGMAS:
+        conn.execute(f"PRAGMA {pragma}")
+
+
+def _make_engine(path: Path) -> Engine:
+    """An SQLAlchemy engine with our pragmas; BEGIN is issued by us, per transaction."""
+    from sqlalchemy import create_engine, event
+
+    engine = create_engine(f"sqlite:///{path}")
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
-        # We issue BEGIN ourselves (below), so the driver must not.
-        dbapi_conn.isolation_level = None
-        for pragma in (
-            "journal_mode=WAL",
-            "synchronous=FULL",
-            "foreign_keys=ON",
-            "busy_timeout=5000",
-        ):
-            dbapi_conn.execute(f"PRAGMA {pragma}")
+        dbapi_conn.isolation_level = None  # the driver must not BEGIN on its own
+        _apply_pragmas(dbapi_conn)
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(conn: Any) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
 
 
 def _migrate(path: Path, revision: str | None, backup_dir: Path) -> None:
@@ -123,8 +136,7 @@ def _migrate(path: Path, revision: str | None, backup_dir: Path) -> None:
     from alembic import command
     from alembic.config import Config
 
-    engine = create_engine(f"sqlite:///{path}")
-    _configure_engine(engine)
+    engine = _make_engine(path)
     try:
         with engine.begin() as connection:
             config = Config()
@@ -136,37 +148,49 @@ def _migrate(path: Path, revision: str | None, backup_dir: Path) -> None:
 
 
 class Database:
-    """An open story bank: one engine, short sessions, IMMEDIATE write transactions."""
+    """An open story bank: a plain read connection, and a lazily made write engine."""
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self.engine = engine
-        self._write_engine = engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._reader: sqlite3.Connection | None = None
+        self._engine: Engine | None = None
 
     @classmethod
     def open(cls, path: Path, *, backup_dir: Path | None = None) -> Database:
         """Check, migrate if needed, and open ``path``; raise StorageError if refused."""
         revision = inspect_file(path)
         if revision != HEAD_REVISION:
+            from sqlalchemy.exc import SQLAlchemyError
+
             try:
                 _migrate(path, revision, backup_dir or path.parent / "backups")
             except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
                 raise StorageError(f"Storybank could not prepare {path}: {exc}") from exc
         make_private(path)
-        engine = create_engine(f"sqlite:///{path}")
-        _configure_engine(engine)
-        return cls(path, engine)
+        return cls(path)
 
-    @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A short read-only session."""
-        with Session(self.engine) as session:
-            yield session
+    def reader(self) -> sqlite3.Connection:
+        """The connection for reads (autocommit: every query sees the latest commit)."""
+        if self._reader is None:
+            conn = sqlite3.connect(self.path, isolation_level=None)
+            _apply_pragmas(conn)
+            self._reader = conn
+        return self._reader
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, made (and SQLAlchemy imported) on first use."""
+        if self._engine is None:
+            self._engine = _make_engine(self.path)
+        return self._engine
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A short write transaction (BEGIN IMMEDIATE), committed on success."""
-        with Session(self._write_engine, expire_on_commit=False) as session:
+        from sqlmodel import Session
+
+        engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        with Session(engine, expire_on_commit=False) as session:
             try:
                 yield session
                 session.commit()
@@ -176,4 +200,9 @@ class Database:
 
     def close(self) -> None:
         """Release every connection."""
-        self.engine.dispose()
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from storybank.core.models import SECTIONS, Strength
+from storybank.core.records import SECTIONS, Strength
 
 MAX_FRONT_MATTER = 64 * 1024
 

@@ -8,9 +8,11 @@ as a second guard. No element that loads anything (img, iframe, ...) survives.
 from __future__ import annotations
 
 import html
+from functools import cache
+from typing import TYPE_CHECKING
 
-import markdown
-import nh3
+if TYPE_CHECKING:
+    import markdown
 
 #: Longest text rendered in a preview; the rest is summarised, not rendered.
 PREVIEW_LIMIT = 100_000
@@ -24,18 +26,21 @@ _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 _URL_SCHEMES = {"https", "http", "mailto"}
 
 
+@cache
 def _parser() -> markdown.Markdown:
+    """The Markdown parser, built (and imported) on first use, off the start-up path."""
+    import markdown
+
     parser = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
     parser.preprocessors.deregister("html_block")
     parser.inlinePatterns.deregister("html")
     return parser
 
 
-_PARSER = _parser()
-
-
 def sanitize(fragment: str) -> str:
     """Clean an HTML fragment with the allow-list."""
+    import nh3
+
     return nh3.clean(
         fragment,
         tags=_ALLOWED_TAGS,
@@ -52,8 +57,9 @@ def to_html(text: str, *, limit: int = PREVIEW_LIMIT) -> str:
         hidden = len(text) - limit
         text = text[:limit]
         extra = f"<p><em>… {hidden:,} more characters not shown in the preview.</em></p>"
-    _PARSER.reset()
-    return sanitize(_PARSER.convert(text)) + extra
+    parser = _parser()
+    parser.reset()
+    return sanitize(parser.convert(text)) + extra
 
 
 def escape(text: str) -> str:

@@ -1,34 +1,17 @@
-"""Table models (SQLModel) and the plain snapshots handed to the GUI.
+"""Table models (SQLModel): the schema, in one place.
 
-Tables live here and nowhere else. Services never hand out live ORM objects:
-they return the frozen dataclasses at the end of this module.
+Only the write path imports this module (it pulls in SQLAlchemy and
+pydantic); reads use plain SQL and return the snapshots in ``records``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from enum import StrEnum
+from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-STAR_SECTIONS: tuple[str, ...] = ("situation", "task", "action", "result")
-SECTIONS: tuple[str, ...] = (*STAR_SECTIONS, "reflection")
-CONTEXT_FIELDS: tuple[str, ...] = ("company", "role", "period")
-TEXT_FIELDS: tuple[str, ...] = ("title", *CONTEXT_FIELDS, *SECTIONS)
-
-
-def utcnow() -> datetime:
-    """Now, in UTC: every stored time is UTC."""
-    return datetime.now(UTC)
-
-
-class Strength(StrEnum):
-    """How strongly a story shows a value."""
-
-    PRIMARY = "primary"
-    SUPPORTING = "supporting"
+from storybank.core.records import Strength, utcnow
 
 
 class Story(SQLModel, table=True):
@@ -129,83 +112,3 @@ class StoryTag(SQLModel, table=True):
             Integer, ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True
         )
     )
-
-
-# --- Snapshots: plain, immutable data handed across the service boundary ---
-
-
-@dataclass(frozen=True, slots=True)
-class ValueInfo:
-    """A value as the GUI shows it."""
-
-    id: int
-    framework_id: int
-    key: str
-    name: str
-    description: str
-    keywords: tuple[str, ...]
-    position: int
-    hidden: bool
-    builtin: bool
-
-
-@dataclass(frozen=True, slots=True)
-class PackInfo:
-    """A value pack with its values, in display order."""
-
-    id: int
-    key: str
-    name: str
-    version: int
-    date: str
-    source: str
-    description: str
-    builtin: bool
-    active: bool
-    values: tuple[ValueInfo, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class StoryRow:
-    """One line of the story list: enough to show and sort, not the full text."""
-
-    id: int
-    title: str
-    company: str
-    role: str
-    period: str
-    updated_at: datetime
-    archived: bool
-    deleted: bool
-    primary_values: tuple[str, ...] = ()
-    supporting_values: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class StoryRecord:
-    """A whole story: its text, its values (value id -> strength) and its tags."""
-
-    id: int
-    uuid: str
-    title: str
-    company: str
-    role: str
-    period: str
-    situation: str
-    task: str
-    action: str
-    result: str
-    reflection: str
-    created_at: datetime
-    updated_at: datetime
-    archived: bool
-    deleted: bool
-    values: dict[int, Strength] = field(default_factory=dict)
-    tags: tuple[str, ...] = ()
-
-    def text(self, name: str) -> str:
-        """The text of one of :data:`TEXT_FIELDS`."""
-        if name not in TEXT_FIELDS:
-            raise KeyError(name)
-        return getattr(self, name)

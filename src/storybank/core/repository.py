@@ -1,53 +1,48 @@
 """Queries and changes on the story bank, returning plain snapshots.
 
-Every method runs one short transaction. Errors from SQLite surface as
-:class:`~storybank.core.database.StorageError` with a message a user can read.
+Reads are plain SQL on the bank's read connection: they import no ORM, so the
+window opens fast. Writes run in one short IMMEDIATE transaction each, through
+the ORM operations in :mod:`storybank.core.writes` (imported on first write).
+Errors surface as :class:`~storybank.core.database.StorageError` with a
+message a user can read.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-import uuid as uuid_module
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
-from sqlalchemy import func, text
-from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, col, select
-
-from storybank.core.database import Database, StorageError
-from storybank.core.interchange import ParsedStory
-from storybank.core.models import (
+from storybank.core.database import Database, NotFound, StorageError
+from storybank.core.packs import Pack, value_key
+from storybank.core.records import (
     TEXT_FIELDS,
-    Framework,
     PackInfo,
-    Story,
     StoryRecord,
     StoryRow,
-    StoryTag,
-    StoryValue,
     Strength,
-    Tag,
-    Value,
     ValueInfo,
-    utcnow,
 )
-from storybank.core.packs import Pack, value_key
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from storybank.core.interchange import ParsedStory
+
 SortKey = Literal["updated", "title"]
 ShowKey = Literal["active", "archived", "trash"]
 
 MAX_TAG_LENGTH = 60
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-class NotFound(StorageError):
-    """The story or value no longer exists."""
+_SHOW = {
+    "active": "s.deleted_at IS NULL AND s.archived = 0",
+    "archived": "s.deleted_at IS NULL AND s.archived = 1",
+    "trash": "s.deleted_at IS NOT NULL",
+}
 
 
 def fts_query(query: str) -> str | None:
@@ -58,29 +53,57 @@ def fts_query(query: str) -> str | None:
     return " ".join(f'"{word}"*' for word in words)
 
 
-def _value_info(value: Value) -> ValueInfo:
-    assert value.id is not None
-    return ValueInfo(
-        id=value.id,
-        framework_id=value.framework_id,
-        key=value.key,
-        name=value.name,
-        description=value.description,
-        keywords=tuple(k for k in value.keywords.split("\n") if k),
-        position=value.position,
-        hidden=value.hidden,
-        builtin=value.builtin,
-    )
-
-
-def _parse_time(raw: str | datetime) -> datetime:
-    when = raw if isinstance(raw, datetime) else datetime.fromisoformat(raw)
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
 def clean_tag(name: str) -> str:
     """Normalise a tag as typed: trimmed, inner spaces folded, length capped."""
     return " ".join(name.split())[:MAX_TAG_LENGTH]
+
+
+def clean_name(name: str) -> str:
+    """A value's name as typed, trimmed; refused when empty."""
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise StorageError("A value needs a name.")
+    return cleaned
+
+
+def _time(raw: str | None) -> datetime | None:
+    if raw is None:
+        return None
+    when = datetime.fromisoformat(raw)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _check_fields(fields: Iterable[str]) -> None:
+    unknown = set(fields) - set(TEXT_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown story fields: {sorted(unknown)}")
+
+
+@contextmanager
+def _plain_errors() -> Iterator[None]:
+    """Turn driver errors into a StorageError a user can read."""
+    from_driver: tuple[type[BaseException], ...] = (sqlite3.Error, OSError)
+    try:
+        yield
+    except StorageError:
+        raise
+    except Exception as exc:
+        if isinstance(exc, from_driver) or type(exc).__module__.startswith("sqlalchemy"):
+            raise StorageError(_explain(exc)) from exc
+        raise
+
+
+def _explain(exc: BaseException) -> str:
+    """A plain-words reason for a storage failure."""
+    message = str(getattr(exc, "orig", None) or exc)
+    lowered = message.lower()
+    if "readonly" in lowered or "read-only" in lowered:
+        return "The story bank is read-only, so changes cannot be saved."
+    if "disk" in lowered and "full" in lowered:
+        return "The disk is full, so changes cannot be saved."
+    if "locked" in lowered or "busy" in lowered:
+        return "The story bank is busy in another program; try again in a moment."
+    return f"The story bank could not be updated: {message}"
 
 
 class Repository:
@@ -89,16 +112,15 @@ class Repository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    # --- transactions -----------------------------------------------------
+    # --- plumbing ---------------------------------------------------------
+
+    def _rows(self, sql: str, params: dict[str, Any] | tuple[Any, ...] = ()) -> list[Any]:
+        with _plain_errors():
+            return self.db.reader().execute(sql, params).fetchall()
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
         with _plain_errors(), self.db.write() as session:
-            yield session
-
-    @contextmanager
-    def _read(self) -> Iterator[Session]:
-        with _plain_errors(), self.db.read() as session:
             yield session
 
     # --- packs and values -------------------------------------------------
@@ -106,78 +128,55 @@ class Repository:
     def sync_packs(self, packs: Iterable[Pack]) -> None:
         """Bring built-in packs up to date without touching the user's choices.
 
-        New packs and values are added; a value the user renamed keeps its
-        name; position, hidden state and every story's tagging are kept. A
-        value dropped from a newer pack is hidden, never deleted.
+        Costs one query when every pack is already at its version.
         """
+        packs = list(packs)
+        stored = dict(self._rows("SELECT key, version FROM framework"))
+        if all(stored.get(pack.key, 0) >= pack.version for pack in packs):
+            return
+        from storybank.core import writes
+
         with self._write() as session:
-            existing = {f.key: f for f in session.exec(select(Framework))}
-            for position, pack in enumerate(packs):
-                framework = existing.get(pack.key)
-                if framework is not None and framework.version >= pack.version:
-                    continue
-                if framework is None:
-                    framework = Framework(
-                        key=pack.key, name=pack.name, active=pack.default_active, position=position
-                    )
-                framework.name = pack.name
-                framework.version = pack.version
-                framework.date = pack.date
-                framework.source = pack.source
-                framework.description = pack.description
-                framework.builtin = True
-                session.add(framework)
-                session.flush()
-                values = {
-                    v.key: v
-                    for v in session.exec(select(Value).where(Value.framework_id == framework.id))
-                }
-                keys = {pv.key for pv in pack.values}
-                for index, pack_value in enumerate(pack.values):
-                    value = values.get(pack_value.key)
-                    if value is None:
-                        assert framework.id is not None
-                        value = Value(
-                            framework_id=framework.id,
-                            key=pack_value.key,
-                            name=pack_value.name,
-                            position=index,
-                        )
-                    elif not value.renamed:
-                        value.name = pack_value.name
-                    value.description = pack_value.description
-                    value.keywords = "\n".join(pack_value.keywords)
-                    value.builtin = True
-                    session.add(value)
-                for key, value in values.items():
-                    if value.builtin and key not in keys:
-                        value.hidden = True
-                        session.add(value)
+            writes.sync_packs(session, packs)
 
     def packs(self) -> list[PackInfo]:
         """Every pack with all its values (hidden ones too), in display order."""
-        with self._read() as session:
-            frameworks = session.exec(
-                select(Framework).order_by(col(Framework.position), col(Framework.id))
-            ).all()
-            values: dict[int, list[ValueInfo]] = defaultdict(list)
-            for value in session.exec(select(Value).order_by(col(Value.position), col(Value.id))):
-                values[value.framework_id].append(_value_info(value))
-            return [
-                PackInfo(
-                    id=f.id or 0,
-                    key=f.key,
-                    name=f.name,
-                    version=f.version,
-                    date=f.date,
-                    source=f.source,
-                    description=f.description,
-                    builtin=f.builtin,
-                    active=f.active,
-                    values=tuple(values[f.id or 0]),
+        values: dict[int, list[ValueInfo]] = defaultdict(list)
+        for row in self._rows(
+            "SELECT id, framework_id, key, name, description, keywords, position, hidden, "
+            "builtin FROM value ORDER BY position, id"
+        ):
+            values[row[1]].append(
+                ValueInfo(
+                    id=row[0],
+                    framework_id=row[1],
+                    key=row[2],
+                    name=row[3],
+                    description=row[4],
+                    keywords=tuple(k for k in row[5].split("\n") if k),
+                    position=row[6],
+                    hidden=bool(row[7]),
+                    builtin=bool(row[8]),
                 )
-                for f in frameworks
-            ]
+            )
+        return [
+            PackInfo(
+                id=row[0],
+                key=row[1],
+                name=row[2],
+                version=row[3],
+                date=row[4],
+                source=row[5],
+                description=row[6],
+                builtin=bool(row[7]),
+                active=bool(row[8]),
+                values=tuple(values[row[0]]),
+            )
+            for row in self._rows(
+                "SELECT id, key, name, version, date, source, description, builtin, active "
+                "FROM framework ORDER BY position, id"
+            )
+        ]
 
     def active_values(self) -> list[ValueInfo]:
         """Visible values of the active packs, in display order."""
@@ -189,74 +188,51 @@ class Repository:
             if not value.hidden
         ]
 
+    def value_lookup(self) -> dict[str, int]:
+        """Value id by key, by name in any case, and by name turned into a key."""
+        lookup: dict[str, int] = {}
+        for pack in self.packs():
+            for value in pack.values:
+                for alias in (value.key, value.name.casefold(), value_key(value.name)):
+                    lookup.setdefault(alias, value.id)
+        return lookup
+
     def set_pack_active(self, pack_id: int, active: bool) -> None:
+        from storybank.core import writes
+
         with self._write() as session:
-            framework = _get(session, Framework, pack_id)
-            framework.active = active
-            session.add(framework)
+            writes.set_pack_active(session, pack_id, active)
 
     def add_value(self, pack_id: int, name: str, description: str = "") -> ValueInfo:
         """Add a value of the user's own to a pack, at the end."""
-        name = " ".join(name.split())
-        if not name:
-            raise StorageError("A value needs a name.")
+        from storybank.core import writes
+
+        name = clean_name(name)
         with self._write() as session:
-            _get(session, Framework, pack_id)
-            taken = set(session.exec(select(Value.key).where(Value.framework_id == pack_id)))
-            base = key = value_key(name)
-            suffix = 2
-            while key in taken:
-                key, suffix = f"{base}-{suffix}", suffix + 1
-            last = session.exec(
-                select(func.max(Value.position)).where(Value.framework_id == pack_id)
-            ).one()
-            value = Value(
-                framework_id=pack_id,
-                key=key,
-                name=name,
-                description=description,
-                position=(last or 0) + 1,
-            )
-            session.add(value)
-            session.flush()
-            return _value_info(value)
+            value_id = writes.add_value(session, pack_id, name, description)
+        return next(v for p in self.packs() for v in p.values if v.id == value_id)
 
     def rename_value(self, value_id: int, name: str) -> None:
-        name = " ".join(name.split())
-        if not name:
-            raise StorageError("A value needs a name.")
+        from storybank.core import writes
+
+        name = clean_name(name)
         with self._write() as session:
-            value = _get(session, Value, value_id)
-            value.name = name
-            value.renamed = True
-            session.add(value)
+            writes.rename_value(session, value_id, name)
 
     def set_value_hidden(self, value_id: int, hidden: bool) -> None:
+        from storybank.core import writes
+
         with self._write() as session:
-            value = _get(session, Value, value_id)
-            value.hidden = hidden
-            session.add(value)
+            writes.set_value_hidden(session, value_id, hidden)
 
     def move_value(self, value_id: int, delta: int) -> None:
         """Move a value up (negative) or down (positive) within its pack."""
-        with self._write() as session:
-            value = _get(session, Value, value_id)
-            siblings = list(
-                session.exec(
-                    select(Value)
-                    .where(Value.framework_id == value.framework_id)
-                    .order_by(col(Value.position), col(Value.id))
-                )
-            )
-            index = next(i for i, v in enumerate(siblings) if v.id == value_id)
-            target = max(0, min(len(siblings) - 1, index + delta))
-            siblings.insert(target, siblings.pop(index))
-            for position, sibling in enumerate(siblings):
-                if sibling.position != position:
-                    sibling.position = position
-                    session.add(sibling)
+        from storybank.core import writes
 
-    # --- stories ----------------------------------------------------------
+        with self._write() as session:
+            writes.move_value(session, value_id, delta)
+
+    # --- story reads ------------------------------------------------------
 
     def list_stories(
         self,
@@ -268,13 +244,8 @@ class Repository:
         show: ShowKey = "active",
     ) -> list[StoryRow]:
         """The stories matching a search and filters, as list rows."""
-        where = {
-            "active": "s.deleted_at IS NULL AND s.archived = 0",
-            "archived": "s.deleted_at IS NULL AND s.archived = 1",
-            "trash": "s.deleted_at IS NOT NULL",
-        }[show]
-        clauses = [where]
-        params: dict[str, object] = {}
+        clauses = [_SHOW[show]]
+        params: dict[str, Any] = {}
         join = ""
         if query.strip():
             match = fts_query(query)
@@ -295,289 +266,193 @@ class Repository:
             )
             params["tag"] = tag
         order = "s.title COLLATE NOCASE, s.id" if sort == "title" else "s.updated_at DESC, s.id"
-        sql = (
+        rows = self._rows(
             "SELECT s.id, s.title, s.company, s.role, s.period, s.updated_at, s.archived, "
             f"s.deleted_at IS NOT NULL FROM story s {join} "
-            f"WHERE {' AND '.join(clauses)} ORDER BY {order}"
+            f"WHERE {' AND '.join(clauses)} ORDER BY {order}",
+            params,
         )
-        with self._read() as session:
-            rows = session.connection().execute(text(sql), params).all()
-            values = self._row_values(session)
-            tags = self._row_tags(session)
-        return [
-            StoryRow(
-                id=row[0],
-                title=row[1],
-                company=row[2],
-                role=row[3],
-                period=row[4],
-                updated_at=_parse_time(row[5]),
-                archived=bool(row[6]),
-                deleted=bool(row[7]),
-                primary_values=tuple(values[row[0]][Strength.PRIMARY]),
-                supporting_values=tuple(values[row[0]][Strength.SUPPORTING]),
-                tags=tuple(tags[row[0]]),
+        values = self._story_values()
+        tags = self._story_tags()
+        empty: dict[Strength, list[str]] = {Strength.PRIMARY: [], Strength.SUPPORTING: []}
+        result = []
+        for row in rows:
+            named = values.get(row[0], empty)
+            updated = _time(row[5])
+            assert updated is not None
+            result.append(
+                StoryRow(
+                    id=row[0],
+                    title=row[1],
+                    company=row[2],
+                    role=row[3],
+                    period=row[4],
+                    updated_at=updated,
+                    archived=bool(row[6]),
+                    deleted=bool(row[7]),
+                    primary_values=tuple(named[Strength.PRIMARY]),
+                    supporting_values=tuple(named[Strength.SUPPORTING]),
+                    tags=tuple(tags.get(row[0], ())),
+                )
             )
-            for row in rows
-        ]
+        return result
 
-    @staticmethod
-    def _row_values(session: Session) -> dict[int, dict[Strength, list[str]]]:
-        sql = (
-            "SELECT sv.story_id, sv.strength, v.name FROM story_value sv "
-            "JOIN value v ON v.id = sv.value_id JOIN framework f ON f.id = v.framework_id "
-            "WHERE f.active = 1 AND v.hidden = 0 ORDER BY f.position, v.position"
-        )
+    def _story_values(self) -> dict[int, dict[Strength, list[str]]]:
         result: dict[int, dict[Strength, list[str]]] = defaultdict(
             lambda: {Strength.PRIMARY: [], Strength.SUPPORTING: []}
         )
-        for story_id, strength, name in session.connection().execute(text(sql)):
-            result[story_id][Strength(strength)].append(name)
+        primary = Strength.PRIMARY.value
+        for story_id, strength, name in self._rows(
+            "SELECT sv.story_id, sv.strength, v.name FROM story_value sv "
+            "JOIN value v ON v.id = sv.value_id JOIN framework f ON f.id = v.framework_id "
+            "WHERE f.active = 1 AND v.hidden = 0 ORDER BY f.position, v.position"
+        ):
+            key = Strength.PRIMARY if strength == primary else Strength.SUPPORTING
+            result[story_id][key].append(name)
         return result
 
-    @staticmethod
-    def _row_tags(session: Session) -> dict[int, list[str]]:
-        sql = (
+    def _story_tags(self) -> dict[int, list[str]]:
+        result: dict[int, list[str]] = defaultdict(list)
+        for story_id, name in self._rows(
             "SELECT st.story_id, t.name FROM story_tag st JOIN tag t ON t.id = st.tag_id "
             "ORDER BY t.name COLLATE NOCASE"
-        )
-        result: dict[int, list[str]] = defaultdict(list)
-        for story_id, name in session.connection().execute(text(sql)):
+        ):
             result[story_id].append(name)
         return result
 
     def count_stories(self, show: ShowKey = "active") -> int:
-        return len(self._story_ids(show))
-
-    def _story_ids(self, show: ShowKey) -> list[int]:
-        with self._read() as session:
-            statement = select(Story.id)
-            if show == "trash":
-                statement = statement.where(col(Story.deleted_at).is_not(None))
-            else:
-                statement = statement.where(
-                    col(Story.deleted_at).is_(None), Story.archived == (show == "archived")
-                )
-            return [i for i in session.exec(statement) if i is not None]
+        return int(self._rows(f"SELECT count(*) FROM story s WHERE {_SHOW[show]}")[0][0])
 
     def get_story(self, story_id: int) -> StoryRecord:
-        with self._read() as session:
-            return self._record(session, _get(session, Story, story_id))
-
-    @staticmethod
-    def _record(session: Session, story: Story) -> StoryRecord:
-        values = {
-            link.value_id: Strength(link.strength)
-            for link in session.exec(select(StoryValue).where(StoryValue.story_id == story.id))
-        }
-        tags = session.exec(
-            select(Tag.name)
-            .join(StoryTag, col(StoryTag.tag_id) == col(Tag.id))
-            .where(StoryTag.story_id == story.id)
-            .order_by(func.lower(Tag.name))
-        ).all()
-        assert story.id is not None
-        return StoryRecord(
-            id=story.id,
-            uuid=story.uuid,
-            title=story.title,
-            company=story.company,
-            role=story.role,
-            period=story.period,
-            situation=story.situation,
-            task=story.task,
-            action=story.action,
-            result=story.result,
-            reflection=story.reflection,
-            created_at=story.created_at,
-            updated_at=story.updated_at,
-            archived=story.archived,
-            deleted=story.deleted_at is not None,
-            values=values,
-            tags=tuple(tags),
+        rows = self._rows(
+            "SELECT id, uuid, title, company, role, period, situation, task, action, result, "
+            "reflection, created_at, updated_at, archived, deleted_at FROM story WHERE id = ?",
+            (story_id,),
         )
+        if not rows:
+            raise NotFound(f"Story {story_id} no longer exists.")
+        row = rows[0]
+        values = {
+            value_id: Strength(strength)
+            for value_id, strength in self._rows(
+                "SELECT value_id, strength FROM story_value WHERE story_id = ?", (story_id,)
+            )
+        }
+        tags = tuple(
+            name
+            for (name,) in self._rows(
+                "SELECT t.name FROM story_tag st JOIN tag t ON t.id = st.tag_id "
+                "WHERE st.story_id = ? ORDER BY t.name COLLATE NOCASE",
+                (story_id,),
+            )
+        )
+        created, updated = _time(row[11]), _time(row[12])
+        assert created is not None and updated is not None
+        return StoryRecord(
+            id=row[0],
+            uuid=row[1],
+            title=row[2],
+            company=row[3],
+            role=row[4],
+            period=row[5],
+            situation=row[6],
+            task=row[7],
+            action=row[8],
+            result=row[9],
+            reflection=row[10],
+            created_at=created,
+            updated_at=updated,
+            archived=bool(row[13]),
+            deleted=row[14] is not None,
+            values=values,
+            tags=tags,
+        )
+
+    def tag_names(self) -> list[str]:
+        """Every tag in use, alphabetically."""
+        return [name for (name,) in self._rows("SELECT name FROM tag ORDER BY name COLLATE NOCASE")]
+
+    # --- story writes -----------------------------------------------------
 
     def create_story(self, **fields: str) -> StoryRecord:
         """Create a story from text fields (all optional)."""
-        unknown = set(fields) - set(TEXT_FIELDS)
-        if unknown:
-            raise ValueError(f"unknown story fields: {sorted(unknown)}")
+        from storybank.core import writes
+
+        _check_fields(fields)
         with self._write() as session:
-            story = Story(uuid=str(uuid_module.uuid4()), **fields)
-            session.add(story)
-            session.flush()
-            return self._record(session, story)
+            story_id = writes.create_story(session, fields)
+        return self.get_story(story_id)
 
     def update_story(self, story_id: int, fields: dict[str, str]) -> datetime:
         """Store changed text fields; return the new update time."""
-        unknown = set(fields) - set(TEXT_FIELDS)
-        if unknown:
-            raise ValueError(f"unknown story fields: {sorted(unknown)}")
+        from storybank.core import writes
+
+        _check_fields(fields)
         with self._write() as session:
-            story = _get(session, Story, story_id)
-            for name, value in fields.items():
-                setattr(story, name, value)
-            story.updated_at = utcnow()
-            session.add(story)
-            return story.updated_at
+            return writes.update_story(session, story_id, fields)
 
     def set_story_value(self, story_id: int, value_id: int, strength: Strength | None) -> None:
         """Tag a story with a value (or untag it with ``None``)."""
+        from storybank.core import writes
+
         with self._write() as session:
-            story = _get(session, Story, story_id)
-            _get(session, Value, value_id)
-            link = session.get(StoryValue, (story_id, value_id))
-            if strength is None:
-                if link is not None:
-                    session.delete(link)
-            elif link is None:
-                session.add(
-                    StoryValue(story_id=story_id, value_id=value_id, strength=strength.value)
-                )
-            else:
-                link.strength = strength.value
-                session.add(link)
-            story.updated_at = utcnow()
-            session.add(story)
+            writes.set_story_value(session, story_id, value_id, strength)
 
     def set_story_tags(self, story_id: int, names: Iterable[str]) -> tuple[str, ...]:
         """Replace a story's tags; return them as stored. Unused tags are dropped."""
+        from storybank.core import writes
+
         wanted: dict[str, str] = {}
         for name in names:
             cleaned = clean_tag(name)
             if cleaned:
                 wanted.setdefault(cleaned.casefold(), cleaned)
         with self._write() as session:
-            story = _get(session, Story, story_id)
-            self._replace_tags(session, story_id, wanted.values())
-            story.updated_at = utcnow()
-            session.add(story)
-            session.flush()
-            self._drop_unused_tags(session)
-            return self._record(session, story).tags
-
-    @staticmethod
-    def _replace_tags(session: Session, story_id: int, names: Iterable[str]) -> None:
-        for link in session.exec(select(StoryTag).where(StoryTag.story_id == story_id)):
-            session.delete(link)
-        session.flush()
-        for name in names:
-            tag = session.exec(select(Tag).where(Tag.name == name)).first()
-            if tag is None:
-                tag = Tag(name=name)
-                session.add(tag)
-                session.flush()
-            assert tag.id is not None
-            session.add(StoryTag(story_id=story_id, tag_id=tag.id))
-
-    @staticmethod
-    def _drop_unused_tags(session: Session) -> None:
-        session.connection().execute(
-            text("DELETE FROM tag WHERE id NOT IN (SELECT tag_id FROM story_tag)")
-        )
-
-    def tag_names(self) -> list[str]:
-        """Every tag in use, alphabetically."""
-        with self._read() as session:
-            return list(session.exec(select(Tag.name).order_by(func.lower(Tag.name))))
+            writes.set_story_tags(session, story_id, list(wanted.values()))
+        return self.get_story(story_id).tags
 
     def duplicate_story(self, story_id: int) -> StoryRecord:
         """Copy a story with its values and tags, as a new active story."""
+        from storybank.core import writes
+
         with self._write() as session:
-            source = _get(session, Story, story_id)
-            fields = {name: getattr(source, name) for name in TEXT_FIELDS}
-            fields["title"] = f"{source.title or 'Untitled story'} (copy)"
-            copy = Story(uuid=str(uuid_module.uuid4()), **fields)
-            session.add(copy)
-            session.flush()
-            assert copy.id is not None
-            for link in session.exec(select(StoryValue).where(StoryValue.story_id == story_id)):
-                session.add(
-                    StoryValue(story_id=copy.id, value_id=link.value_id, strength=link.strength)
-                )
-            for link in session.exec(select(StoryTag).where(StoryTag.story_id == story_id)):
-                session.add(StoryTag(story_id=copy.id, tag_id=link.tag_id))
-            session.flush()
-            return self._record(session, copy)
+            copy_id = writes.duplicate_story(session, story_id)
+        return self.get_story(copy_id)
 
     def set_trashed(self, story_id: int, trashed: bool) -> None:
         """Move a story to the trash, or bring it back."""
+        from storybank.core import writes
+
         with self._write() as session:
-            story = _get(session, Story, story_id)
-            story.deleted_at = utcnow() if trashed else None
-            session.add(story)
+            writes.set_trashed(session, story_id, trashed)
 
     def set_archived(self, story_id: int, archived: bool) -> None:
+        from storybank.core import writes
+
         with self._write() as session:
-            story = _get(session, Story, story_id)
-            story.archived = archived
-            session.add(story)
+            writes.set_archived(session, story_id, archived)
 
     def purge_story(self, story_id: int) -> None:
         """Delete a story for good (its links go with it)."""
+        from storybank.core import writes
+
         with self._write() as session:
-            session.delete(_get(session, Story, story_id))
-            session.flush()
-            self._drop_unused_tags(session)
+            writes.purge_story(session, story_id)
 
     def add_parsed_story(self, parsed: ParsedStory) -> StoryRecord:
         """Store a story read from a file, matching values by key or name."""
-        lookup: dict[str, int] = {}
-        for pack in self.packs():
-            for value in pack.values:
-                lookup.setdefault(value.key, value.id)
-                lookup.setdefault(value.name.casefold(), value.id)
-                lookup.setdefault(value_key(value.name), value.id)
+        from storybank.core import writes
+
+        lookup = self.value_lookup()
+        values: dict[int, Strength] = {}
+        for name, strength in parsed.values.items():
+            value_id = lookup.get(name) or lookup.get(name.casefold())
+            if value_id is None:
+                value_id = lookup.get(value_key(name))
+            if value_id is None:
+                raise StorageError(f"Unknown value '{name}' in story '{parsed.title}'.")
+            values[value_id] = strength
+        tags = list(dict.fromkeys(t for t in map(clean_tag, parsed.tags) if t))
         with self._write() as session:
-            story = Story(
-                uuid=parsed.uuid or str(uuid_module.uuid4()),
-                title=parsed.title,
-                company=parsed.company,
-                role=parsed.role,
-                period=parsed.period,
-                **parsed.sections,
-            )
-            session.add(story)
-            session.flush()
-            assert story.id is not None
-            for name, strength in parsed.values.items():
-                value_id = lookup.get(name) or lookup.get(name.casefold())
-                if value_id is None:
-                    value_id = lookup.get(value_key(name))
-                if value_id is None:
-                    raise StorageError(f"Unknown value '{name}' in story '{parsed.title}'.")
-                session.add(StoryValue(story_id=story.id, value_id=value_id, strength=strength))
-            self._replace_tags(session, story.id, {clean_tag(t) for t in parsed.tags} - {""})
-            session.flush()
-            return self._record(session, story)
-
-
-def _get(session: Session, model: type[T], key: int) -> T:
-    item = session.get(model, key)
-    if item is None:
-        raise NotFound(f"{model.__name__} {key} no longer exists.")
-    return item
-
-
-@contextmanager
-def _plain_errors() -> Iterator[None]:
-    """Turn driver errors into a StorageError a user can read."""
-    try:
-        yield
-    except StorageError:
-        raise
-    except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
-        raise StorageError(_explain(exc)) from exc
-
-
-def _explain(exc: BaseException) -> str:
-    """A plain-words reason for a storage failure."""
-    message = str(getattr(exc, "orig", None) or exc)
-    lowered = message.lower()
-    if "readonly" in lowered or "read-only" in lowered:
-        return "The story bank is read-only, so changes cannot be saved."
-    if "disk" in lowered and "full" in lowered:
-        return "The disk is full, so changes cannot be saved."
-    if "locked" in lowered or "busy" in lowered:
-        return "The story bank is busy in another program; try again in a moment."
-    return f"The story bank could not be updated: {message}"
+            story_id = writes.add_parsed_story(session, parsed, values, tags)
+        return self.get_story(story_id)

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from storybank import __version__
 from storybank.core.database import StorageError
-from storybank.gui.dialogs.preferences import PreferencesDialog
 from storybank.gui.settings import app_settings
 from storybank.gui.story_editor import StoryEditor
 from storybank.gui.story_list import StoryListPanel, relative_time
@@ -542,6 +541,8 @@ class MainWindow(QMainWindow):
         self.search.selectAll()
 
     def open_preferences(self) -> None:
+        from storybank.gui.dialogs.preferences import PreferencesDialog
+
         PreferencesDialog(self.service, self).exec()
 
     def open_demo(self) -> None:

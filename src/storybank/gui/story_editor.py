@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from storybank.core.database import StorageError
 from storybank.core.markdown import escape, to_html
-from storybank.core.models import CONTEXT_FIELDS, SECTIONS, StoryRecord
+from storybank.core.records import CONTEXT_FIELDS, SECTIONS, StoryRecord
 from storybank.services.stories import StoryService
 
 AUTOSAVE_MS = 1000

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from storybank.core.models import StoryRow
+from storybank.core.records import StoryRow
 from storybank.core.repository import ShowKey, SortKey
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1

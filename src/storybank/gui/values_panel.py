@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from storybank.core.database import StorageError
-from storybank.core.models import StoryRecord, Strength, ValueInfo
+from storybank.core.records import StoryRecord, Strength, ValueInfo
 from storybank.services.stories import StoryService
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from storybank.core.models import PackInfo, StoryRecord, StoryRow, Strength, ValueInfo
+from storybank.core.records import PackInfo, StoryRecord, StoryRow, Strength, ValueInfo
 from storybank.core.repository import Repository, ShowKey, SortKey
 
 

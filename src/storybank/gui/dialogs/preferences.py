@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from storybank.core.database import StorageError
-from storybank.core.models import PackInfo
+from storybank.core.records import PackInfo
 from storybank.services.stories import StoryService
 
 ID_ROLE = Qt.ItemDataRole.UserRole

@@ -1,0 +1,102 @@
+"""Cold start to a shown main window, against a bare PySide6 window.
+
+Usage: uv run python bench/startup.py [--stories 1000] [--runs 7]
+
+Each run is a fresh process (offscreen platform). The time counted is from
+just before the process is started to the moment its window has been shown
+and the event loop has run once (first paint); the child prints that moment
+and exits at once. The figure is the median; the budget (DESIGN.md) is
+Storybank <= 2x the bare window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BARE = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.resize(1240, 780)
+window.show()
+def shown():
+    import os, time
+    print(time.time(), flush=True)
+    os._exit(0)
+QTimer.singleShot(0, shown)
+app.exec()
+"""
+
+STORYBANK = """
+import sys
+from PySide6.QtCore import QTimer
+from storybank.gui import main_window
+shown = main_window.MainWindow.show
+def show(self):
+    shown(self)
+    def done():
+        import os, time
+        print(time.time(), flush=True)
+        os._exit(0)
+    QTimer.singleShot(0, done)
+main_window.MainWindow.show = show
+from storybank.app import main
+sys.exit(main(["--data-dir", sys.argv[1]]))
+"""
+
+
+def make_bank(folder: Path, stories: int) -> None:
+    from storybank.core.bank import open_bank
+    from storybank.core.interchange import parse_story_markdown
+    from storybank.resources import resource_files
+
+    repo = open_bank(folder)
+    demo = [parse_story_markdown(p.read_text()) for p in resource_files("demo", "*.md")]
+    for number in range(stories):
+        story = demo[number % len(demo)]
+        story.title = f"{story.title} #{number}"
+        story.uuid = None
+        repo.add_parsed_story(story)
+    repo.db.close()
+
+
+def timed(code: str, *args: str, env: dict[str, str]) -> float:
+    start = time.time()
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], check=True, env=env, capture_output=True, text=True
+    ).stdout
+    return float(out.strip().splitlines()[-1]) - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--stories", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "bank"
+        make_bank(folder, args.stories)
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", STORYBANK_CONFIG_DIR=tmp)
+        # An installed app has bytecode caches; let the warm-up runs write them.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        timed(BARE, env=env)  # warm the OS file cache for both
+        timed(STORYBANK, str(folder), env=env)
+        bare = [timed(BARE, env=env) for _ in range(args.runs)]
+        ours = [timed(STORYBANK, str(folder), env=env) for _ in range(args.runs)]
+    b, s = statistics.median(bare), statistics.median(ours)
+    print(f"bare PySide6 window: {b * 1000:.0f} ms (median of {args.runs})")
+    print(f"Storybank, {args.stories} stories: {s * 1000:.0f} ms (median of {args.runs})")
+    print(f"ratio: {s / b:.2f}x (budget 2x)")
+
+
+if __name__ == "__main__":
+    main()

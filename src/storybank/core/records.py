@@ -1,0 +1,106 @@
+"""Plain data shared by every layer: field names, strengths and the frozen
+snapshots that services hand to the GUI (never live ORM objects).
+
+Importing this module is cheap: it pulls in no ORM, so the start-up path and
+the read path stay fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+STAR_SECTIONS: tuple[str, ...] = ("situation", "task", "action", "result")
+SECTIONS: tuple[str, ...] = (*STAR_SECTIONS, "reflection")
+CONTEXT_FIELDS: tuple[str, ...] = ("company", "role", "period")
+TEXT_FIELDS: tuple[str, ...] = ("title", *CONTEXT_FIELDS, *SECTIONS)
+
+
+def utcnow() -> datetime:
+    """Now, in UTC: every stored time is UTC."""
+    return datetime.now(UTC)
+
+
+class Strength(StrEnum):
+    """How strongly a story shows a value."""
+
+    PRIMARY = "primary"
+    SUPPORTING = "supporting"
+
+
+@dataclass(frozen=True, slots=True)
+class ValueInfo:
+    """A value as the GUI shows it."""
+
+    id: int
+    framework_id: int
+    key: str
+    name: str
+    description: str
+    keywords: tuple[str, ...]
+    position: int
+    hidden: bool
+    builtin: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PackInfo:
+    """A value pack with its values, in display order."""
+
+    id: int
+    key: str
+    name: str
+    version: int
+    date: str
+    source: str
+    description: str
+    builtin: bool
+    active: bool
+    values: tuple[ValueInfo, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    """One line of the story list: enough to show and sort, not the full text."""
+
+    id: int
+    title: str
+    company: str
+    role: str
+    period: str
+    updated_at: datetime
+    archived: bool
+    deleted: bool
+    primary_values: tuple[str, ...] = ()
+    supporting_values: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRecord:
+    """A whole story: its text, its values (value id -> strength) and its tags."""
+
+    id: int
+    uuid: str
+    title: str
+    company: str
+    role: str
+    period: str
+    situation: str
+    task: str
+    action: str
+    result: str
+    reflection: str
+    created_at: datetime
+    updated_at: datetime
+    archived: bool
+    deleted: bool
+    values: dict[int, Strength] = field(default_factory=dict)
+    tags: tuple[str, ...] = ()
+
+    def text(self, name: str) -> str:
+        """The text of one of :data:`TEXT_FIELDS`."""
+        if name not in TEXT_FIELDS:
+            raise KeyError(name)
+        return getattr(self, name)
