@@ -34,6 +34,9 @@ class Story(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, index=True)
     archived: bool = False
     deleted_at: datetime | None = None
+    coach_score: int | None = None
+    speaking_seconds: float | None = None
+    coach_version: int | None = None
 
 
 class Framework(SQLModel, table=True):
@@ -112,3 +115,14 @@ class StoryTag(SQLModel, table=True):
             Integer, ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True
         )
     )
+
+
+class DismissedFinding(SQLModel, table=True):
+    """A coach finding the user dismissed for one story (by its stable key)."""
+
+    __tablename__ = "dismissed_finding"
+
+    story_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("story.id", ondelete="CASCADE"), primary_key=True)
+    )
+    key: str = Field(sa_column=Column(String, primary_key=True))

@@ -75,6 +75,9 @@ class StoryRow:
     primary_values: tuple[str, ...] = ()
     supporting_values: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    score: int | None = None
+    speaking_seconds: float | None = None
+    coach_version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

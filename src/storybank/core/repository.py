@@ -37,6 +37,7 @@ SortKey = Literal["updated", "title"]
 ShowKey = Literal["active", "archived", "trash"]
 
 MAX_TAG_LENGTH = 60
+_BATCH = 500  # ids per query: well under SQLite's limit on bound parameters
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SHOW = {
     "active": "s.deleted_at IS NULL AND s.archived = 0",
@@ -244,17 +245,33 @@ class Repository:
         show: ShowKey = "active",
     ) -> list[StoryRow]:
         """The stories matching a search and filters, as list rows."""
+        ids = self.story_ids(query, value_id=value_id, tag=tag, sort=sort, show=show)
+        rows = self.story_rows(ids)
+        return [rows[story_id] for story_id in ids]
+
+    def story_ids(
+        self,
+        query: str = "",
+        *,
+        value_id: int | None = None,
+        tag: str | None = None,
+        sort: SortKey = "updated",
+        show: ShowKey = "active",
+    ) -> list[int]:
+        """The ids of the stories matching a search and filters, in list order.
+
+        Cheap at any size: the full-text index and the list indexes answer it
+        without reading story text; the list fetches rows only as it shows them.
+        """
         clauses = [_SHOW[show]]
         params: dict[str, Any] = {}
-        join = ""
         if query.strip():
             match = fts_query(query)
             if match is None:
                 clauses.append("(s.title LIKE :like OR s.action LIKE :like)")
                 params["like"] = f"%{query.strip()}%"
             else:
-                join = "JOIN story_fts ON story_fts.rowid = s.id"
-                clauses.append("story_fts MATCH :match")
+                clauses.append("s.id IN (SELECT rowid FROM story_fts WHERE story_fts MATCH :match)")
                 params["match"] = match
         if value_id is not None:
             clauses.append("s.id IN (SELECT story_id FROM story_value WHERE value_id = :value)")
@@ -267,21 +284,30 @@ class Repository:
             params["tag"] = tag
         order = "s.title COLLATE NOCASE, s.id" if sort == "title" else "s.updated_at DESC, s.id"
         rows = self._rows(
-            "SELECT s.id, s.title, s.company, s.role, s.period, s.updated_at, s.archived, "
-            f"s.deleted_at IS NOT NULL FROM story s {join} "
-            f"WHERE {' AND '.join(clauses)} ORDER BY {order}",
-            params,
+            f"SELECT s.id FROM story s WHERE {' AND '.join(clauses)} ORDER BY {order}", params
         )
-        values = self._story_values()
-        tags = self._story_tags()
-        empty: dict[Strength, list[str]] = {Strength.PRIMARY: [], Strength.SUPPORTING: []}
-        result = []
-        for row in rows:
-            named = values.get(row[0], empty)
-            updated = _time(row[5])
-            assert updated is not None
-            result.append(
-                StoryRow(
+        return [row[0] for row in rows]
+
+    def story_rows(self, ids: Iterable[int]) -> dict[int, StoryRow]:
+        """List rows (title, context, values, tags, coach figures) for some stories."""
+        result: dict[int, StoryRow] = {}
+        ids = list(ids)
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start : start + _BATCH]
+            marks = ",".join("?" * len(chunk))
+            values = self._story_values(marks, chunk)
+            tags = self._story_tags(marks, chunk)
+            empty: dict[Strength, list[str]] = {Strength.PRIMARY: [], Strength.SUPPORTING: []}
+            for row in self._rows(
+                "SELECT id, title, company, role, period, updated_at, archived, "
+                "deleted_at IS NOT NULL, coach_score, speaking_seconds, coach_version "
+                f"FROM story WHERE id IN ({marks})",
+                chunk,
+            ):
+                named = values.get(row[0], empty)
+                updated = _time(row[5])
+                assert updated is not None
+                result[row[0]] = StoryRow(
                     id=row[0],
                     title=row[1],
                     company=row[2],
@@ -293,11 +319,13 @@ class Repository:
                     primary_values=tuple(named[Strength.PRIMARY]),
                     supporting_values=tuple(named[Strength.SUPPORTING]),
                     tags=tuple(tags.get(row[0], ())),
+                    score=row[8],
+                    speaking_seconds=row[9],
+                    coach_version=row[10],
                 )
-            )
         return result
 
-    def _story_values(self) -> dict[int, dict[Strength, list[str]]]:
+    def _story_values(self, marks: str, ids: list[int]) -> dict[int, dict[Strength, list[str]]]:
         result: dict[int, dict[Strength, list[str]]] = defaultdict(
             lambda: {Strength.PRIMARY: [], Strength.SUPPORTING: []}
         )
@@ -305,17 +333,20 @@ class Repository:
         for story_id, strength, name in self._rows(
             "SELECT sv.story_id, sv.strength, v.name FROM story_value sv "
             "JOIN value v ON v.id = sv.value_id JOIN framework f ON f.id = v.framework_id "
-            "WHERE f.active = 1 AND v.hidden = 0 ORDER BY f.position, v.position"
+            f"WHERE f.active = 1 AND v.hidden = 0 AND sv.story_id IN ({marks}) "
+            "ORDER BY f.position, v.position",
+            ids,
         ):
             key = Strength.PRIMARY if strength == primary else Strength.SUPPORTING
             result[story_id][key].append(name)
         return result
 
-    def _story_tags(self) -> dict[int, list[str]]:
+    def _story_tags(self, marks: str, ids: list[int]) -> dict[int, list[str]]:
         result: dict[int, list[str]] = defaultdict(list)
         for story_id, name in self._rows(
             "SELECT st.story_id, t.name FROM story_tag st JOIN tag t ON t.id = st.tag_id "
-            "ORDER BY t.name COLLATE NOCASE"
+            f"WHERE st.story_id IN ({marks}) ORDER BY t.name COLLATE NOCASE",
+            ids,
         ):
             result[story_id].append(name)
         return result

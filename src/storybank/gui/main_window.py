@@ -326,7 +326,7 @@ class MainWindow(QMainWindow):
         self._search_timer.stop()
         query = self.search.text()
         show = self.list_panel.show_key()
-        rows = self.service.list_stories(
+        ids = self.service.story_ids(
             query,
             value_id=self.list_panel.value_id(),
             tag=self.list_panel.tag(),
@@ -343,7 +343,7 @@ class MainWindow(QMainWindow):
         else:
             empty = "No stories yet.\nPress Ctrl+N to write one."
         keep = select_id if select_id is not None else self.editor.story_id
-        self.list_panel.set_rows(rows, keep, empty)
+        self.list_panel.set_ids(ids, self.service.story_rows, keep, empty)
         noun = "story" if total == 1 else "stories"
         self.count_label.setText(f"{total} {noun}")
         self._total = total
@@ -370,9 +370,10 @@ class MainWindow(QMainWindow):
         if story_id == self.editor.story_id:
             return True
         if not self._save_all():
-            self.list_panel.set_rows(
-                self.list_panel.model._rows, self.editor.story_id, ""
-            )  # keep the selection on the story that still holds unsaved text
+            # Keep the selection on the story that still holds unsaved text.
+            self.list_panel.set_ids(
+                self.list_panel.model.ids(), self.service.story_rows, self.editor.story_id, ""
+            )
             self.statusBar().showMessage(
                 "Stayed on this story: its changes could not be saved yet.", 8000
             )

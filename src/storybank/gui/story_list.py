@@ -3,6 +3,7 @@ the panel around them (filters, sort, count)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import (
@@ -58,24 +59,52 @@ def context_line(row: StoryRow) -> str:
 
 
 class StoryListModel(QAbstractListModel):
-    """The rows of the story list (snapshots; reloaded when the bank changes)."""
+    """The story list, lazily: it holds the ids in order and fetches rows in
+    batches only when the view asks for them (so 100,000 stories cost nothing
+    until they scroll into sight)."""
+
+    PREFETCH = 64
 
     def __init__(self) -> None:
         super().__init__()
-        self._rows: list[StoryRow] = []
+        self._ids: list[int] = []
+        self._rows: dict[int, StoryRow] = {}
+        self._fetch: Callable[[list[int]], dict[int, StoryRow]] = lambda _ids: {}
 
-    def set_rows(self, rows: list[StoryRow]) -> None:
+    def set_ids(self, ids: list[int], fetch: Callable[[list[int]], dict[int, StoryRow]]) -> None:
+        """Show ``ids`` in this order; rows are fetched on demand with ``fetch``."""
         self.beginResetModel()
-        self._rows = rows
+        self._ids = ids
+        self._rows = {}
+        self._fetch = fetch
         self.endResetModel()
 
+    def ids(self) -> list[int]:
+        return self._ids
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._ids)
+
+    def row_data(self, number: int) -> StoryRow | None:
+        """The row at ``number``, fetching it and its neighbours if needed."""
+        if not 0 <= number < len(self._ids):
+            return None
+        story_id = self._ids[number]
+        row = self._rows.get(story_id)
+        if row is None:
+            window = self._ids[max(0, number - self.PREFETCH // 4) : number + self.PREFETCH]
+            self._rows.update(self._fetch([i for i in window if i not in self._rows]))
+            row = self._rows.get(story_id)
+        return row
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid():
             return None
-        row = self._rows[index.row()]
+        if role == ID_ROLE:
+            return self._ids[index.row()] if 0 <= index.row() < len(self._ids) else None
+        row = self.row_data(index.row())
+        if row is None:
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             return row.title or "Untitled story"
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -91,16 +120,14 @@ class StoryListModel(QAbstractListModel):
             return f"{row.title or 'Untitled story'}. {context_line(row)}"
         if role == ROW_ROLE:
             return row
-        if role == ID_ROLE:
-            return row.id
         return None
 
     def row_of(self, story_id: int) -> int:
         """The row showing ``story_id``, or -1."""
-        for number, row in enumerate(self._rows):
-            if row.id == story_id:
-                return number
-        return -1
+        try:
+            return self._ids.index(story_id)
+        except ValueError:
+            return -1
 
 
 class StoryRowDelegate(QStyledItemDelegate):
@@ -307,10 +334,16 @@ class StoryListPanel(QWidget):
 
     # --- rows -------------------------------------------------------------
 
-    def set_rows(self, rows: list[StoryRow], select_id: int | None, empty_text: str) -> None:
-        """Show rows and reselect ``select_id`` without announcing a change."""
+    def set_ids(
+        self,
+        ids: list[int],
+        fetch: Callable[[list[int]], dict[int, StoryRow]],
+        select_id: int | None,
+        empty_text: str,
+    ) -> None:
+        """Show stories and reselect ``select_id`` without announcing a change."""
         self.view.selectionModel().blockSignals(True)
-        self.model.set_rows(rows)
+        self.model.set_ids(ids, fetch)
         row = self.model.row_of(select_id) if select_id is not None else -1
         if row >= 0:
             index = self.model.index(row)
@@ -318,9 +351,9 @@ class StoryListPanel(QWidget):
             self.view.scrollTo(index)
         self.view.selectionModel().blockSignals(False)
         self.empty_label.setText(empty_text)
-        self.stack.setCurrentWidget(self.view if rows else self.empty_label)
-        noun = "story" if len(rows) == 1 else "stories"
-        self.count_label.setText(f"{len(rows)} {noun}")
+        self.stack.setCurrentWidget(self.view if ids else self.empty_label)
+        noun = "story" if len(ids) == 1 else "stories"
+        self.count_label.setText(f"{len(ids)} {noun}")
 
     def select_story(self, story_id: int) -> bool:
         """Select a story (announcing it); return False if it is not listed."""

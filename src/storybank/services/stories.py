@@ -48,6 +48,20 @@ class StoryService(QObject):
     ) -> list[StoryRow]:
         return self.repo.list_stories(query, value_id=value_id, tag=tag, sort=sort, show=show)
 
+    def story_ids(
+        self,
+        query: str = "",
+        *,
+        value_id: int | None = None,
+        tag: str | None = None,
+        sort: SortKey = "updated",
+        show: ShowKey = "active",
+    ) -> list[int]:
+        return self.repo.story_ids(query, value_id=value_id, tag=tag, sort=sort, show=show)
+
+    def story_rows(self, ids: list[int]) -> dict[int, StoryRow]:
+        return self.repo.story_rows(ids)
+
     def count_stories(self, show: ShowKey = "active") -> int:
         return self.repo.count_stories(show)
 

@@ -1,0 +1,53 @@
+"""The lazy story list model."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QAbstractItemModelTester
+
+from storybank.core.records import StoryRow
+from storybank.gui.story_list import ID_ROLE, StoryListModel, relative_time
+
+
+def fake_rows(requested: list[list[int]]):  # type: ignore[no-untyped-def]
+    def fetch(ids: list[int]) -> dict[int, StoryRow]:
+        requested.append(ids)
+        now = datetime.now(UTC)
+        return {
+            i: StoryRow(i, f"Story {i}", "Acme", "Engineer", "2024", now, False, False) for i in ids
+        }
+
+    return fetch
+
+
+def test_model_passes_the_qt_model_tester(qtbot) -> None:  # type: ignore[no-untyped-def]
+    model = StoryListModel()
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    model.set_ids(list(range(1, 301)), fake_rows([]))
+    assert model.rowCount() == 300
+    assert model.index(5).data() == "Story 6"
+    assert model.index(5).data(ID_ROLE) == 6
+    assert "Acme · Engineer · 2024" in model.index(5).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.row_of(42) == 41
+    assert model.row_of(999) == -1
+
+
+def test_rows_are_fetched_lazily_in_batches() -> None:
+    requested: list[list[int]] = []
+    model = StoryListModel()
+    model.set_ids(list(range(100_000)), fake_rows(requested))
+    assert requested == []  # nothing is fetched until a row is shown
+    model.index(50_000).data()
+    assert len(requested) == 1 and 50_000 in requested[0]
+    assert len(requested[0]) <= StoryListModel.PREFETCH + StoryListModel.PREFETCH // 4
+    model.index(50_001).data()
+    assert len(requested) == 1  # a neighbour came with the batch
+
+
+def test_relative_time() -> None:
+    now = datetime(2026, 5, 1, 12, tzinfo=UTC)
+    assert relative_time(now, now) == "just now"
+    assert relative_time(datetime(2026, 5, 1, 11, 30, tzinfo=UTC), now) == "30 min ago"
+    assert relative_time(datetime(2026, 4, 30, 12, tzinfo=UTC), now) == "1 d ago"
