@@ -107,3 +107,21 @@ class StoryRecord:
         if name not in TEXT_FIELDS:
             raise KeyError(name)
         return getattr(self, name)
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageStory:
+    """A story as the coverage map shows it."""
+
+    id: int
+    title: str
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Active stories × active values, with each story's strength per value."""
+
+    stories: tuple[CoverageStory, ...]
+    values: tuple[ValueInfo, ...]
+    links: dict[tuple[int, int], Strength] = field(default_factory=dict)

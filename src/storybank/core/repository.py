@@ -21,6 +21,8 @@ from storybank.core.database import Database, NotFound, StorageError
 from storybank.core.packs import Pack, value_key
 from storybank.core.records import (
     TEXT_FIELDS,
+    Coverage,
+    CoverageStory,
     PackInfo,
     StoryRecord,
     StoryRow,
@@ -398,6 +400,36 @@ class Repository:
             values=values,
             tags=tags,
         )
+
+    def coverage(self) -> Coverage:
+        """Active stories (by title) × visible values of the active packs."""
+        values = tuple(self.active_values())
+        tags = self._story_tags_all()
+        stories = tuple(
+            CoverageStory(id=row[0], title=row[1], tags=tuple(tags.get(row[0], ())))
+            for row in self._rows(
+                f"SELECT s.id, s.title FROM story s WHERE {_SHOW['active']} "
+                "ORDER BY s.title COLLATE NOCASE, s.id"
+            )
+        )
+        wanted = {value.id for value in values}
+        links = {
+            (story_id, value_id): Strength(strength)
+            for story_id, value_id, strength in self._rows(
+                f"SELECT sv.story_id, sv.value_id, sv.strength FROM story_value sv "
+                f"JOIN story s ON s.id = sv.story_id WHERE {_SHOW['active']}"
+            )
+            if value_id in wanted
+        }
+        return Coverage(stories=stories, values=values, links=links)
+
+    def _story_tags_all(self) -> dict[int, list[str]]:
+        result: dict[int, list[str]] = defaultdict(list)
+        for story_id, name in self._rows(
+            "SELECT st.story_id, t.name FROM story_tag st JOIN tag t ON t.id = st.tag_id"
+        ):
+            result[story_id].append(name)
+        return result
 
     def tag_names(self) -> list[str]:
         """Every tag in use, alphabetically."""

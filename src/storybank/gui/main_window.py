@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QByteArray, QProcess, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from storybank import __version__
 from storybank.core.database import StorageError
+from storybank.gui.coverage import CoverageView
 from storybank.gui.settings import app_settings
 from storybank.gui.story_editor import StoryEditor
 from storybank.gui.story_list import StoryListPanel, relative_time
@@ -115,7 +116,11 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(2, 0)
         self.splitter.setCollapsible(1, False)
         self.splitter.setSizes([300, 620, 320])
-        self.setCentralWidget(self.splitter)
+        self.modes = QStackedWidget()
+        self.modes.setObjectName("modes")
+        self.modes.addWidget(self.splitter)
+        self.coverage_view: CoverageView | None = None
+        self.setCentralWidget(self.modes)
 
         self.search = QLineEdit()
         self.search.setObjectName("search")
@@ -128,6 +133,7 @@ class MainWindow(QMainWindow):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.reload_list)
         self.search.textChanged.connect(self._search_timer.start)
+        self.search.textEdited.connect(lambda _text: self.set_mode("stories"))
 
         self.save_label = QLabel()
         self.save_label.setObjectName("saveState")
@@ -158,6 +164,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_toolbar()
+        self._build_mode_bar()
         self.list_panel.selection_changed.connect(self._on_selection_changed)
         self.list_panel.filters_changed.connect(self._on_filters_changed)
         self.editor.save_state_changed.connect(self._on_save_state)
@@ -292,6 +299,65 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         self.toolbar = toolbar
 
+    def _build_mode_bar(self) -> None:
+        bar = QToolBar("Modes")
+        bar.setObjectName("modeBar")
+        bar.setMovable(False)
+        bar.setFloatable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        self.mode_actions: dict[str, QAction] = {}
+        for number, (key, text, tip) in enumerate(
+            (
+                ("stories", "Stories", "Write and tag your stories"),
+                ("coverage", "Coverage", "Which values and themes your stories cover"),
+            ),
+            start=1,
+        ):
+            action = self._action(
+                text, lambda _=False, k=key: self.set_mode(k), f"Ctrl+{number}", tip, f"mode-{key}"
+            )
+            action.setCheckable(True)
+            group.addAction(action)
+            bar.addAction(action)
+            self.mode_actions[key] = action
+        self.mode_actions["stories"].setChecked(True)
+        self.addToolBar(Qt.ToolBarArea.LeftToolBarArea, bar)
+        self.mode_bar = bar
+
+    def set_mode(self, mode: str) -> None:
+        """Show one of the modes: "stories" or "coverage"."""
+        if mode == "coverage":
+            if not self._save_all():
+                self.mode_actions["stories"].setChecked(True)
+                return
+            if self.coverage_view is None:
+                from storybank.core.prompts import builtin_prompt_bank
+
+                self.coverage_view = CoverageView(self.service, builtin_prompt_bank().themes)
+                self.coverage_view.setObjectName("coverageView")
+                self.coverage_view.open_story.connect(self.show_story)
+                self.modes.addWidget(self.coverage_view)
+            self.modes.setCurrentWidget(self.coverage_view)
+        else:
+            self.modes.setCurrentWidget(self.splitter)
+        self.mode_actions[mode].setChecked(True)
+
+    def show_story(self, story_id: int) -> None:
+        """Switch to the Stories mode with ``story_id`` selected (filters cleared)."""
+        self.set_mode("stories")
+        self._clear_filters()
+        self.reload_list(story_id)
+
+    def _clear_filters(self) -> None:
+        self.list_panel.show_box.setCurrentIndex(0)
+        self.list_panel.value_filter.setCurrentIndex(0)
+        self.list_panel.tag_filter.setCurrentIndex(0)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+
     def _edit_call(self, method: str) -> None:
         widget = QApplication.focusWidget()
         if isinstance(widget, (QLineEdit, QPlainTextEdit)):
@@ -424,14 +490,7 @@ class MainWindow(QMainWindow):
         except StorageError as exc:
             QMessageBox.warning(self, "Storybank", f"Could not create a story. {exc}")
             return
-        # Make sure the new story is visible in the list.
-        self.list_panel.show_box.setCurrentIndex(0)
-        self.list_panel.value_filter.setCurrentIndex(0)
-        self.list_panel.tag_filter.setCurrentIndex(0)
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
-        self.reload_list(record.id)
+        self.show_story(record.id)
         self.editor.focus_title()
 
     def duplicate_story(self) -> None:
@@ -538,6 +597,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{verb} “{self._current_title()}”.", 5000)
 
     def focus_search(self) -> None:
+        self.set_mode("stories")
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 

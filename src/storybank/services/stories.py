@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from storybank.core.records import PackInfo, StoryRecord, StoryRow, Strength, ValueInfo
+from storybank.core.records import Coverage, PackInfo, StoryRecord, StoryRow, Strength, ValueInfo
 from storybank.core.repository import Repository, ShowKey, SortKey
 
 
@@ -73,6 +73,9 @@ class StoryService(QObject):
 
     def active_values(self) -> list[ValueInfo]:
         return self.repo.active_values()
+
+    def coverage(self) -> Coverage:
+        return self.repo.coverage()
 
     def tag_names(self) -> list[str]:
         return self.repo.tag_names()

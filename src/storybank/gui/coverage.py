@@ -1,0 +1,262 @@
+"""The coverage map: stories × values and stories × question themes, with gaps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QTabWidget, QVBoxLayout, QWidget
+
+from storybank.core.coverage import (
+    ColumnSummary,
+    story_covers_theme,
+    theme_summary,
+    value_summary,
+)
+from storybank.core.markdown import escape
+from storybank.core.prompts import PromptTheme
+from storybank.core.records import Coverage, Strength
+from storybank.services.stories import StoryService
+
+_Index = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+STORY_ROLE = Qt.ItemDataRole.UserRole + 2
+GAP = QColor(255, 196, 92, 70)
+GAP_HEADER = QColor(255, 176, 46, 150)
+MARKS = {Strength.PRIMARY: "●", Strength.SUPPORTING: "○"}
+
+
+def wrap_name(name: str, width: int = 13) -> str:
+    """Break a long column name over at most two lines (headers do not wrap)."""
+    if len(name) <= width or " " not in name:
+        return name
+    words = name.split()
+    first = words[0]
+    rest = words[1:]
+    while rest and len(first) + 1 + len(rest[0]) <= width:
+        first += " " + rest.pop(0)
+    return f"{first}\n{' '.join(rest)}" if rest else first
+
+
+class CoverageModel(QAbstractTableModel):
+    """Rows are stories; columns are values (or themes), then a total."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.coverage = Coverage(stories=(), values=())
+        self._columns: list[tuple[str, str, ColumnSummary]] = []
+        self._cell: Callable[[int, int], Strength | None] = lambda _r, _c: None
+
+    def show_values(self, coverage: Coverage) -> None:
+        self.beginResetModel()
+        self.coverage = coverage
+        self._columns = [
+            (v.name, v.description, value_summary(coverage, v.id, v.name)) for v in coverage.values
+        ]
+        links = coverage.links
+        stories = coverage.stories
+        values = coverage.values
+        self._cell = lambda row, column: links.get((stories[row].id, values[column].id))
+        self.endResetModel()
+
+    def show_themes(self, coverage: Coverage, themes: tuple[PromptTheme, ...]) -> None:
+        self.beginResetModel()
+        self.coverage = coverage
+        self._columns = [(t.name, t.description, theme_summary(coverage, t)) for t in themes]
+        stories = coverage.stories
+
+        def cell(row: int, column: int) -> Strength | None:
+            covered = story_covers_theme(stories[row].tags, themes[column])
+            return Strength.PRIMARY if covered else None
+
+        self._cell = cell
+        self.endResetModel()
+
+    def gaps(self) -> list[str]:
+        return [name for name, _tip, summary in self._columns if summary.gap]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.coverage.stories)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns) + 1
+
+    def _total(self, row: int) -> int:
+        return sum(1 for column in range(len(self._columns)) if self._cell(row, column))
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column() - 1
+        story = self.coverage.stories[row]
+        if role == STORY_ROLE:
+            return story.id
+        if column < 0:
+            total = self._total(row)
+            if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+                return total
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return Qt.AlignmentFlag.AlignCenter
+            return None
+        strength = self._cell(row, column)
+        name, _tip, summary = self._columns[column]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return MARKS[strength] if strength else ""
+        if role == SORT_ROLE:
+            return {Strength.PRIMARY: 2, Strength.SUPPORTING: 1}.get(strength, 0) if strength else 0
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignCenter
+        if role == Qt.ItemDataRole.BackgroundRole and summary.gap:
+            return QBrush(GAP)
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            what = strength.value if strength else "not shown"
+            return f"{story.title or 'Untitled story'} — {name}: {what}"
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Vertical:
+            if section < len(self.coverage.stories) and role in (
+                Qt.ItemDataRole.DisplayRole,
+                Qt.ItemDataRole.ToolTipRole,
+            ):
+                return self.coverage.stories[section].title or "Untitled story"
+            return None
+        if section == 0:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return "Total"
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "How many of these columns the story covers"
+            return None
+        name, tip, summary = self._columns[section - 1]
+        if role == Qt.ItemDataRole.DisplayRole:
+            counts = f"{summary.primary} ●"
+            if summary.supporting:
+                counts += f"  {summary.supporting} ○"
+            return f"{wrap_name(name)}\n{counts}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(part for part in (name, tip, summary.gap or "") if part)
+        if role == Qt.ItemDataRole.BackgroundRole and summary.gap:
+            return QBrush(GAP_HEADER)
+        return None
+
+
+class CoverageTable(QTableView):
+    """A sortable coverage grid; clicking a cell asks to open its story."""
+
+    open_story = Signal(int)
+
+    def __init__(self, model: CoverageModel, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setAccessibleName(name)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.setModel(self.proxy)
+        self.setSortingEnabled(True)
+        self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # keep the stories' own order
+        self.setSelectionBehavior(QTableView.SelectionBehavior.SelectItems)
+        self.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.setWordWrap(False)
+        self.setAlternatingRowColors(True)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(64)
+        header.setMinimumHeight(62)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.verticalHeader().setMaximumWidth(280)
+        self.verticalHeader().setDefaultSectionSize(26)
+        self.clicked.connect(self._clicked)
+        self.activated.connect(self._clicked)
+
+    def _clicked(self, index: QModelIndex) -> None:
+        story_id = index.data(STORY_ROLE)
+        if story_id is not None:
+            self.open_story.emit(story_id)
+
+
+class CoverageView(QWidget):
+    """The Coverage mode: a tab for values and one for question themes."""
+
+    open_story = Signal(int)
+
+    def __init__(self, service: StoryService, themes: tuple[PromptTheme, ...]) -> None:
+        super().__init__()
+        self.service = service
+        self.themes = themes
+        self.values_model = CoverageModel()
+        self.themes_model = CoverageModel()
+        self.values_table = CoverageTable(self.values_model, "Stories by value")
+        self.themes_table = CoverageTable(self.themes_model, "Stories by question theme")
+        for table in (self.values_table, self.themes_table):
+            table.open_story.connect(self.open_story)
+        self.summary = QLabel()
+        self.summary.setObjectName("coverageSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.values_table, "Values")
+        self.tabs.addTab(self.themes_table, "Question themes")
+        self.tabs.currentChanged.connect(lambda _i: self._show_summary())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        title = QLabel("<h3 style='margin:0'>Coverage</h3>")
+        layout.addWidget(title)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tabs, 1)
+        self._stale = True
+        for signal in (
+            service.stories_changed,
+            service.values_changed,
+            service.tags_changed,
+        ):
+            signal.connect(self.mark_stale)
+        service.story_changed.connect(lambda _id: self.mark_stale())
+
+    def mark_stale(self) -> None:
+        """Refresh now if shown, else on the next show (no work while hidden)."""
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
+
+    def refresh(self) -> None:
+        coverage = self.service.coverage()
+        self.values_model.show_values(coverage)
+        self.themes_model.show_themes(coverage, self.themes)
+        self._stale = False
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        model = self.values_model if self.tabs.currentIndex() == 0 else self.themes_model
+        if not model.coverage.stories:
+            self.summary.setText("Write a story and tag it to see what it covers.")
+            return
+        gaps = model.gaps()
+        what = "value" if model is self.values_model else "theme"
+        if not gaps:
+            text = f"Every {what} has at least two stories, one of them primary."
+        else:
+            plural = "s need" if len(gaps) != 1 else " needs"
+            text = (
+                f"<b>{len(gaps)} {what}{plural} more stories:</b> {escape(', '.join(gaps))}. "
+                "Highlighted columns have no primary story or only one story; "
+                "hover a column for the reason."
+            )
+        text += "<br>● primary · ○ supporting · click a cell to open its story."
+        self.summary.setText(text)

@@ -1,0 +1,54 @@
+"""Coverage rules and the prompt bank loader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storybank.core.coverage import story_covers_theme, theme_summary, value_summary
+from storybank.core.prompts import (
+    PromptBankError,
+    PromptTheme,
+    builtin_prompt_bank,
+    load_prompt_bank,
+)
+from storybank.core.records import Coverage, CoverageStory, Strength
+
+THEME = PromptTheme("feedback-received", "Negative feedback received", "")
+
+
+def coverage(links: dict[tuple[int, int], Strength], tags: tuple[str, ...] = ()) -> Coverage:
+    stories = (CoverageStory(1, "One", tags), CoverageStory(2, "Two"))
+    return Coverage(stories=stories, values=(), links=links)
+
+
+def test_value_gaps() -> None:
+    assert value_summary(coverage({}), 7, "Candor").gap == (
+        "No story shows Candor as its primary value."
+    )
+    assert value_summary(coverage({(1, 7): Strength.SUPPORTING}), 7, "Candor").gap
+    one = value_summary(coverage({(1, 7): Strength.PRIMARY}), 7, "Candor")
+    assert one.gap and "Only one story" in one.gap
+    both = value_summary(coverage({(1, 7): Strength.PRIMARY, (2, 7): Strength.SUPPORTING}), 7, "C")
+    assert (both.primary, both.supporting, both.gap) == (1, 1, None)
+
+
+def test_theme_coverage_by_tag_key_or_name() -> None:
+    assert story_covers_theme(["Feedback-Received"], THEME)
+    assert story_covers_theme(["negative feedback received"], THEME)
+    assert not story_covers_theme(["feedback"], THEME)
+    assert theme_summary(coverage({}, ("feedback-received",)), THEME).primary == 1
+
+
+def test_builtin_prompt_bank_loads() -> None:
+    bank = builtin_prompt_bank()
+    assert len(bank.prompts) >= 150
+    assert {p.theme for p in bank.prompts} <= {t.key for t in bank.themes}
+
+
+def test_malformed_prompt_bank_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "bank.toml"
+    path.write_text("[bank]\nkey = 'x'\n")
+    with pytest.raises(PromptBankError, match="bank.toml"):
+        load_prompt_bank(path)

@@ -1,0 +1,118 @@
+"""The coverage map, through the real window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QAbstractItemModelTester
+from pytestqt.qtbot import QtBot
+
+from storybank.core.bank import open_bank
+from storybank.core.coverage import value_summary
+from storybank.core.records import Coverage, CoverageStory, Strength, ValueInfo
+from storybank.gui.coverage import CoverageModel, wrap_name
+from storybank.gui.main_window import MainWindow
+
+MakeWindow = Callable[..., MainWindow]
+
+
+def column_of(window: MainWindow, name: str) -> int:
+    model = window.coverage_view.values_model  # type: ignore[union-attr]
+    for column in range(model.columnCount()):
+        header = model.headerData(column, Qt.Orientation.Horizontal)
+        if str(header).replace("\n", " ").startswith(name):
+            return column
+    raise AssertionError(f"no column {name}")
+
+
+def is_gap(window: MainWindow, name: str) -> bool:
+    model = window.coverage_view.values_model  # type: ignore[union-attr]
+    column = column_of(window, name)
+    return (
+        model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.BackgroundRole)
+        is not None
+    )
+
+
+def test_gap_disappears_when_a_value_is_tagged(
+    qtbot: QtBot, make_window: MakeWindow, data_dir: Path
+) -> None:
+    repo = open_bank(data_dir)
+    first = repo.create_story(title="First story").id
+    second = repo.create_story(title="Second story").id
+    repo.db.close()
+    window = make_window()
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    view = window.coverage_view
+    assert view is not None and window.modes.currentWidget() is view
+    assert is_gap(window, "Freedom")
+    assert "Freedom" in view.summary.text()
+
+    # Tag both stories in the Stories mode, through the values panel.
+    for story_id, strength in ((first, "primary"), (second, "supporting")):
+        window.show_story(story_id)
+        button = window.values_panel.findChild(
+            type(window.undo_trash_button), f"value-freedom-{strength}"
+        )
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    window.set_mode("coverage")
+    assert not is_gap(window, "Freedom")
+    assert "Freedom" not in view.summary.text().split("<br>")[0]
+    assert is_gap(window, "Candor")
+
+
+def test_clicking_a_cell_opens_its_story(
+    qtbot: QtBot, make_window: MakeWindow, data_dir: Path
+) -> None:
+    repo = open_bank(data_dir)
+    repo.create_story(title="Alpha")
+    beta = repo.create_story(title="Beta").id
+    repo.db.close()
+    window = make_window()
+    window.set_mode("coverage")
+    table = window.coverage_view.values_table  # type: ignore[union-attr]
+    index = table.model().index(1, 1)
+    assert table.model().headerData(1, Qt.Orientation.Vertical) == "Beta"
+    qtbot.mouseClick(
+        table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center()
+    )
+    assert window.modes.currentWidget() is window.splitter
+    assert window.editor.story_id == beta
+
+
+def test_themes_tab_follows_tags(qtbot: QtBot, make_window: MakeWindow, data_dir: Path) -> None:
+    repo = open_bank(data_dir)
+    story = repo.create_story(title="Hard feedback").id
+    repo.set_story_tags(story, ["feedback-received"])
+    repo.db.close()
+    window = make_window()
+    window.set_mode("coverage")
+    model = window.coverage_view.themes_model  # type: ignore[union-attr]
+    names = [
+        str(model.headerData(c, Qt.Orientation.Horizontal)).replace("\n", " ")
+        for c in range(model.columnCount())
+    ]
+    column = next(i for i, n in enumerate(names) if n.startswith("Negative feedback"))
+    assert model.index(0, column).data() == "●"
+    assert model.index(0, 0).data() == 1  # the story's total
+
+
+def test_model_passes_the_qt_model_tester(qtbot: QtBot) -> None:
+    values = tuple(
+        ValueInfo(i, 1, f"v{i}", f"Value {i}", "", (), i, False, True) for i in range(1, 15)
+    )
+    stories = tuple(CoverageStory(i, f"Story {i}") for i in range(1, 31))
+    links = {(s.id, v.id): Strength.PRIMARY for s in stories for v in values if s.id % v.id == 0}
+    coverage = Coverage(stories, values, links)
+    model = CoverageModel()
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    model.show_values(coverage)
+    assert (model.rowCount(), model.columnCount()) == (30, 15)
+    assert value_summary(coverage, 1, "Value 1").primary == 30
+
+
+def test_wrap_name() -> None:
+    assert wrap_name("Candor") == "Candor"
+    assert wrap_name("Context over control") == "Context over\ncontrol"
