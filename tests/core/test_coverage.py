@@ -50,5 +50,5 @@ def test_builtin_prompt_bank_loads() -> None:
 def test_malformed_prompt_bank_is_named(tmp_path: Path) -> None:
     path = tmp_path / "bank.toml"
     path.write_text("[bank]\nkey = 'x'\n")
-    with pytest.raises(PromptBankError, match="bank.toml"):
+    with pytest.raises(PromptBankError, match=r"bank\.toml"):
         load_prompt_bank(path)
