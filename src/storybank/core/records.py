@@ -110,6 +110,15 @@ class StoryRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class CoachFigures:
+    """A story's cached coach figures, and the analyzer version that made them."""
+
+    score: int
+    speaking_seconds: float
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
 class CoverageStory:
     """A story as the coverage map shows it."""
 

@@ -21,6 +21,7 @@ from storybank.core.database import Database, NotFound, StorageError
 from storybank.core.packs import Pack, value_key
 from storybank.core.records import (
     TEXT_FIELDS,
+    CoachFigures,
     Coverage,
     CoverageStory,
     PackInfo,
@@ -446,13 +447,47 @@ class Repository:
             story_id = writes.create_story(session, fields)
         return self.get_story(story_id)
 
-    def update_story(self, story_id: int, fields: dict[str, str]) -> datetime:
-        """Store changed text fields; return the new update time."""
+    def update_story(
+        self, story_id: int, fields: dict[str, str], coach: CoachFigures | None = None
+    ) -> datetime:
+        """Store changed text fields (and the coach figures for the new text)."""
         from storybank.core import writes
 
         _check_fields(fields)
         with self._write() as session:
-            return writes.update_story(session, story_id, fields)
+            return writes.update_story(session, story_id, fields, coach)
+
+    def set_coach_figures(self, figures: dict[int, CoachFigures]) -> None:
+        """Store recomputed coach figures for several stories in one transaction."""
+        from storybank.core import writes
+
+        with self._write() as session:
+            writes.set_coach_figures(session, figures)
+
+    def stories_needing_coach(self, version: int, limit: int) -> list[int]:
+        """Stories whose coach figures are missing or from another analyzer version."""
+        return [
+            story_id
+            for (story_id,) in self._rows(
+                "SELECT id FROM story WHERE coach_version IS NULL OR coach_version != ? LIMIT ?",
+                (version, limit),
+            )
+        ]
+
+    def dismissed_keys(self, story_id: int) -> set[str]:
+        """Keys of the coach findings the user dismissed for a story."""
+        return {
+            key
+            for (key,) in self._rows(
+                "SELECT key FROM dismissed_finding WHERE story_id = ?", (story_id,)
+            )
+        }
+
+    def set_dismissed(self, story_id: int, key: str, dismissed: bool) -> None:
+        from storybank.core import writes
+
+        with self._write() as session:
+            writes.set_dismissed(session, story_id, key, dismissed)
 
     def set_story_value(self, story_id: int, value_id: int, strength: Strength | None) -> None:
         """Tag a story with a value (or untag it with ``None``)."""

@@ -17,9 +17,17 @@ from sqlmodel import Session, col, select
 
 from storybank.core.database import NotFound
 from storybank.core.interchange import ParsedStory
-from storybank.core.models import Framework, Story, StoryTag, StoryValue, Tag, Value
+from storybank.core.models import (
+    DismissedFinding,
+    Framework,
+    Story,
+    StoryTag,
+    StoryValue,
+    Tag,
+    Value,
+)
 from storybank.core.packs import Pack, value_key
-from storybank.core.records import TEXT_FIELDS, Strength, utcnow
+from storybank.core.records import TEXT_FIELDS, CoachFigures, Strength, utcnow
 
 T = TypeVar("T")
 
@@ -158,12 +166,40 @@ def create_story(session: Session, fields: dict[str, str]) -> int:
     return story.id
 
 
-def update_story(session: Session, story_id: int, fields: dict[str, str]) -> datetime:
+def update_story(
+    session: Session, story_id: int, fields: dict[str, str], coach: CoachFigures | None
+) -> datetime:
     story = get(session, Story, story_id)
     for name, value in fields.items():
         setattr(story, name, value)
+    if coach is not None:
+        _set_coach(story, coach)
     _touch(session, story)
     return story.updated_at
+
+
+def _set_coach(story: Story, coach: CoachFigures) -> None:
+    story.coach_score = coach.score
+    story.speaking_seconds = coach.speaking_seconds
+    story.coach_version = coach.version
+
+
+def set_coach_figures(session: Session, figures: dict[int, CoachFigures]) -> None:
+    """Store recomputed figures without touching the stories' update times."""
+    for story_id, coach in figures.items():
+        story = session.get(Story, story_id)
+        if story is not None:
+            _set_coach(story, coach)
+            session.add(story)
+
+
+def set_dismissed(session: Session, story_id: int, key: str, dismissed: bool) -> None:
+    get(session, Story, story_id)
+    link = session.get(DismissedFinding, (story_id, key))
+    if dismissed and link is None:
+        session.add(DismissedFinding(story_id=story_id, key=key))
+    elif not dismissed and link is not None:
+        session.delete(link)
 
 
 def set_story_value(

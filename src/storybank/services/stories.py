@@ -7,13 +7,23 @@ that every view can refresh itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from storybank.core.records import Coverage, PackInfo, StoryRecord, StoryRow, Strength, ValueInfo
+from storybank.core.coach import ANALYZER_VERSION, CoachReport, CoachSettings, analyze
+from storybank.core.records import (
+    SECTIONS,
+    CoachFigures,
+    Coverage,
+    PackInfo,
+    StoryRecord,
+    StoryRow,
+    Strength,
+    ValueInfo,
+)
 from storybank.core.repository import Repository, ShowKey, SortKey
 
 
@@ -28,12 +38,17 @@ class StoryService(QObject):
     values_changed = Signal()
     #: The set of tags in use changed.
     tags_changed = Signal()
+    #: Cached coach figures (score, speaking time) were recomputed.
+    coach_figures_changed = Signal()
+    #: A coach finding was dismissed or restored (story id).
+    dismissed_changed = Signal(int)
 
     def __init__(self, repo: Repository, data_dir: Path, *, demo: bool = False) -> None:
         super().__init__()
         self.repo = repo
         self.data_dir = data_dir
         self.demo = demo
+        self.coach_settings = CoachSettings()
 
     # --- reads ------------------------------------------------------------
 
@@ -88,13 +103,58 @@ class StoryService(QObject):
         return record
 
     def save_story(self, story_id: int, fields: dict[str, str]) -> datetime:
-        updated = self.repo.update_story(story_id, fields)
+        """Store changed fields with the coach figures of the story they make."""
+        record = self.repo.get_story(story_id)
+        figures = self._figures(record, fields)
+        updated = self.repo.update_story(story_id, fields, figures)
         self.story_changed.emit(story_id)
         return updated
 
     def set_story_value(self, story_id: int, value_id: int, strength: Strength | None) -> None:
         self.repo.set_story_value(story_id, value_id, strength)
+        record = self.repo.get_story(story_id)  # value hints change the score
+        self.repo.set_coach_figures({story_id: self._figures(record, {})})
         self.story_changed.emit(story_id)
+
+    # --- coach ------------------------------------------------------------
+
+    def value_keywords(self, values: Mapping[int, Strength]) -> dict[str, tuple[str, ...]]:
+        """Pack keywords of a story's primary values, by value name."""
+        active = {value.id: value for value in self.active_values()}
+        return {
+            active[value_id].name: active[value_id].keywords
+            for value_id, strength in values.items()
+            if strength is Strength.PRIMARY and value_id in active
+        }
+
+    def coach_report(
+        self, sections: Mapping[str, str], values: Mapping[int, Strength]
+    ) -> CoachReport:
+        """The coach's report on a story's sections as they are now."""
+        return analyze(
+            sections, value_keywords=self.value_keywords(values), settings=self.coach_settings
+        )
+
+    def _figures(self, record: StoryRecord, fields: Mapping[str, str]) -> CoachFigures:
+        sections = {name: fields.get(name, record.text(name)) for name in SECTIONS}
+        report = self.coach_report(sections, record.values)
+        return CoachFigures(report.score, report.speaking_seconds, ANALYZER_VERSION)
+
+    def refresh_coach_figures(self, limit: int = 100) -> int:
+        """Compute missing or outdated figures for up to ``limit`` stories; return how many."""
+        ids = self.repo.stories_needing_coach(ANALYZER_VERSION, limit)
+        if ids:
+            figures = {i: self._figures(self.repo.get_story(i), {}) for i in ids}
+            self.repo.set_coach_figures(figures)
+            self.coach_figures_changed.emit()
+        return len(ids)
+
+    def dismissed_keys(self, story_id: int) -> set[str]:
+        return self.repo.dismissed_keys(story_id)
+
+    def set_dismissed(self, story_id: int, key: str, dismissed: bool) -> None:
+        self.repo.set_dismissed(story_id, key, dismissed)
+        self.dismissed_changed.emit(story_id)
 
     def set_story_tags(self, story_id: int, names: Iterable[str]) -> tuple[str, ...]:
         tags = self.repo.set_story_tags(story_id, names)
