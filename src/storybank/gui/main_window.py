@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from storybank import __version__
 from storybank.core.database import StorageError
+from storybank.gui.coach_panel import CoachPanel
 from storybank.gui.coverage import CoverageView
 from storybank.gui.settings import app_settings
 from storybank.gui.story_editor import StoryEditor
@@ -87,6 +88,18 @@ class MainWindow(QMainWindow):
         self.list_panel = StoryListPanel()
         self.editor = StoryEditor(service)
         self.values_panel = ValuesPanel(service)
+        self.coach_panel = CoachPanel(
+            service,
+            fields=self.editor.fields,
+            values=lambda: self.values_panel.record.values if self.values_panel.record else {},
+        )
+        self.coach_panel.setObjectName("coachPanel")
+        self.side = QSplitter(Qt.Orientation.Vertical)
+        self.side.setObjectName("sideSplitter")
+        self.side.addWidget(self.values_panel)
+        self.side.addWidget(self.coach_panel)
+        self.side.setChildrenCollapsible(False)
+        self.side.setSizes([330, 420])
 
         welcome_new = QPushButton("Write your first story  (Ctrl+N)")
         welcome_new.setObjectName("welcomeNewButton")
@@ -110,7 +123,7 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.list_panel)
         self.splitter.addWidget(self.center)
-        self.splitter.addWidget(self.values_panel)
+        self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
@@ -168,9 +181,12 @@ class MainWindow(QMainWindow):
         self.list_panel.selection_changed.connect(self._on_selection_changed)
         self.list_panel.filters_changed.connect(self._on_filters_changed)
         self.editor.save_state_changed.connect(self._on_save_state)
+        self.editor.content_changed.connect(self.coach_panel.schedule)
+        self.coach_panel.select_span.connect(self.editor.select_span)
         self.values_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         service.stories_changed.connect(self.reload_list)
-        service.story_changed.connect(lambda _id: self.reload_list())
+        service.story_changed.connect(self._on_story_changed)
+        service.coach_figures_changed.connect(self.reload_list)
         service.values_changed.connect(self._refresh_filters)
         service.tags_changed.connect(self._refresh_filters)
 
@@ -178,6 +194,9 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self.reload_list()
         self._open_last_story()
+        # Fill in missing or outdated coach figures in small steps once the
+        # window is up, so the list can show every story's score and time.
+        QTimer.singleShot(50, self._refresh_coach_figures)
         self._show_save_state()
 
     # --- actions ----------------------------------------------------------
@@ -426,6 +445,21 @@ class MainWindow(QMainWindow):
             self.center.setCurrentWidget(self.pick_page)
         self._update_actions()
 
+    def _refresh_coach_figures(self) -> None:
+        batch = 100
+        try:
+            done = self.service.refresh_coach_figures(batch)
+        except StorageError as exc:
+            self.statusBar().showMessage(f"Could not update coach scores: {exc}", 8000)
+            return
+        if done == batch:
+            QTimer.singleShot(0, self._refresh_coach_figures)
+
+    def _on_story_changed(self, story_id: int) -> None:
+        self.reload_list()
+        if story_id == self.editor.story_id:
+            self.coach_panel.schedule()  # values may have changed the value hints
+
     def _on_selection_changed(self, story_id: int) -> None:
         if story_id < 0 or story_id == self.editor.story_id:
             return
@@ -451,6 +485,7 @@ class MainWindow(QMainWindow):
             return False
         self.editor.load(record)
         self.values_panel.load(record)
+        self.coach_panel.set_story(record.id)
         self._update_center()
         return True
 
@@ -470,6 +505,7 @@ class MainWindow(QMainWindow):
     def _show_nothing(self) -> None:
         self.editor.load(None)
         self.values_panel.load(None)
+        self.coach_panel.set_story(None)
         self._update_center()
 
     # --- commands ---------------------------------------------------------
@@ -654,6 +690,9 @@ class MainWindow(QMainWindow):
         splitter = self.settings.value("window/splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
+        side = self.settings.value("window/side")
+        if isinstance(side, QByteArray):
+            self.side.restoreState(side)
         sort = self.settings.value("list/sort")
         index = self.list_panel.sort_box.findData(sort)
         if index >= 0:
@@ -674,6 +713,7 @@ class MainWindow(QMainWindow):
                 return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/side", self.side.saveState())
         if self.editor.story_id is not None:
             self.settings.setValue("list/last_story", self.editor.story_id)
         self.settings.sync()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont
+from PySide6.QtGui import QDesktopServices, QFont, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -78,6 +78,12 @@ class SafeTextBrowser(QTextBrowser):
             QDesktopServices.openUrl(url)
 
 
+def utf16_offset(text: str, index: int) -> int:
+    """Qt counts positions in UTF-16 units; Python in code points."""
+    prefix = text[: max(0, index)]
+    return len(prefix) + sum(1 for char in prefix if ord(char) > 0xFFFF)
+
+
 def story_html(record: StoryRecord, fields: dict[str, str]) -> str:
     """The preview of a story: title, context and each section from Markdown."""
     title = fields.get("title") or "Untitled story"
@@ -97,6 +103,8 @@ class StoryEditor(QWidget):
 
     #: "saved", "saving", "dirty" or "failed", and a message for the status bar.
     save_state_changed = Signal(str, str)
+    #: The text changed (typing or a newly loaded story).
+    content_changed = Signal()
 
     def __init__(self, service: StoryService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -163,6 +171,7 @@ class StoryEditor(QWidget):
         sections = QWidget()
         sections.setLayout(column)
         scroll = QScrollArea()
+        self._scroll = scroll
         scroll.setObjectName("sectionsScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -241,6 +250,22 @@ class StoryEditor(QWidget):
         if self.tabs.currentWidget() is self.preview:
             self.render_preview()
         self.save_state_changed.emit("saved", "")
+        self.content_changed.emit()
+
+    def select_span(self, name: str, start: int, end: int) -> None:
+        """Show and select characters ``start:end`` (Python indices) of a field."""
+        widget = self.inputs.get(name)
+        if not isinstance(widget, QPlainTextEdit):
+            return
+        self.tabs.setCurrentIndex(0)
+        text = widget.toPlainText()
+        cursor = widget.textCursor()
+        cursor.setPosition(utf16_offset(text, start))
+        cursor.setPosition(utf16_offset(text, end), QTextCursor.MoveMode.KeepAnchor)
+        widget.setTextCursor(cursor)
+        widget.ensureCursorVisible()
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._scroll.ensureWidgetVisible(widget, 0, 0)
 
     def focus_title(self) -> None:
         self.tabs.setCurrentIndex(0)
@@ -255,6 +280,7 @@ class StoryEditor(QWidget):
         self._dirty.add(name)
         self._timer.start()
         self.save_state_changed.emit("dirty", "")
+        self.content_changed.emit()
 
     def save(self) -> bool:
         """Write the changed fields now; return False (and keep the text) on failure."""

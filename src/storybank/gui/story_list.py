@@ -53,6 +53,15 @@ def relative_time(when: datetime, now: datetime | None = None) -> str:
     return when.astimezone().strftime("%d %b %Y")
 
 
+def score_color(score: int) -> QColor:
+    """Green when ready, amber when close, red when the story needs work."""
+    if score >= 80:
+        return QColor("#3d8b5a")
+    if score >= 55:
+        return QColor("#c7801f")
+    return QColor("#b8453b")
+
+
 def context_line(row: StoryRow) -> str:
     """ "company · role · period", skipping empty parts."""
     return " · ".join(part for part in (row.company, row.role, row.period) if part.strip())
@@ -109,6 +118,11 @@ class StoryListModel(QAbstractListModel):
             return row.title or "Untitled story"
         if role == Qt.ItemDataRole.ToolTipRole:
             parts = [row.title or "Untitled story", context_line(row)]
+            if row.score is not None and row.speaking_seconds is not None:
+                seconds = round(row.speaking_seconds)
+                parts.append(
+                    f"Readiness {row.score}/100 · about {seconds // 60}:{seconds % 60:02d} spoken"
+                )
             if row.primary_values:
                 parts.append("Primary: " + ", ".join(row.primary_values))
             if row.supporting_values:
@@ -187,13 +201,34 @@ class StoryRowDelegate(QStyledItemDelegate):
         painter.drawText(title_rect, Qt.AlignmentFlag.AlignVCenter, title)
         y = rect.top() + title_height + 2
         painter.setFont(small_font)
-        painter.setPen(muted)
         line_height = small_metrics.height()
+        coach_width = 0
+        if row.score is not None and row.speaking_seconds is not None:
+            seconds = round(row.speaking_seconds)
+            figures = f"{seconds // 60}:{seconds % 60:02d}"
+            pill = str(row.score)
+            pill_width = small_metrics.horizontalAdvance(pill) + 10
+            figures_width = small_metrics.horizontalAdvance(figures) + 6
+            coach_width = pill_width + figures_width + 4
+            pill_rect = QRect(rect.right() - pill_width, y, pill_width, line_height)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(score_color(row.score))
+            painter.drawRoundedRect(pill_rect, 6, 6)
+            painter.setPen(QColor("white"))
+            painter.drawText(pill_rect, Qt.AlignmentFlag.AlignCenter, pill)
+            painter.setPen(muted)
+            painter.drawText(
+                QRect(pill_rect.left() - figures_width, y, figures_width, line_height),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                figures,
+            )
+        painter.setPen(muted)
         context = context_line(row) or "No company or role yet"
+        context_width = rect.width() - coach_width
         painter.drawText(
-            QRect(rect.left(), y, rect.width(), line_height),
+            QRect(rect.left(), y, context_width, line_height),
             Qt.AlignmentFlag.AlignVCenter,
-            small_metrics.elidedText(context, Qt.TextElideMode.ElideRight, rect.width()),
+            small_metrics.elidedText(context, Qt.TextElideMode.ElideRight, context_width),
         )
         y += line_height + 4
         x = rect.left()

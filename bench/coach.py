@@ -1,0 +1,77 @@
+"""Coach analysis of a 3,000-word story, against the 5 ms budget in DESIGN.md.
+
+Usage: uv run python bench/coach.py [--words 3000] [--runs 200]
+
+The story is built from the demo stories in resources/demo (read with the
+same Markdown reader the app uses): each section is the demo sections of that
+name, joined and repeated until the four STAR sections hold the requested
+number of words, so the text has realistic sentences, lists, numbers, hedges
+and pronouns. Every built-in value is passed as primary, with its pack
+keywords: more than any real story carries, so the figure errs on the slow
+side. Each run is one ``analyze`` call, timed with ``timeit``; the figures are
+the median and p95 in milliseconds. Exit status 1 when the median is over budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import timeit
+
+from storybank.core.coach import analyze
+from storybank.core.interchange import parse_story_markdown
+from storybank.core.packs import builtin_packs
+from storybank.core.records import SECTIONS, STAR_SECTIONS
+from storybank.resources import resource_files
+
+BUDGET_MS = 5.0
+
+
+def build_story(words: int) -> dict[str, str]:
+    """A story whose four STAR sections hold about ``words`` words in total."""
+    stories = [parse_story_markdown(p.read_text("utf-8")) for p in resource_files("demo", "*.md")]
+    parts: dict[str, list[str]] = {name: [] for name in SECTIONS}
+    count = 0
+    while count < words:
+        for story in stories:
+            for name in SECTIONS:
+                text = story.sections[name]
+                if text:
+                    parts[name].append(text)
+                    if name in STAR_SECTIONS:
+                        count += len(text.split())
+            if count >= words:
+                break
+    return {name: "\n\n".join(texts) for name, texts in parts.items()}
+
+
+def value_keywords() -> dict[str, tuple[str, ...]]:
+    """Every built-in value as if tagged primary: the most work value-evidence can do."""
+    return {value.name: value.keywords for pack in builtin_packs() for value in pack.values}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--words", type=int, default=3000)
+    parser.add_argument("--runs", type=int, default=200)
+    args = parser.parse_args()
+
+    story = build_story(args.words)
+    keywords = value_keywords()
+    report = analyze(story, value_keywords=keywords)  # warm-up: loads phrases, compiles
+    timer = timeit.Timer(lambda: analyze(story, value_keywords=keywords))
+    times = sorted(t * 1000 for t in timer.repeat(repeat=args.runs, number=1))
+    median = statistics.median(times)
+    p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
+    print(
+        f"story: {report.total_words} STAR words, {sum(report.words.values())} in all, "
+        f"{len(keywords)} primary values, {len(report.findings)} findings, score {report.score}"
+    )
+    print(f"analyze x{args.runs}: median {median:.2f} ms, p95 {p95:.2f} ms")
+    within = median <= BUDGET_MS
+    print(f"budget: median <= {BUDGET_MS:.0f} ms: {'within budget' if within else 'OVER BUDGET'}")
+    return 0 if within else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
