@@ -49,3 +49,55 @@ def test_check_refuses_a_non_database(tmp_path: Path) -> None:
     assert "not an SQLite file" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert (tmp_path / "storybank.sqlite3").read_text() == "not a database"
+
+
+DRAFT = """---
+title: Cutting the release time
+values: {candor: primary}
+---
+## Situation
+Our releases took a full day and we basically dreaded them.
+## Task
+I owned the release process for the payments team that quarter.
+## Action
+We met and we talked and we agreed to automate things.
+## Result
+Things got better.
+"""
+
+
+def test_coach_prints_score_and_findings(tmp_path: Path) -> None:
+    story = tmp_path / "draft.md"
+    story.write_text(DRAFT, encoding="utf-8")
+    result = run("coach", str(story))
+    assert result.returncode == 0, result.stderr
+    first, *lines = result.stdout.splitlines()
+    assert first.startswith(f"{story}: readiness ") and "/100" in first
+    rules = {line.split()[1] for line in lines}
+    assert {"ownership", "result-metric", "hedges", "reflection", "length"} <= rules
+
+
+def test_coach_json(tmp_path: Path) -> None:
+    import json
+
+    story = tmp_path / "draft.md"
+    story.write_text(DRAFT, encoding="utf-8")
+    result = run("coach", str(story), "--json")
+    report = json.loads(result.stdout)
+    assert isinstance(report["score"], int) and 0 <= report["score"] < 80
+    hedge = next(f for f in report["findings"] if f["rule"] == "hedges")
+    assert set(hedge) == {"rule", "severity", "message", "section", "start", "end"}
+    text = "Our releases took a full day and we basically dreaded them."
+    assert text[hedge["start"] : hedge["end"]] == "basically"
+    assert any(f["rule"] == "value-evidence" for f in report["findings"])
+
+
+def test_coach_bad_files(tmp_path: Path) -> None:
+    missing = run("coach", str(tmp_path / "nope.md"))
+    assert missing.returncode == 1 and "cannot read" in missing.stderr
+    broken = tmp_path / "broken.md"
+    broken.write_text("---\ntitle: [oops\n---\n", encoding="utf-8")
+    result = run("coach", str(broken))
+    assert result.returncode == 1
+    assert "line 2" in result.stderr
+    assert run("coach").returncode == 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from storybank import __version__
 
@@ -42,6 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="check the story bank's integrity and schema, and count its contents"
     )
     _common(check, suppress=True)
+    coach = commands.add_parser(
+        "coach",
+        help="coach a story written as a Markdown file, like a linter",
+        description="Print the readiness score and the coach's findings for a story file.",
+    )
+    coach.add_argument("file", metavar="FILE.md", help="a story in Storybank's Markdown format")
+    coach.add_argument("--json", action="store_true", help="print the report as JSON")
+    _common(coach, suppress=True)
     return parser
 
 
@@ -81,8 +90,51 @@ def run_check(data_dir: str | None, demo: bool) -> int:
     return 0
 
 
+def run_coach(path: str, as_json: bool) -> int:
+    """``storybank coach FILE.md``: analyse a story file with the built-in packs."""
+    import json
+
+    from storybank.core.coach import analyze, report_to_json
+    from storybank.core.interchange import InterchangeError, parse_story_markdown
+    from storybank.core.packs import builtin_packs, value_key
+    from storybank.core.records import Strength
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return _fail(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
+    try:
+        story = parse_story_markdown(text)
+    except InterchangeError as exc:
+        return _fail(f"{path}: {exc}")
+    known = {}
+    for pack in builtin_packs():
+        for value in pack.values:
+            for alias in (value.key, value.name.casefold()):
+                known.setdefault(alias, value)
+    keywords = {}
+    for name, strength in story.values.items():
+        value = known.get(name) or known.get(name.casefold()) or known.get(value_key(name))
+        if value is not None and strength is Strength.PRIMARY:
+            keywords[value.name] = value.keywords
+    report = analyze(story.sections, value_keywords=keywords)
+    if as_json:
+        print(json.dumps(report_to_json(report), ensure_ascii=False, indent=2))
+        return 0
+    seconds = round(report.speaking_seconds)
+    print(f"{path}: readiness {report.score}/100 · about {seconds // 60}:{seconds % 60:02d} spoken")
+    for finding in report.findings:
+        where = f"{finding.section}:{finding.start}-{finding.end}" if finding.section else "story"
+        print(f"  {finding.severity:<8} {finding.rule:<16} {where:<20} {finding.message}")
+    if not report.findings:
+        print("  nothing to point out")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Run a headless subcommand."""
     if args.command == "check":
         return run_check(args.data_dir, args.demo)
+    if args.command == "coach":
+        return run_coach(args.file, args.json)
     raise AssertionError(f"unhandled command {args.command}")

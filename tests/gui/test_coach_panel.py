@@ -1,0 +1,107 @@
+"""The coach panel, driven through the real window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from storybank.core.bank import open_bank
+from storybank.gui.coach_panel import FINDING_ROLE
+from storybank.gui.main_window import MainWindow
+from storybank.gui.story_editor import utf16_offset
+
+MakeWindow = Callable[..., MainWindow]
+
+GOOD = {
+    "situation": "Our billing service failed twice a week and support tickets doubled.",
+    "task": "I owned the fix as the on-call lead for the payments team that quarter.",
+    "action": " ".join(
+        [
+            "I traced the failures to a retry storm, wrote a design for idempotent retries,",
+            "reviewed it with two senior engineers, and shipped it behind a flag.",
+        ]
+        * 6
+    ),
+    "result": "Failures fell 90% within a month and tickets dropped by 400 a week.",
+    "reflection": "I now add load tests before launch.",
+}
+
+
+def open_story(qtbot: QtBot, make_window: MakeWindow, data_dir: Path, **fields: str) -> MainWindow:
+    repo = open_bank(data_dir)
+    repo.create_story(title="Story", **fields)
+    repo.db.close()
+    window = make_window()
+    assert window.editor.story_id is not None
+    return window
+
+
+def rules(window: MainWindow) -> set[str]:
+    return {f.rule for f in window.coach_panel.visible_findings()}
+
+
+def test_typing_updates_the_panel(qtbot: QtBot, make_window: MakeWindow, data_dir: Path) -> None:
+    window = open_story(qtbot, make_window, data_dir, **dict(GOOD, action="I led the fix."))
+    panel = window.coach_panel
+    score = int(panel.score_label.text())
+    assert "ownership" not in rules(window)
+    action = window.editor.inputs["action"]
+    action.moveCursor(action.textCursor().MoveOperation.End)
+    qtbot.keyClicks(action, " Then we met and we agreed and we shipped and we celebrated.")
+    qtbot.waitUntil(lambda: "ownership" in rules(window), timeout=3000)
+    assert int(panel.score_label.text()) < score
+    assert "spoken" in panel.time_label.text()
+
+
+def test_clicking_a_finding_selects_its_words(
+    qtbot: QtBot, make_window: MakeWindow, data_dir: Path
+) -> None:
+    fields = dict(GOOD, situation="🚀 Our billing service basically failed twice a week.")
+    window = open_story(qtbot, make_window, data_dir, **fields)
+    panel = window.coach_panel
+    item = next(
+        panel.findings.item(i)
+        for i in range(panel.findings.count())
+        if panel.findings.item(i).data(FINDING_ROLE).rule == "hedges"
+    )
+    rect = panel.findings.visualItemRect(item)
+    qtbot.mouseClick(panel.findings.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    field = window.editor.inputs["situation"]
+    assert field.hasFocus()
+    assert field.textCursor().selectedText() == "basically"
+
+
+def test_dismissed_finding_is_stored(qtbot: QtBot, make_window: MakeWindow, data_dir: Path) -> None:
+    window = open_story(qtbot, make_window, data_dir, **dict(GOOD, reflection=""))
+    panel = window.coach_panel
+    row = next(
+        i
+        for i in range(panel.findings.count())
+        if panel.findings.item(i).data(FINDING_ROLE).rule == "reflection"
+    )
+    panel.findings.setCurrentRow(row)
+    qtbot.mouseClick(panel.dismiss_button, Qt.MouseButton.LeftButton)
+    assert "reflection" not in rules(window)
+    assert panel.show_dismissed.text() == "Show dismissed (1)"
+    window.close()
+
+    again = make_window()
+    assert "reflection" not in rules(again)
+    again.coach_panel.show_dismissed.setChecked(True)
+    assert "reflection" in rules(again)
+
+
+def test_list_shows_score_after_save(qtbot: QtBot, make_window: MakeWindow, data_dir: Path) -> None:
+    window = open_story(qtbot, make_window, data_dir, **GOOD)
+    qtbot.waitUntil(lambda: window.list_panel.model.row_data(0).score is not None, timeout=3000)
+    row = window.list_panel.model.row_data(0)
+    assert row.score == int(window.coach_panel.score_label.text())
+    assert row.speaking_seconds and row.speaking_seconds > 30
+
+
+def test_utf16_offset() -> None:
+    assert utf16_offset("a🚀b", 2) == 3
+    assert utf16_offset("abc", 2) == 2
