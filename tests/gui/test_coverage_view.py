@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from storybank.core.bank import open_bank
 from storybank.core.coverage import value_summary
 from storybank.core.records import Coverage, CoverageStory, Strength, ValueInfo
-from storybank.gui.coverage import CoverageModel, wrap_name
+from storybank.gui.coverage import CoverageModel
 from storybank.gui.main_window import MainWindow
 
 MakeWindow = Callable[..., MainWindow]
@@ -111,8 +111,3 @@ def test_model_passes_the_qt_model_tester(qtbot: QtBot) -> None:
     model.show_values(coverage)
     assert (model.rowCount(), model.columnCount()) == (30, 15)
     assert value_summary(coverage, 1, "Value 1").primary == 30
-
-
-def test_wrap_name() -> None:
-    assert wrap_name("Candor") == "Candor"
-    assert wrap_name("Context over control") == "Context over\ncontrol"

@@ -8,12 +8,23 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
+    QRect,
+    QSize,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QStyle,
+    QStyleOptionHeader,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from storybank.core.coverage import (
     ColumnSummary,
@@ -32,18 +43,6 @@ STORY_ROLE = Qt.ItemDataRole.UserRole + 2
 GAP = QColor(255, 196, 92, 70)
 GAP_HEADER = QColor(255, 176, 46, 150)
 MARKS = {Strength.PRIMARY: "●", Strength.SUPPORTING: "○"}
-
-
-def wrap_name(name: str, width: int = 13) -> str:
-    """Break a long column name over at most two lines (headers do not wrap)."""
-    if len(name) <= width or " " not in name:
-        return name
-    words = name.split()
-    first = words[0]
-    rest = words[1:]
-    while rest and len(first) + 1 + len(rest[0]) <= width:
-        first += " " + rest.pop(0)
-    return f"{first}\n{' '.join(rest)}" if rest else first
 
 
 class CoverageModel(QAbstractTableModel):
@@ -142,12 +141,81 @@ class CoverageModel(QAbstractTableModel):
             counts = f"{summary.primary} ●"
             if summary.supporting:
                 counts += f"  {summary.supporting} ○"
-            return f"{wrap_name(name)}\n{counts}"
+            return f"{name}\n{counts}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return "\n".join(part for part in (name, tip, summary.gap or "") if part)
         if role == Qt.ItemDataRole.BackgroundRole and summary.gap:
             return QBrush(GAP_HEADER)
         return None
+
+
+class RotatedHeader(QHeaderView):
+    """Column headers written bottom-to-top, so 14 values fit across a window."""
+
+    PAD = 8
+
+    def __init__(self) -> None:
+        super().__init__(Qt.Orientation.Horizontal)
+        self.setSectionsClickable(True)
+        self.setHighlightSections(False)
+
+    def _lines(self, logical: int) -> list[str]:
+        model = self.model()
+        text = model.headerData(logical, Qt.Orientation.Horizontal) if model else None
+        return str(text or "").split("\n", 1)
+
+    def column_width(self) -> int:
+        return 2 * self.fontMetrics().height() + self.PAD
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        bold = QFont(self.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        longest = 0
+        model = self.model()
+        for logical in range(model.columnCount() if model else 0):
+            for line in self._lines(logical):
+                longest = max(longest, metrics.horizontalAdvance(line))
+        hint.setHeight(min(190, max(60, longest + 3 * self.PAD)))
+        return hint
+
+    def sectionSizeFromContents(self, logical: int) -> QSize:
+        return QSize(self.column_width(), self.sizeHint().height())
+
+    def paintSection(self, painter: QPainter, rect: QRect, logical: int) -> None:
+        if not rect.isValid():
+            return
+        option = QStyleOptionHeader()
+        self.initStyleOption(option)
+        option.rect = rect
+        option.section = logical
+        option.text = ""
+        painter.save()
+        self.style().drawControl(QStyle.ControlElement.CE_Header, option, painter, self)
+        background = self.model().headerData(
+            logical, Qt.Orientation.Horizontal, Qt.ItemDataRole.BackgroundRole
+        )
+        if isinstance(background, QBrush):
+            painter.fillRect(rect.adjusted(1, 1, -1, -1), background)
+        painter.translate(rect.left(), rect.bottom())
+        painter.rotate(-90)
+        lines = self._lines(logical)
+        height = self.fontMetrics().height()
+        painter.setPen(self.palette().color(QPalette.ColorRole.ButtonText))
+        for number, line in enumerate(lines[:2]):
+            if number == 0:
+                font = QFont(self.font())
+                font.setBold(True)
+                painter.setFont(font)
+            else:
+                painter.setFont(self.font())
+            painter.drawText(
+                QRect(self.PAD, self.PAD // 2 + number * height, rect.height() - self.PAD, height),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                line,
+            )
+        painter.restore()
 
 
 class CoverageTable(QTableView):
@@ -169,12 +237,12 @@ class CoverageTable(QTableView):
         self.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.setWordWrap(False)
         self.setAlternatingRowColors(True)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setMinimumSectionSize(64)
-        header.setMinimumHeight(62)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.verticalHeader().setMaximumWidth(280)
+        header = RotatedHeader()
+        self.setHorizontalHeader(header)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setDefaultSectionSize(header.column_width())
+        header.setMinimumSectionSize(header.column_width())
+        self.verticalHeader().setMaximumWidth(380)
         self.verticalHeader().setDefaultSectionSize(26)
         self.clicked.connect(self._clicked)
         self.activated.connect(self._clicked)
