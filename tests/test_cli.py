@@ -101,3 +101,26 @@ def test_coach_bad_files(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "line 2" in result.stderr
     assert run("coach").returncode == 2
+
+
+def test_sheet_command(tmp_path: Path) -> None:
+    out = tmp_path / "cheat.pdf"
+    result = run("sheet", "--demo", "--layout", "cheat", "--page-size", "Letter", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "2 page(s), 9 stories" in result.stdout
+    candor = run("sheet", "--demo", "--value", "Candor", "-o", str(tmp_path / "c.pdf"))
+    assert candor.returncode == 0 and "3 stories" in candor.stdout
+
+
+def test_sheet_bad_arguments(tmp_path: Path) -> None:
+    assert run("sheet", "--demo").returncode == 2
+    assert run("sheet", "--demo", "--layout", "poster", "-o", "x.pdf").returncode == 2
+    unknown = run("sheet", "--demo", "--value", "telepathy", "-o", str(tmp_path / "x.pdf"))
+    assert unknown.returncode == 2 and "unknown value 'telepathy'" in unknown.stderr
+    missing = run("sheet", "--demo", "-o", str(tmp_path / "no" / "x.pdf"))
+    assert missing.returncode == 1
+    assert missing.stderr.strip() == (
+        f"storybank: cannot write {tmp_path / 'no' / 'x.pdf'}: "
+        f"the folder {tmp_path / 'no'} does not exist"
+    )

@@ -43,6 +43,21 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="check the story bank's integrity and schema, and count its contents"
     )
     _common(check, suppress=True)
+    sheet = commands.add_parser(
+        "sheet",
+        help="print a story sheet to PDF, with no window",
+        description="Write a story sheet of the bank's active stories as a PDF file.",
+    )
+    sheet.add_argument(
+        "--layout", choices=("cheat", "full", "matrix"), default="cheat", help="default: cheat"
+    )
+    sheet.add_argument("--value", metavar="KEY", help="only stories tagged with this value")
+    sheet.add_argument("--tag", metavar="TAG", help="only stories with this tag")
+    sheet.add_argument(
+        "--page-size", choices=("A4", "Letter"), help="paper size (default: from the locale)"
+    )
+    sheet.add_argument("-o", "--output", metavar="FILE.pdf", required=True, help="the PDF to write")
+    _common(sheet, suppress=True)
     coach = commands.add_parser(
         "coach",
         help="coach a story written as a Markdown file, like a linter",
@@ -131,10 +146,63 @@ def run_coach(path: str, as_json: bool) -> int:
     return 0
 
 
+def run_sheet(args: argparse.Namespace) -> int:
+    """``storybank sheet``: the sheet as a PDF, rendered offscreen."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    from storybank.core.bank import open_chosen_bank
+    from storybank.core.database import StorageError
+    from storybank.core.sheet import Layout, build_sheet, needs_landscape, sheet_header
+    from storybank.gui.print import default_page_size, export_pdf
+
+    _app = QGuiApplication.instance() or QGuiApplication(["storybank"])
+    try:
+        repo, _folder = open_chosen_bank(args.data_dir, args.demo)
+    except (StorageError, OSError) as exc:
+        return _fail(str(exc))
+    try:
+        value_id = None
+        filters = []
+        if args.value:
+            lookup = repo.value_lookup()
+            value_id = lookup.get(args.value) or lookup.get(args.value.casefold())
+            if value_id is None:
+                known = ", ".join(sorted(v.key for v in repo.active_values()))
+                print(f"storybank: unknown value '{args.value}' (try: {known})", file=sys.stderr)
+                return 2
+            filters.append(next(v.name for p in repo.packs() for v in p.values if v.id == value_id))
+        if args.tag:
+            filters.append(f"#{args.tag}")
+        ids = repo.story_ids(value_id=value_id, tag=args.tag, sort="title")
+        records = [repo.get_story(story_id) for story_id in ids]
+        values = repo.active_values()
+        layout = Layout(args.layout)
+        pages = export_pdf(
+            args.output,
+            build_sheet(layout, records, values),
+            sheet_header(layout, " · ".join(filters)),
+            page_size=args.page_size or default_page_size(),
+            landscape=needs_landscape(layout, len(values)),
+        )
+    except StorageError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot write {args.output}: {exc}")
+    finally:
+        repo.db.close()
+    print(f"{args.output}: {pages} page(s), {len(ids)} stor{'y' if len(ids) == 1 else 'ies'}")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Run a headless subcommand."""
     if args.command == "check":
         return run_check(args.data_dir, args.demo)
     if args.command == "coach":
         return run_coach(args.file, args.json)
+    if args.command == "sheet":
+        return run_sheet(args)
     raise AssertionError(f"unhandled command {args.command}")

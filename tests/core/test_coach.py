@@ -589,3 +589,13 @@ def test_finding_key_is_stable_across_edits() -> None:
     assert finding_key(hedge, before) == finding_key(moved, after) == "hedges:action:basically"
     length = next(f for f in analyze(before).findings if f.rule == "length")
     assert finding_key(length, before) == "length:"
+
+
+def test_key_result_prefers_the_sentence_with_digits() -> None:
+    from storybank.core.coach import key_result
+
+    text = "Churn doubled at first. Then it fell 12% in a quarter. Everyone cheered."
+    assert key_result(text) == "Then it fell 12% in a quarter."
+    assert key_result("It went twice as fast.") == "It went twice as fast."
+    assert key_result("Things got better.") is None
+    assert key_result("x " * 200 + "9", limit=20).endswith("…")

@@ -712,3 +712,26 @@ def finding_key(finding: Finding, sections: Mapping[str, str]) -> str:
     if finding.rule == "value-evidence":
         return f"{finding.rule}::{finding.message}"
     return f"{finding.rule}:{finding.section or ''}"
+
+
+_DIGITS = re.compile(r"\d|[%‰$€£¥₹₩₽¢]")
+
+
+def key_result(text: str, limit: int = 140) -> str | None:
+    """The sentence of a Result that carries its number, for a cheat sheet.
+
+    A sentence with a digit, percent or currency sign wins over one with only
+    a written number ("doubled"); None when the Result has no number at all.
+    """
+    best: tuple[int, int] | None = None
+    for start, end, _words in _sentences(text):
+        chunk = text[start:end]
+        if _DIGITS.search(chunk):
+            best = (start, end)
+            break
+        if best is None and _METRIC.search(chunk):
+            best = (start, end)
+    if best is None:
+        return None
+    sentence = " ".join(text[best[0] : best[1]].split())
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"

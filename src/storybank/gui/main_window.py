@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QProcess, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from storybank import __version__
 from storybank.core.database import StorageError
+from storybank.core.sheet import Layout
 from storybank.gui.coach_panel import CoachPanel
 from storybank.gui.coverage import CoverageView
 from storybank.gui.settings import app_settings
@@ -234,6 +238,18 @@ class MainWindow(QMainWindow):
         preferences_key = QKeySequence(std.Preferences)
         if preferences_key.isEmpty():
             preferences_key = QKeySequence("Ctrl+,")
+        self.print_action = self._action(
+            "&Print…", lambda: self.print_sheet("print"), std.Print,
+            "Print a story sheet", "actionPrint",
+        )  # fmt: skip
+        self.preview_sheet_action = self._action(
+            "Print Pre&view…", lambda: self.print_sheet("preview"), "Ctrl+Shift+P",
+            "See a story sheet before printing it", "actionPrintPreview",
+        )  # fmt: skip
+        self.pdf_action = self._action(
+            "&Export PDF…", lambda: self.print_sheet("pdf"), None,
+            "Save a story sheet as a PDF file", "actionExportPdf",
+        )  # fmt: skip
         self.preferences_action = self._action(
             "&Preferences…", self.open_preferences, preferences_key,
             "Value packs and your own values", "actionPreferences",
@@ -280,6 +296,8 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
         file_menu.addActions([self.new_action, self.duplicate_action, self.save_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.print_action, self.preview_sheet_action, self.pdf_action])
         file_menu.addSeparator()
         file_menu.addAction(self.preferences_action)
         file_menu.addSeparator()
@@ -631,6 +649,91 @@ class MainWindow(QMainWindow):
         self.reload_list()
         verb = "Archived" if archived else "Unarchived"
         self.statusBar().showMessage(f"{verb} “{self._current_title()}”.", 5000)
+
+    def sheet_contents(self, scope: str, layout: Layout) -> tuple[str, str, bool]:
+        """The HTML, header and orientation of a sheet of the chosen stories."""
+        from storybank.core.sheet import build_sheet, needs_landscape, sheet_header
+
+        if scope == "current" and self.editor.story_id is not None:
+            ids = [self.editor.story_id]
+            filter_text = self._current_title()
+        elif scope == "list":
+            ids = self.list_panel.model.ids()
+            filter_text = self._filter_text()
+        else:
+            ids = self.service.story_ids(sort="title")
+            filter_text = ""
+        records = [self.service.get_story(story_id) for story_id in ids]
+        values = self.service.active_values()
+        html = build_sheet(layout, records, values)
+        return html, sheet_header(layout, filter_text), needs_landscape(layout, len(values))
+
+    def _filter_text(self) -> str:
+        parts = []
+        if self.list_panel.value_id() is not None:
+            parts.append(self.list_panel.value_filter.currentText())
+        if self.list_panel.tag():
+            parts.append(f"#{self.list_panel.tag()}")
+        if self.search.text().strip():
+            parts.append(f"“{self.search.text().strip()}”")
+        return " · ".join(parts)
+
+    def print_sheet(self, mode: str) -> None:
+        """Print, preview or export a sheet ("print", "preview" or "pdf")."""
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+
+        from storybank.gui.dialogs.sheet import SheetDialog
+        from storybank.gui.print import export_pdf, render_sheet, setup_printer
+
+        if not self._save_all():
+            return
+        action = {"print": "Print", "preview": "Preview", "pdf": "Export"}[mode]
+        dialog = SheetDialog(
+            self.settings,
+            action=action,
+            has_current=self.editor.story_id is not None,
+            list_count=self.list_panel.model.rowCount(),
+            all_count=self.service.count_stories(),
+            parent=self,
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        html, header, landscape = self.sheet_contents(dialog.scope(), dialog.layout_choice())
+        if mode == "pdf":
+            last = str(self.settings.value("sheet/last_pdf", str(Path.home() / "stories.pdf")))
+            path, _ = QFileDialog.getSaveFileName(self, "Export PDF", last, "PDF files (*.pdf)")
+            if not path:
+                return
+            if not path.lower().endswith(".pdf"):
+                path += ".pdf"
+            try:
+                pages = export_pdf(
+                    path, html, header, page_size=dialog.page_size(), landscape=landscape
+                )
+            except OSError as exc:
+                QMessageBox.warning(self, "Storybank", f"Could not write {path}: {exc}")
+                return
+            self.settings.setValue("sheet/last_pdf", path)
+            self.statusBar().showMessage(f"Saved {pages} page(s) to {path}", 8000)
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        setup_printer(printer, dialog.page_size(), landscape)
+        printer.setDocName(header)
+        if mode == "preview":
+            preview = QPrintPreviewDialog(printer, self)
+            preview.setObjectName("printPreview")
+            preview.paintRequested.connect(lambda target: render_sheet(target, html, header))
+            preview.resize(900, 760)
+            preview.exec()
+            return
+        chooser = QPrintDialog(printer, self)
+        if chooser.exec() == QDialog.DialogCode.Accepted:
+            try:
+                pages = render_sheet(printer, html, header)
+            except OSError as exc:
+                QMessageBox.warning(self, "Storybank", f"Could not print: {exc}")
+                return
+            self.statusBar().showMessage(f"Sent {pages} page(s) to the printer.", 8000)
 
     def focus_search(self) -> None:
         self.set_mode("stories")

@@ -1,0 +1,137 @@
+"""Sheets rendered to real PDF files and read back with pypdf."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from storybank.core.demo import load_demo
+from storybank.core.repository import Repository
+from storybank.core.sheet import Layout, build_sheet, needs_landscape, sheet_header
+from storybank.gui.print import MARGIN_MM, default_page_size, export_pdf
+
+MM = 72 / 25.4
+
+
+@pytest.fixture
+def demo(repo: Repository) -> Repository:
+    load_demo(repo)
+    return repo
+
+
+def render(repo: Repository, layout: Layout, path: Path, ids: list[int] | None = None) -> int:
+    ids = ids if ids is not None else repo.story_ids(sort="title")
+    records = [repo.get_story(i) for i in ids]
+    values = repo.active_values()
+    html = build_sheet(layout, records, values)
+    return export_pdf(
+        path,
+        html,
+        sheet_header(layout, "demo"),
+        page_size="A4",
+        landscape=needs_landscape(layout, len(values)),
+    )
+
+
+def text_of(path: Path) -> str:
+    reader = PdfReader(path)
+    return " ".join(page.extract_text() for page in reader.pages)
+
+
+def flat(text: str) -> str:
+    """Extracted text without ligatures, soft hyphens or line breaks."""
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    return " ".join(re.sub(r"(\w)-\s+", r"\1-", text).split())  # "on-\ncall" wraps
+
+
+def positions_inside_margins(path: Path) -> None:
+    for page in PdfReader(path).pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        points: list[tuple[float, float]] = []
+
+        def visit(text, cm, tm, _font, _size, points=points) -> None:  # type: ignore[no-untyped-def]
+            if text.strip():  # the text origin: tm, then the page transformation cm
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                points.append((x, y))
+
+        page.extract_text(visitor_text=visit)
+        assert points
+        margin = MARGIN_MM * MM - 2
+        for x, y in points:
+            assert margin <= x <= width - margin, (x, width)
+            assert margin <= y <= height - margin, (y, height)
+
+
+@pytest.mark.parametrize(
+    ("layout", "pages"), [(Layout.CHEAT, 2), (Layout.FULL, 9), (Layout.MATRIX, 1)]
+)
+def test_each_layout(qapp, demo: Repository, tmp_path: Path, layout: Layout, pages: int) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / f"{layout}.pdf"
+    assert render(demo, layout, path) == pages
+    assert len(PdfReader(path).pages) == pages
+    text = flat(text_of(path))
+    for row in demo.list_stories():
+        if layout is Layout.MATRIX:
+            # Titles wrap in narrow cells; their first words are still there.
+            assert " ".join(row.title.split()[:3]) in text
+        else:
+            assert flat(row.title) in text, row.title
+    squeezed = re.sub(r"[\s\-]", "", text)  # names hyphenate in narrow matrix columns
+    for value in demo.active_values():
+        assert re.sub(r"[\s\-]", "", value.name) in squeezed, value.name
+    assert "Storybank —" in text and f"Page 1 of {pages}" in text
+    positions_inside_margins(path)
+
+
+def test_long_action_flows_over_pages(qapp, repo: Repository, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    paragraphs = "\n\n".join(
+        f"Paragraph {n}: I rebuilt the pipeline step by step and wrote it down. " * 6
+        for n in range(1, 400)
+    )
+    story = repo.create_story(title="Very long", action=paragraphs + "\n\nTHE END MARKER")
+    path = tmp_path / "long.pdf"
+    pages = render(repo, Layout.FULL, path, [story.id])
+    assert pages >= 20
+    reader = PdfReader(path)
+    assert "THE END MARKER" in flat(reader.pages[-1].extract_text())
+    # Every paragraph made it onto some page: nothing was cut away at an edge.
+    text = flat(text_of(path))
+    assert all(f"Paragraph {n}:" in text for n in range(1, 400))
+    positions_inside_margins(path)
+
+
+def test_payload_comes_out_as_text(qapp, repo: Repository, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    payload = "<script>alert('x')</script> <img src=https://example.com/tracker.png>"
+    story = repo.create_story(title="Payload", action=payload, result=payload)
+    path = tmp_path / "payload.pdf"
+    render(repo, Layout.FULL, path, [story.id])
+    text = flat(text_of(path))
+    assert "<script>alert('x')</script>" in text
+    assert "<img src=https://example.com/tracker.png>" in text
+    assert b"/Subtype /Image" not in path.read_bytes()
+
+
+def test_export_is_atomic_and_private(qapp, repo: Repository, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "sheet.pdf"
+    target.write_text("old")
+    render(repo, Layout.CHEAT, target, [])
+    assert target.read_bytes().startswith(b"%PDF")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+    assert target.stat().st_mode & 0o777 == 0o600
+    with pytest.raises(OSError, match="does not exist"):
+        render(repo, Layout.CHEAT, tmp_path / "missing" / "x.pdf", [])
+
+
+def test_default_page_size_follows_the_locale() -> None:
+    from PySide6.QtCore import QLocale
+
+    assert default_page_size(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)) == (
+        "Letter"
+    )
+    assert default_page_size(QLocale(QLocale.Language.German, QLocale.Country.Germany)) == "A4"
+    assert re.fullmatch("A4|Letter", default_page_size())
