@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from common import make_bank  # noqa: E402
+from common import make_bank
 
 
 def main() -> None:

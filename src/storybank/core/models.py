@@ -126,3 +126,65 @@ class DismissedFinding(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("story.id", ondelete="CASCADE"), primary_key=True)
     )
     key: str = Field(sa_column=Column(String, primary_key=True))
+
+
+class Prompt(SQLModel, table=True):
+    """An interview prompt: built-in (from resources/prompts) or the user's own."""
+
+    __tablename__ = "prompt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(sa_column=Column(String(36), unique=True, nullable=False))
+    text: str
+    theme: str = ""
+    follow_ups: str = ""
+    builtin: bool = False
+    hidden: bool = False
+    edited: bool = False
+    bank_version: int = 0
+
+
+class PromptValue(SQLModel, table=True):
+    """Link: a prompt probes a value (by key, across packs)."""
+
+    __tablename__ = "prompt_value"
+
+    prompt_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("prompt.id", ondelete="CASCADE"), primary_key=True)
+    )
+    value_key: str = Field(sa_column=Column(String, primary_key=True))
+
+
+class ReviewState(SQLModel, table=True):
+    """A prompt's spaced-repetition state (an FSRS card, as JSON)."""
+
+    __tablename__ = "review_state"
+
+    prompt_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("prompt.id", ondelete="CASCADE"), primary_key=True)
+    )
+    due: datetime
+    card_json: str
+    reps: int = 0
+    lapses: int = 0
+    last_rating: int | None = None
+
+
+class Attempt(SQLModel, table=True):
+    """One answer given out loud: which prompt, which story, how long, how it went."""
+
+    __tablename__ = "attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    prompt_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("prompt.id", ondelete="CASCADE"), nullable=False)
+    )
+    story_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("story.id", ondelete="SET NULL"), nullable=True),
+    )
+    started_at: datetime
+    duration: float = 0.0
+    rating: int | None = None
+    notes: str = ""
+    session: str = ""

@@ -32,6 +32,8 @@ class Prompt:
     theme: str
     values: tuple[str, ...]
     follow_ups: tuple[str, ...]
+    builtin: bool = True
+    hidden: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -110,15 +110,13 @@ def _explain(exc: BaseException) -> str:
     return f"The story bank could not be updated: {message}"
 
 
-class Repository:
-    """All reads and writes of stories, packs, values and tags."""
+class Store:
+    """Shared plumbing: plain-SQL reads and short ORM write transactions."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    # --- plumbing ---------------------------------------------------------
-
-    def _rows(self, sql: str, params: dict[str, Any] | tuple[Any, ...] = ()) -> list[Any]:
+    def _rows(self, sql: str, params: dict[str, Any] | Sequence[Any] = ()) -> list[Any]:
         with _plain_errors():
             return self.db.reader().execute(sql, params).fetchall()
 
@@ -126,6 +124,10 @@ class Repository:
     def _write(self) -> Iterator[Session]:
         with _plain_errors(), self.db.write() as session:
             yield session
+
+
+class Repository(Store):
+    """All reads and writes of stories, packs, values and tags."""
 
     # --- packs and values -------------------------------------------------
 

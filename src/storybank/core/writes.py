@@ -18,8 +18,12 @@ from sqlmodel import Session, col, select
 from storybank.core.database import NotFound
 from storybank.core.interchange import ParsedStory
 from storybank.core.models import (
+    Attempt,
     DismissedFinding,
     Framework,
+    Prompt,
+    PromptValue,
+    ReviewState,
     Story,
     StoryTag,
     StoryValue,
@@ -27,6 +31,7 @@ from storybank.core.models import (
     Value,
 )
 from storybank.core.packs import Pack, value_key
+from storybank.core.prompts import PromptBank
 from storybank.core.records import TEXT_FIELDS, CoachFigures, Strength, utcnow
 
 T = TypeVar("T")
@@ -295,3 +300,142 @@ def add_parsed_story(
         session.add(StoryValue(story_id=story_id, value_id=value_id, strength=strength.value))
     _replace_tags(session, story_id, tags)
     return story_id
+
+
+# --- prompts and practice ------------------------------------------------
+
+
+def _set_prompt_values(session: Session, prompt_id: int, keys: Iterable[str]) -> None:
+    for link in session.exec(select(PromptValue).where(PromptValue.prompt_id == prompt_id)):
+        session.delete(link)
+    session.flush()
+    for key in dict.fromkeys(keys):
+        session.add(PromptValue(prompt_id=prompt_id, value_key=key))
+
+
+def sync_prompts(session: Session, bank: PromptBank) -> None:
+    """Add or upgrade built-in prompts by uuid; the user's edits and prompts stay.
+
+    A built-in prompt dropped from a newer bank is hidden, never deleted, so
+    its practice history survives.
+    """
+    existing = {p.uuid: p for p in session.exec(select(Prompt))}
+    shipped = set()
+    for item in bank.prompts:
+        shipped.add(item.uuid)
+        prompt = existing.get(item.uuid)
+        if prompt is None:
+            prompt = Prompt(uuid=item.uuid, text=item.text, builtin=True)
+        if not prompt.edited:
+            prompt.text = item.text
+            prompt.theme = item.theme
+            prompt.follow_ups = "\n".join(item.follow_ups)
+        prompt.builtin = True
+        prompt.bank_version = bank.version
+        session.add(prompt)
+        session.flush()
+        assert prompt.id is not None
+        if not prompt.edited:
+            _set_prompt_values(session, prompt.id, item.values)
+    for uuid, prompt in existing.items():
+        if prompt.builtin and uuid not in shipped:
+            prompt.hidden = True
+            prompt.bank_version = bank.version
+            session.add(prompt)
+
+
+def save_prompt(
+    session: Session,
+    uuid: str | None,
+    text: str,
+    theme: str,
+    values: Iterable[str],
+    follow_ups: Iterable[str],
+) -> str:
+    """Create a prompt of the user's own (uuid None) or edit one; return its uuid."""
+    if uuid is None:
+        prompt = Prompt(uuid=str(uuid_module.uuid4()), text=text, builtin=False)
+    else:
+        found = session.exec(select(Prompt).where(Prompt.uuid == uuid)).first()
+        if found is None:
+            raise NotFound(f"Prompt {uuid} no longer exists.")
+        prompt = found
+        prompt.edited = prompt.builtin
+    prompt.text = text
+    prompt.theme = theme
+    prompt.follow_ups = "\n".join(f for f in follow_ups if f.strip())
+    session.add(prompt)
+    session.flush()
+    assert prompt.id is not None
+    _set_prompt_values(session, prompt.id, values)
+    return prompt.uuid
+
+
+def _prompt_by_uuid(session: Session, uuid: str) -> Prompt:
+    prompt = session.exec(select(Prompt).where(Prompt.uuid == uuid)).first()
+    if prompt is None:
+        raise NotFound(f"Prompt {uuid} no longer exists.")
+    return prompt
+
+
+def set_prompt_hidden(session: Session, uuid: str, hidden: bool) -> None:
+    prompt = _prompt_by_uuid(session, uuid)
+    prompt.hidden = hidden
+    session.add(prompt)
+
+
+def save_review(
+    session: Session,
+    uuid: str,
+    due: datetime,
+    card_json: str,
+    reps: int,
+    lapses: int,
+    last_rating: int | None,
+) -> None:
+    prompt = _prompt_by_uuid(session, uuid)
+    assert prompt.id is not None
+    state = session.get(ReviewState, prompt.id) or ReviewState(
+        prompt_id=prompt.id, due=due, card_json=card_json
+    )
+    state.due = due
+    state.card_json = card_json
+    state.reps = reps
+    state.lapses = lapses
+    state.last_rating = last_rating
+    session.add(state)
+
+
+def add_attempt(
+    session: Session,
+    uuid: str,
+    story_id: int | None,
+    started_at: datetime,
+    duration: float,
+    rating: int | None,
+    notes: str,
+    session_key: str,
+) -> int:
+    prompt = _prompt_by_uuid(session, uuid)
+    assert prompt.id is not None
+    if story_id is not None and session.get(Story, story_id) is None:
+        story_id = None
+    attempt = Attempt(
+        prompt_id=prompt.id,
+        story_id=story_id,
+        started_at=started_at,
+        duration=duration,
+        rating=rating,
+        notes=notes,
+        session=session_key,
+    )
+    session.add(attempt)
+    session.flush()
+    assert attempt.id is not None
+    return attempt.id
+
+
+def set_attempt_story(session: Session, attempt_id: int, story_id: int | None) -> None:
+    attempt = get(session, Attempt, attempt_id)
+    attempt.story_id = story_id
+    session.add(attempt)

@@ -62,12 +62,14 @@ class TimeGauge(QWidget):
         super().__init__()
         self.seconds = 0.0
         self.band = (90, 150)
+        self.color: QColor | None = None
         self.setMinimumHeight(14)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAccessibleName("Speaking time against the target")
 
-    def set_time(self, seconds: float, band: tuple[int, int]) -> None:
-        self.seconds, self.band = seconds, band
+    def set_time(self, seconds: float, band: tuple[int, int], color: QColor | None = None) -> None:
+        """Show ``seconds`` against ``band``; ``color`` overrides in/out-of-band colours."""
+        self.seconds, self.band, self.color = seconds, band, color
         self.setToolTip(f"About {clock(seconds)} spoken; target {clock(band[0])}–{clock(band[1])}")
         self.update()
 
@@ -89,7 +91,7 @@ class TimeGauge(QWidget):
         painter.setBrush(QColor(79, 154, 107, 90))
         painter.drawRect(band)
         inside = self.band[0] <= self.seconds <= self.band[1]
-        color = QColor("#4f9a6b") if inside else QColor("#d9822b")
+        color = self.color or (QColor("#4f9a6b") if inside else QColor("#d9822b"))
         filled = QRectF(rect.left(), rect.top(), rect.width() * self.seconds / scale, rect.height())
         painter.setBrush(color)
         painter.drawRoundedRect(filled, 4, 4)

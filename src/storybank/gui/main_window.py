@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QProcess, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -37,6 +38,11 @@ from storybank.gui.story_editor import StoryEditor
 from storybank.gui.story_list import StoryListPanel, relative_time
 from storybank.gui.values_panel import ValuesPanel
 from storybank.services.stories import StoryService
+
+if TYPE_CHECKING:
+    from storybank.gui.practice.progress import ProgressView
+    from storybank.gui.practice.view import PracticeView
+    from storybank.services.practice import PracticeService
 
 SEARCH_DELAY_MS = 120
 
@@ -137,6 +143,9 @@ class MainWindow(QMainWindow):
         self.modes.setObjectName("modes")
         self.modes.addWidget(self.splitter)
         self.coverage_view: CoverageView | None = None
+        self.practice_view: PracticeView | None = None
+        self.progress_view: ProgressView | None = None
+        self._practice_service: PracticeService | None = None
         self.setCentralWidget(self.modes)
 
         self.search = QLineEdit()
@@ -349,6 +358,8 @@ class MainWindow(QMainWindow):
             (
                 ("stories", "Stories", "Write and tag your stories"),
                 ("coverage", "Coverage", "Which values and themes your stories cover"),
+                ("practice", "Practice", "Answer interview prompts out loud, on a timer"),
+                ("progress", "Progress", "Your practice history and readiness per value"),
             ),
             start=1,
         ):
@@ -363,12 +374,41 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.LeftToolBarArea, bar)
         self.mode_bar = bar
 
+    def practice_service(self) -> PracticeService:
+        """The practice service, made on first use (it loads the prompt bank)."""
+        if self._practice_service is None:
+            from storybank.services.practice import PracticeService
+
+            self._practice_service = PracticeService(self.service)
+        return self._practice_service
+
     def set_mode(self, mode: str) -> None:
-        """Show one of the modes: "stories" or "coverage"."""
-        if mode == "coverage":
-            if not self._save_all():
-                self.mode_actions["stories"].setChecked(True)
-                return
+        """Show one of the modes: "stories", "coverage", "practice" or "progress"."""
+        if mode != "stories" and not self._save_all():
+            self.mode_actions["stories"].setChecked(True)
+            return
+        if mode == "practice":
+            if self.practice_view is None:
+                from storybank.gui.practice.view import PracticeView
+
+                self.practice_view = PracticeView(self.practice_service())
+                self.practice_view.setObjectName("practiceView")
+                self.practice_view.open_story.connect(self.show_story)
+                self.modes.addWidget(self.practice_view)
+            self.modes.setCurrentWidget(self.practice_view)
+            if self.practice_view.pages.currentWidget() is self.practice_view.chooser:
+                self.practice_view.show_chooser()
+        elif mode == "progress":
+            if self.progress_view is None:
+                from storybank.gui.practice.progress import ProgressView
+
+                self.progress_view = ProgressView(self.practice_service())
+                self.progress_view.setObjectName("progressView")
+                self.modes.addWidget(self.progress_view)
+            if self.practice_view is not None:
+                self.progress_view.times.set_target(self.practice_view.settings.target_seconds)
+            self.modes.setCurrentWidget(self.progress_view)
+        elif mode == "coverage":
             if self.coverage_view is None:
                 from storybank.core.prompts import builtin_prompt_bank
 

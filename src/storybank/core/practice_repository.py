@@ -1,0 +1,207 @@
+"""Prompts, review states and attempts in the bank: reads in plain SQL, writes
+through :mod:`storybank.core.writes` (like :class:`~storybank.core.repository.Repository`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime
+
+from storybank.core.practice import AttemptInfo, Candidate, ReviewState
+from storybank.core.prompts import Prompt, PromptBank
+from storybank.core.repository import Store, _time
+
+
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _stored(when: datetime) -> str:
+    """Times are stored as naive UTC text, like the ORM stores them."""
+    return when.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
+
+
+class PracticeRepository(Store):
+    """All reads and writes of prompts, spaced-repetition state and attempts."""
+
+    # --- prompts ----------------------------------------------------------
+
+    def sync_prompts(self, bank: PromptBank) -> None:
+        """Load a newer built-in prompt bank; one query when already current."""
+        stored = self._rows("SELECT max(bank_version) FROM prompt WHERE builtin = 1")[0][0]
+        if stored is not None and stored >= bank.version:
+            return
+        from storybank.core import writes
+
+        with self._write() as session:
+            writes.sync_prompts(session, bank)
+
+    def prompts(self, *, include_hidden: bool = False) -> list[Prompt]:
+        """Prompts in a stable order (theme, then text)."""
+        values: dict[int, list[str]] = defaultdict(list)
+        for prompt_id, key in self._rows(
+            "SELECT prompt_id, value_key FROM prompt_value ORDER BY rowid"
+        ):
+            values[prompt_id].append(key)
+        where = "" if include_hidden else "WHERE hidden = 0"
+        return [
+            Prompt(
+                uuid=row[1],
+                text=row[2],
+                theme=row[3],
+                values=tuple(values[row[0]]),
+                follow_ups=tuple(line for line in row[4].split("\n") if line.strip()),
+                builtin=bool(row[5]),
+                hidden=bool(row[6]),
+            )
+            for row in self._rows(
+                "SELECT id, uuid, text, theme, follow_ups, builtin, hidden FROM prompt "
+                f"{where} ORDER BY theme, text COLLATE NOCASE"
+            )
+        ]
+
+    def save_prompt(
+        self,
+        uuid: str | None,
+        text: str,
+        theme: str,
+        values: list[str],
+        follow_ups: list[str],
+    ) -> str:
+        from storybank.core import writes
+
+        with self._write() as session:
+            return writes.save_prompt(session, uuid, text, theme, values, follow_ups)
+
+    def set_prompt_hidden(self, uuid: str, hidden: bool) -> None:
+        from storybank.core import writes
+
+        with self._write() as session:
+            writes.set_prompt_hidden(session, uuid, hidden)
+
+    # --- review state -----------------------------------------------------
+
+    def review_states(self) -> dict[str, ReviewState]:
+        result = {}
+        for uuid, due, card_json, reps, lapses, last in self._rows(
+            "SELECT p.uuid, r.due, r.card_json, r.reps, r.lapses, r.last_rating "
+            "FROM review_state r JOIN prompt p ON p.id = r.prompt_id"
+        ):
+            when = _time(due)
+            assert when is not None
+            result[uuid] = ReviewState(
+                prompt_uuid=uuid,
+                due=when,
+                card_json=card_json,
+                reps=reps,
+                lapses=lapses,
+                last_rating=last,
+            )
+        return result
+
+    def save_review(self, state: ReviewState) -> None:
+        from storybank.core import writes
+
+        with self._write() as session:
+            writes.save_review(
+                session,
+                state.prompt_uuid,
+                _aware(state.due),
+                state.card_json,
+                state.reps,
+                state.lapses,
+                state.last_rating,
+            )
+
+    # --- attempts ---------------------------------------------------------
+
+    def add_attempt(
+        self,
+        uuid: str,
+        *,
+        story_id: int | None,
+        started_at: datetime,
+        duration: float,
+        rating: int | None,
+        notes: str = "",
+        session_key: str = "",
+    ) -> int:
+        from storybank.core import writes
+
+        with self._write() as session:
+            return writes.add_attempt(
+                session, uuid, story_id, _aware(started_at), duration, rating, notes, session_key
+            )
+
+    def set_attempt_story(self, attempt_id: int, story_id: int | None) -> None:
+        from storybank.core import writes
+
+        with self._write() as session:
+            writes.set_attempt_story(session, attempt_id, story_id)
+
+    def attempts(self, since: datetime | None = None) -> list[AttemptInfo]:
+        """Attempts, oldest first, with their prompt's theme and values."""
+        values: dict[int, list[str]] = defaultdict(list)
+        for prompt_id, key in self._rows("SELECT prompt_id, value_key FROM prompt_value"):
+            values[prompt_id].append(key)
+        where, params = "", ()
+        if since is not None:
+            where, params = "WHERE a.started_at >= ?", (_stored(since),)
+        result = []
+        for row in self._rows(
+            "SELECT p.uuid, p.theme, p.id, a.story_id, a.started_at, a.duration, a.rating "
+            f"FROM attempt a JOIN prompt p ON p.id = a.prompt_id {where} "
+            "ORDER BY a.started_at, a.id",
+            params,
+        ):
+            started = _time(row[4])
+            assert started is not None
+            result.append(
+                AttemptInfo(
+                    prompt_uuid=row[0],
+                    theme=row[1],
+                    values=tuple(values[row[2]]),
+                    story_id=row[3],
+                    started_at=started,
+                    duration_seconds=row[5],
+                    rating=row[6],
+                )
+            )
+        return result
+
+    # --- suggestions ------------------------------------------------------
+
+    def candidates(self, match: str | None) -> list[Candidate]:
+        """Active stories with their value keys, tags and text relevance (bm25)."""
+        relevance: dict[int, float] = {}
+        if match:
+            relevance = dict(
+                self._rows(
+                    "SELECT rowid, bm25(story_fts) FROM story_fts WHERE story_fts MATCH ?",
+                    (match,),
+                )
+            )
+        primary: dict[int, set[str]] = defaultdict(set)
+        supporting: dict[int, set[str]] = defaultdict(set)
+        for story_id, key, strength in self._rows(
+            "SELECT sv.story_id, v.key, sv.strength FROM story_value sv "
+            "JOIN value v ON v.id = sv.value_id"
+        ):
+            (primary if strength == "primary" else supporting)[story_id].add(key)
+        tags: dict[int, set[str]] = defaultdict(set)
+        for story_id, name in self._rows(
+            "SELECT st.story_id, t.name FROM story_tag st JOIN tag t ON t.id = st.tag_id"
+        ):
+            tags[story_id].add(name)
+        return [
+            Candidate(
+                story_id=story_id,
+                title=title,
+                primary_values=frozenset(primary[story_id]),
+                supporting_values=frozenset(supporting[story_id]),
+                tags=frozenset(tags[story_id]),
+                bm25=relevance.get(story_id),
+            )
+            for story_id, title in self._rows(
+                "SELECT id, title FROM story WHERE deleted_at IS NULL AND archived = 0"
+            )
+        ]

@@ -1,0 +1,1 @@
+"""The Practice and Progress modes."""

@@ -1,0 +1,334 @@
+"""The Progress mode: answers per day, answer time against the target, and
+readiness per value (coverage × practice), drawn as charts, plus history."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from storybank.core.practice import DayStat, daily_stats, value_readiness
+from storybank.core.records import Strength
+from storybank.gui.practice.view import RATING_LABELS, clock_text
+from storybank.services.practice import PracticeService
+
+DAYS = 30
+ACCENT = QColor("#2f5d8a")
+OVER = QColor("#b8453b")
+GOOD = QColor("#3d8b5a")
+
+
+class Chart(QWidget):
+    """A titled plot area with a baseline; subclasses draw the data."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.title = title
+        self.setMinimumHeight(180)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def plot_rect(self) -> QRectF:
+        return QRectF(self.rect()).adjusted(44, 28, -12, -26)
+
+    def paintEvent(self, _event) -> None:  # type: ignore[no-untyped-def]
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        text = self.palette().color(QPalette.ColorRole.Text)
+        font = QFont(self.font())
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(text)
+        painter.drawText(
+            QRectF(8, 4, self.width() - 16, 20), Qt.AlignmentFlag.AlignLeft, self.title
+        )
+        painter.setFont(self.font())
+        self.draw(painter, self.plot_rect())
+
+    def draw(self, painter: QPainter, rect: QRectF) -> None:
+        raise NotImplementedError
+
+    def axis(
+        self, painter: QPainter, rect: QRectF, top: float, label: Callable[[float], str]
+    ) -> None:
+        muted = QColor(self.palette().color(QPalette.ColorRole.Text))
+        muted.setAlphaF(0.45)
+        painter.setPen(QPen(muted, 1))
+        painter.drawLine(rect.bottomLeft(), rect.bottomRight())
+        for fraction in (0.5, 1.0):
+            y = rect.bottom() - rect.height() * fraction
+            painter.setPen(QPen(muted, 1, Qt.PenStyle.DotLine))
+            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+            painter.setPen(muted)
+            painter.drawText(
+                QRectF(0, y - 8, rect.left() - 4, 16),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                label(top * fraction),
+            )
+
+
+class AnswersChart(Chart):
+    """Bars: how many answers each day."""
+
+    def __init__(self) -> None:
+        super().__init__(f"Answers per day (last {DAYS} days)")
+        self.days: list[DayStat] = []
+        self.setAccessibleName("Answers per day chart")
+
+    def set_days(self, days: Sequence[DayStat]) -> None:
+        self.days = list(days)
+        total = sum(d.answers for d in self.days)
+        self.setToolTip(f"{total} answers in the last {len(self.days)} days")
+        self.update()
+
+    def draw(self, painter: QPainter, rect: QRectF) -> None:
+        top = max([d.answers for d in self.days] + [4])
+        self.axis(painter, rect, top, lambda v: f"{v:.0f}")
+        if not self.days:
+            return
+        slot = rect.width() / len(self.days)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(ACCENT)
+        for index, day in enumerate(self.days):
+            height = rect.height() * day.answers / top
+            painter.drawRect(
+                QRectF(rect.left() + index * slot + slot * 0.15, rect.bottom() - height,
+                       slot * 0.7, height)
+            )  # fmt: skip
+        self._dates(painter, rect, slot)
+
+    def _dates(self, painter: QPainter, rect: QRectF, slot: float) -> None:
+        painter.setPen(self.palette().color(QPalette.ColorRole.Text))
+        for index in (0, len(self.days) // 2, len(self.days) - 1):
+            day = self.days[index]
+            painter.drawText(
+                QRectF(rect.left() + index * slot - 30, rect.bottom() + 4, 60 + slot, 18),
+                Qt.AlignmentFlag.AlignHCenter,
+                day.day.strftime("%d %b"),
+            )
+
+
+class TimeChart(AnswersChart):
+    """Dots and a line: the average answer time each day, against the target."""
+
+    def __init__(self) -> None:
+        Chart.__init__(self, "Average answer time against the target")
+        self.days = []
+        self.target = 120
+        self.setAccessibleName("Answer time chart")
+
+    def set_target(self, seconds: int) -> None:
+        self.target = seconds
+        self.update()
+
+    def draw(self, painter: QPainter, rect: QRectF) -> None:
+        answered = [d for d in self.days if d.answers]
+        top = max([d.mean_seconds for d in answered] + [self.target * 1.5])
+        self.axis(painter, rect, top, clock_text)
+        y_target = rect.bottom() - rect.height() * self.target / top
+        painter.setPen(QPen(GOOD, 2, Qt.PenStyle.DashLine))
+        painter.drawLine(QPointF(rect.left(), y_target), QPointF(rect.right(), y_target))
+        painter.drawText(
+            QRectF(rect.right() - 140, y_target - 18, 140, 16),
+            Qt.AlignmentFlag.AlignRight,
+            f"target {clock_text(self.target)}",
+        )
+        if not self.days:
+            return
+        slot = rect.width() / len(self.days)
+        points = []
+        for index, day in enumerate(self.days):
+            if day.answers:
+                x = rect.left() + index * slot + slot / 2
+                y = rect.bottom() - rect.height() * day.mean_seconds / top
+                points.append((QPointF(x, y), day.mean_seconds > self.target))
+        painter.setPen(QPen(ACCENT, 2))
+        for (a, _), (b, _) in itertools.pairwise(points):
+            painter.drawLine(a, b)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for point, over in points:
+            painter.setBrush(OVER if over else ACCENT)
+            painter.drawEllipse(point, 4, 4)
+        self._dates(painter, rect, slot)
+
+
+class ReadinessChart(Chart):
+    """Horizontal bars: readiness per value, from coverage and practice."""
+
+    def __init__(self) -> None:
+        super().__init__("Readiness per value (half coverage, half practice)")
+        self.rows: list[tuple[str, float]] = []
+        self.setAccessibleName("Readiness per value chart")
+
+    def set_rows(self, rows: Sequence[tuple[str, float]]) -> None:
+        self.rows = list(rows)
+        self.setMinimumHeight(40 + 22 * max(1, len(self.rows)))
+        self.update()
+
+    def plot_rect(self) -> QRectF:
+        return QRectF(self.rect()).adjusted(150, 28, -50, -8)
+
+    def draw(self, painter: QPainter, rect: QRectF) -> None:
+        if not self.rows:
+            return
+        row_height = min(22.0, rect.height() / len(self.rows))
+        text = self.palette().color(QPalette.ColorRole.Text)
+        track = self.palette().color(QPalette.ColorRole.Midlight)
+        for index, (name, score) in enumerate(self.rows):
+            y = rect.top() + index * row_height
+            painter.setPen(text)
+            painter.drawText(
+                QRectF(4, y, rect.left() - 10, row_height),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                name,
+            )
+            bar = QRectF(rect.left(), y + 4, rect.width(), row_height - 8)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(track)
+            painter.drawRoundedRect(bar, 3, 3)
+            painter.setBrush(GOOD if score >= 0.75 else ACCENT if score >= 0.4 else OVER)
+            painter.drawRoundedRect(QRectF(bar.left(), bar.top(), bar.width() * score,
+                                           bar.height()), 3, 3)  # fmt: skip
+            painter.setPen(text)
+            painter.drawText(
+                QRectF(rect.right() + 4, y, 46, row_height),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                f"{score:.0%}",
+            )
+
+
+class ProgressView(QWidget):
+    """The Progress mode."""
+
+    def __init__(
+        self, service: PracticeService, *, today: Callable[[], date] = lambda: date.today()
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self.today = today
+        self.summary = QLabel()
+        self.summary.setObjectName("progressSummary")
+        self.answers = AnswersChart()
+        self.answers.setObjectName("answersChart")
+        self.times = TimeChart()
+        self.times.setObjectName("timeChart")
+        self.readiness = ReadinessChart()
+        self.readiness.setObjectName("readinessChart")
+        self.history = QTableWidget(0, 5)
+        self.history.setObjectName("attemptHistory")
+        self.history.setAccessibleName("Answer history")
+        self.history.setHorizontalHeaderLabels(["When", "Prompt", "Story", "Time", "Rating"])
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.verticalHeader().setVisible(False)
+        header = self.history.horizontalHeader()
+        for column, mode in enumerate(
+            (
+                QHeaderView.ResizeMode.ResizeToContents,
+                QHeaderView.ResizeMode.Stretch,
+                QHeaderView.ResizeMode.Interactive,
+                QHeaderView.ResizeMode.ResizeToContents,
+                QHeaderView.ResizeMode.ResizeToContents,
+            )
+        ):
+            header.setSectionResizeMode(column, mode)
+        header.resizeSection(2, 140)
+        self.history.setWordWrap(False)
+        grid = QGridLayout()
+        grid.addWidget(self.answers, 0, 0)
+        grid.addWidget(self.times, 0, 1)
+        grid.addWidget(self.readiness, 1, 0)
+        grid.addWidget(self.history, 1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 10, 16, 10)
+        layout.addWidget(QLabel("<h3 style='margin:0'>Progress</h3>"))
+        layout.addWidget(self.summary)
+        layout.addLayout(grid, 1)
+        self._stale = True
+        service.practice_changed.connect(self.mark_stale)
+        service.stories.stories_changed.connect(self.mark_stale)
+        service.stories.story_changed.connect(lambda _id: self.mark_stale())
+
+    def mark_stale(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
+
+    def refresh(self, target_seconds: int | None = None) -> None:
+        attempts = self.service.attempts()
+        days = daily_stats(
+            attempts, days=DAYS, today=self.today(), tz=datetime.now().astimezone().tzinfo or UTC
+        )
+        self.answers.set_days(days)
+        self.times.days = days
+        if target_seconds is not None:
+            self.times.set_target(target_seconds)
+        self.times.update()
+        coverage = self.service.stories.coverage()
+        primary_counts: dict[str, int] = {}
+        for (_story, value_id), strength in coverage.links.items():
+            if strength is Strength.PRIMARY:
+                key = next((v.key for v in coverage.values if v.id == value_id), None)
+                if key:
+                    primary_counts[key] = primary_counts.get(key, 0) + 1
+        keys = [v.key for v in coverage.values]
+        scores = value_readiness(keys, primary_counts, attempts)
+        self.readiness.set_rows([(v.name, scores.get(v.key, 0.0)) for v in coverage.values])
+        total = len(attempts)
+        week = sum(d.answers for d in days[-7:])
+        self.summary.setText(
+            f"{total} answer{'s' if total != 1 else ''} in all, {week} in the last 7 days. "
+            f"{self.service.due_count()} prompt(s) due for review."
+            if total
+            else "No answers yet. Practise in the Practice mode (Ctrl+3) and your progress "
+            "shows here."
+        )
+        prompts = {p.uuid: p for p in self.service.prompts(include_hidden=True)}
+        titles = {}
+        self.history.setRowCount(0)
+        for attempt in reversed(attempts[-200:]):
+            row = self.history.rowCount()
+            self.history.insertRow(row)
+            when = attempt.started_at.astimezone().strftime("%d %b %H:%M")
+            prompt = prompts.get(attempt.prompt_uuid)
+            story = ""
+            if attempt.story_id is not None:
+                if attempt.story_id not in titles:
+                    try:
+                        titles[attempt.story_id] = self.service.stories.get_story(
+                            attempt.story_id
+                        ).title
+                    except Exception:
+                        titles[attempt.story_id] = ""
+                story = titles[attempt.story_id]
+            rating = ""
+            if attempt.rating:
+                rating = RATING_LABELS[attempt.rating].split(" · ")[1]  # type: ignore[index]
+            for column, text in enumerate(
+                (
+                    when,
+                    prompt.text if prompt else "",
+                    story,
+                    clock_text(attempt.duration_seconds),
+                    rating,
+                )
+            ):
+                self.history.setItem(row, column, QTableWidgetItem(text))
+        self._stale = False
