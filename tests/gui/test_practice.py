@@ -173,3 +173,36 @@ def test_voice_is_disabled_with_a_reason_when_unavailable(window: MainWindow) ->
     if not view.voice.available:
         assert not view.chooser.voice.isEnabled()
         assert view.chooser.voice.toolTip()
+
+
+def test_manage_prompts_add_and_hide(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storybank.gui.dialogs.prompts import PromptEditor, PromptsDialog
+
+    service = window.practice_service()
+    dialog = PromptsDialog(service, window)
+    qtbot.addWidget(dialog)
+    total = dialog.list.count()
+
+    def fill(editor: PromptEditor) -> int:
+        qtbot.keyClicks(editor.text, "Tell me about a time you rescued a launch.")
+        qtbot.keyClicks(editor.follow_ups, "What would you do differently?")
+        editor.values.item(2).setCheckState(Qt.CheckState.Checked)
+        editor.accept()
+        return editor.result()
+
+    monkeypatch.setattr(PromptEditor, "exec", fill)
+    qtbot.mouseClick(
+        dialog.findChild(type(dialog.findChild(QDialog) or dialog), "x") or dialog,
+        Qt.MouseButton.NoButton,
+    dialog.add()
+    assert dialog.list.count() == total + 1
+    mine = next(p for p in service.prompts() if not p.builtin)
+    assert mine.text == "Tell me about a time you rescued a launch."
+    assert mine.follow_ups == ("What would you do differently?",)
+    assert mine.values == (window.service.active_values()[2].key,)
+    qtbot.keyClicks(dialog.search, "rescued a launch")
+    assert dialog.list.count() == 1
+    dialog.list.item(0).setCheckState(Qt.CheckState.Unchecked)
+    assert all(p.uuid != mine.uuid for p in service.prompts())

@@ -188,9 +188,9 @@ class MainWindow(QMainWindow):
         self._clock.timeout.connect(self._show_save_state)
         self._clock.start()
 
+        self._build_mode_bar()
         self._build_actions()
         self._build_toolbar()
-        self._build_mode_bar()
         self.list_panel.selection_changed.connect(self._on_selection_changed)
         self.list_panel.filters_changed.connect(self._on_filters_changed)
         self.editor.save_state_changed.connect(self._on_save_state)
@@ -297,6 +297,10 @@ class MainWindow(QMainWindow):
             "Toggle &Preview", self.editor.toggle_preview, "Ctrl+E",
             "Switch between writing and the rendered story", "actionPreview",
         )  # fmt: skip
+        self.prompts_action = self._action(
+            "&Prompts…", self.open_prompts, None,
+            "Add, edit and hide interview prompts", "actionPrompts",
+        )  # fmt: skip
         self.about_action = self._action(
             "&About Storybank", self.show_about, None, "Version and licence", "actionAbout"
         )
@@ -321,6 +325,11 @@ class MainWindow(QMainWindow):
         )
         view_menu = menu.addMenu("&View")
         view_menu.addAction(self.preview_action)
+        practice_menu = menu.addMenu("&Practice")
+        practice_menu.addAction(self.mode_actions["practice"])
+        practice_menu.addAction(self.mode_actions["progress"])
+        practice_menu.addSeparator()
+        practice_menu.addAction(self.prompts_action)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.about_action)
         self.list_panel.view.addActions(
@@ -394,6 +403,7 @@ class MainWindow(QMainWindow):
                 self.practice_view = PracticeView(self.practice_service())
                 self.practice_view.setObjectName("practiceView")
                 self.practice_view.open_story.connect(self.show_story)
+                self.practice_view.chooser.manage_requested.connect(self.open_prompts)
                 self.modes.addWidget(self.practice_view)
             self.modes.setCurrentWidget(self.practice_view)
             if self.practice_view.pages.currentWidget() is self.practice_view.chooser:
@@ -784,6 +794,13 @@ class MainWindow(QMainWindow):
         from storybank.gui.dialogs.preferences import PreferencesDialog
 
         PreferencesDialog(self.service, self).exec()
+
+    def open_prompts(self) -> None:
+        from storybank.gui.dialogs.prompts import PromptsDialog
+
+        PromptsDialog(self.practice_service(), self).exec()
+        if self.practice_view is not None:
+            self.practice_view.chooser.refresh()
 
     def open_demo(self) -> None:
         QProcess.startDetached(sys.executable, ["-m", "storybank", "--demo"])

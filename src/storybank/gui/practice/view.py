@@ -82,6 +82,7 @@ class DeckChooser(QWidget):
     """The start page: which prompts to practise, and the timer settings."""
 
     start_requested = Signal()
+    manage_requested = Signal()
 
     def __init__(self, service: PracticeService) -> None:
         super().__init__()
@@ -116,6 +117,10 @@ class DeckChooser(QWidget):
         self.start_button.setObjectName("startPractice")
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self.start_requested)
+        self.manage_button = QPushButton("Prompts…")
+        self.manage_button.setObjectName("managePrompts")
+        self.manage_button.setToolTip("Add, edit and hide interview prompts")
+        self.manage_button.clicked.connect(self.manage_requested)
         self.due_label = QLabel()
         self.due_label.setObjectName("dueLabel")
 
@@ -164,7 +169,11 @@ class DeckChooser(QWidget):
         layout.addSpacing(8)
         layout.addLayout(form)
         layout.addSpacing(8)
-        layout.addWidget(self.start_button, 0, Qt.AlignmentFlag.AlignLeft)
+        start_row = QHBoxLayout()
+        start_row.addWidget(self.start_button)
+        start_row.addWidget(self.manage_button)
+        start_row.addStretch(1)
+        layout.addLayout(start_row)
         layout.addStretch(1)
         self.refresh()
 
