@@ -208,3 +208,19 @@ def test_start_up_and_reads_import_no_orm(data_dir: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_fixture_of_schema_0003_opens_with_practice_data(tmp_path: Path) -> None:
+    from storybank.core.practice_repository import PracticeRepository
+
+    shutil.copy(FIXTURES / "schema-0003.sqlite3", tmp_path / "storybank.sqlite3")
+    repo = open_bank(tmp_path)
+    try:
+        practice = PracticeRepository(repo.db)
+        (attempt,) = practice.attempts()
+        assert (attempt.duration_seconds, attempt.rating) == (101.5, 3)
+        assert len(practice.review_states()) == 1
+        assert len(practice.prompts()) >= 150
+        assert repo.dismissed_keys(attempt.story_id) == {"reflection:reflection"}
+    finally:
+        repo.db.close()
