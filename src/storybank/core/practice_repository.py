@@ -30,10 +30,7 @@ class PracticeRepository(Store):
         stored = self._rows("SELECT max(bank_version) FROM prompt WHERE builtin = 1")[0][0]
         if stored is not None and stored >= bank.version:
             return
-        from storybank.core import writes
-
-        with self._write() as session:
-            writes.sync_prompts(session, bank)
+        self._run(lambda w, s: w.sync_prompts(s, bank))
 
     def prompts(self, *, include_hidden: bool = False) -> list[Prompt]:
         """Prompts in a stable order (theme, then text)."""
@@ -67,16 +64,10 @@ class PracticeRepository(Store):
         values: list[str],
         follow_ups: list[str],
     ) -> str:
-        from storybank.core import writes
-
-        with self._write() as session:
-            return writes.save_prompt(session, uuid, text, theme, values, follow_ups)
+        return self._run(lambda w, s: w.save_prompt(s, uuid, text, theme, values, follow_ups))
 
     def set_prompt_hidden(self, uuid: str, hidden: bool) -> None:
-        from storybank.core import writes
-
-        with self._write() as session:
-            writes.set_prompt_hidden(session, uuid, hidden)
+        self._run(lambda w, s: w.set_prompt_hidden(s, uuid, hidden))
 
     # --- review state -----------------------------------------------------
 
@@ -99,11 +90,9 @@ class PracticeRepository(Store):
         return result
 
     def save_review(self, state: ReviewState) -> None:
-        from storybank.core import writes
-
-        with self._write() as session:
-            writes.save_review(
-                session,
+        self._run(
+            lambda w, s: w.save_review(
+                s,
                 state.prompt_uuid,
                 _aware(state.due),
                 state.card_json,
@@ -111,6 +100,7 @@ class PracticeRepository(Store):
                 state.lapses,
                 state.last_rating,
             )
+        )
 
     # --- attempts ---------------------------------------------------------
 
@@ -125,18 +115,14 @@ class PracticeRepository(Store):
         notes: str = "",
         session_key: str = "",
     ) -> int:
-        from storybank.core import writes
-
-        with self._write() as session:
-            return writes.add_attempt(
-                session, uuid, story_id, _aware(started_at), duration, rating, notes, session_key
+        return self._run(
+            lambda w, s: w.add_attempt(
+                s, uuid, story_id, _aware(started_at), duration, rating, notes, session_key
             )
+        )
 
     def set_attempt_story(self, attempt_id: int, story_id: int | None) -> None:
-        from storybank.core import writes
-
-        with self._write() as session:
-            writes.set_attempt_story(session, attempt_id, story_id)
+        self._run(lambda w, s: w.set_attempt_story(s, attempt_id, story_id))
 
     def attempts(self, since: datetime | None = None) -> list[AttemptInfo]:
         """Attempts, oldest first, with their prompt's theme and values."""

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from storybank.core.database import Database, NotFound, StorageError
 from storybank.core.packs import Pack, value_key
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
     from storybank.core.interchange import ParsedStory
 
+T = TypeVar("T")
 SortKey = Literal["updated", "title"]
 ShowKey = Literal["active", "archived", "trash"]
 
@@ -125,6 +127,17 @@ class Store:
         with _plain_errors(), self.db.write() as session:
             yield session
 
+    def _run(self, change: Callable[[ModuleType, Session], T]) -> T:
+        """Run ``change(writes, session)`` in one write transaction.
+
+        The write operations (and with them SQLModel) are imported here, on
+        the first write, so that start-up and reads never load the ORM.
+        """
+        from storybank.core import writes
+
+        with self._write() as session:
+            return change(writes, session)
+
 
 class Repository(Store):
     """All reads and writes of stories, packs, values and tags."""
@@ -140,10 +153,7 @@ class Repository(Store):
         stored = dict(self._rows("SELECT key, version FROM framework"))
         if all(stored.get(pack.key, 0) >= pack.version for pack in packs):
             return
-        from storybank.core import writes
-
-        with self._write() as session:
-            writes.sync_packs(session, packs)
+        self._run(lambda w, s: w.sync_packs(s, packs))
 
     def packs(self) -> list[PackInfo]:
         """Every pack with all its values (hidden ones too), in display order."""
@@ -204,39 +214,24 @@ class Repository(Store):
         return lookup
 
     def set_pack_active(self, pack_id: int, active: bool) -> None:
-        from storybank.core import writes
-
-        with self._write() as session:
-            writes.set_pack_active(session, pack_id, active)
+        self._run(lambda w, s: w.set_pack_active(s, pack_id, active))
 
     def add_value(self, pack_id: int, name: str, description: str = "") -> ValueInfo:
         """Add a value of the user's own to a pack, at the end."""
-        from storybank.core import writes
-
         name = clean_name(name)
-        with self._write() as session:
-            value_id = writes.add_value(session, pack_id, name, description)
+        value_id = self._run(lambda w, s: w.add_value(s, pack_id, name, description))
         return next(v for p in self.packs() for v in p.values if v.id == value_id)
 
     def rename_value(self, value_id: int, name: str) -> None:
-        from storybank.core import writes
-
         name = clean_name(name)
-        with self._write() as session:
-            writes.rename_value(session, value_id, name)
+        self._run(lambda w, s: w.rename_value(s, value_id, name))
 
     def set_value_hidden(self, value_id: int, hidden: bool) -> None:
-        from storybank.core import writes
-
-        with self._write() as session:
-            writes.set_value_hidden(session, value_id, hidden)
+        self._run(lambda w, s: w.set_value_hidden(s, value_id, hidden))
 
     def move_value(self, value_id: int, delta: int) -> None:
         """Move a value up (negative) or down (positive) within its pack."""
-        from storybank.core import writes
-
-        with self._write() as session:
-            writes.move_value(session, value_id, delta)
+        self._run(lambda w, s: w.move_value(s, value_id, delta))
 
     # --- story reads ------------------------------------------------------
 
@@ -442,29 +437,20 @@ class Repository(Store):
 
     def create_story(self, **fields: str) -> StoryRecord:
         """Create a story from text fields (all optional)."""
-        from storybank.core import writes
-
         _check_fields(fields)
-        with self._write() as session:
-            story_id = writes.create_story(session, fields)
+        story_id = self._run(lambda w, s: w.create_story(s, fields))
         return self.get_story(story_id)
 
     def update_story(
         self, story_id: int, fields: dict[str, str], coach: CoachFigures | None = None
     ) -> datetime:
         """Store changed text fields (and the coach figures for the new text)."""
-        from storybank.core import writes
-
         _check_fields(fields)
-        with self._write() as session:
-            return writes.update_story(session, story_id, fields, coach)
+        return self._run(lambda w, s: w.update_story(s, story_id, fields, coach))
 
     def set_coach_figures(self, figures: dict[int, CoachFigures]) -> None:
         """Store recomputed coach figures for several stories in one transaction."""
-        from storybank.core import writes
-
-        with self._write() as session:
-            writes.set_coach_figures(session, figures)
+        self._run(lambda w, s: w.set_coach_figures(s, figures))
 
     def stories_needing_coach(self, version: int, limit: int) -> list[int]:
         """Stories whose coach figures are missing or from another analyzer version."""
@@ -486,63 +472,40 @@ class Repository(Store):
         }
 
     def set_dismissed(self, story_id: int, key: str, dismissed: bool) -> None:
-        from storybank.core import writes
-
-        with self._write() as session:
-            writes.set_dismissed(session, story_id, key, dismissed)
+        self._run(lambda w, s: w.set_dismissed(s, story_id, key, dismissed))
 
     def set_story_value(self, story_id: int, value_id: int, strength: Strength | None) -> None:
         """Tag a story with a value (or untag it with ``None``)."""
-        from storybank.core import writes
-
-        with self._write() as session:
-            writes.set_story_value(session, story_id, value_id, strength)
+        self._run(lambda w, s: w.set_story_value(s, story_id, value_id, strength))
 
     def set_story_tags(self, story_id: int, names: Iterable[str]) -> tuple[str, ...]:
         """Replace a story's tags; return them as stored. Unused tags are dropped."""
-        from storybank.core import writes
-
         wanted: dict[str, str] = {}
         for name in names:
             cleaned = clean_tag(name)
             if cleaned:
                 wanted.setdefault(cleaned.casefold(), cleaned)
-        with self._write() as session:
-            writes.set_story_tags(session, story_id, list(wanted.values()))
+        self._run(lambda w, s: w.set_story_tags(s, story_id, list(wanted.values())))
         return self.get_story(story_id).tags
 
     def duplicate_story(self, story_id: int) -> StoryRecord:
         """Copy a story with its values and tags, as a new active story."""
-        from storybank.core import writes
-
-        with self._write() as session:
-            copy_id = writes.duplicate_story(session, story_id)
+        copy_id = self._run(lambda w, s: w.duplicate_story(s, story_id))
         return self.get_story(copy_id)
 
     def set_trashed(self, story_id: int, trashed: bool) -> None:
         """Move a story to the trash, or bring it back."""
-        from storybank.core import writes
-
-        with self._write() as session:
-            writes.set_trashed(session, story_id, trashed)
+        self._run(lambda w, s: w.set_trashed(s, story_id, trashed))
 
     def set_archived(self, story_id: int, archived: bool) -> None:
-        from storybank.core import writes
-
-        with self._write() as session:
-            writes.set_archived(session, story_id, archived)
+        self._run(lambda w, s: w.set_archived(s, story_id, archived))
 
     def purge_story(self, story_id: int) -> None:
         """Delete a story for good (its links go with it)."""
-        from storybank.core import writes
-
-        with self._write() as session:
-            writes.purge_story(session, story_id)
+        self._run(lambda w, s: w.purge_story(s, story_id))
 
     def add_parsed_story(self, parsed: ParsedStory) -> StoryRecord:
         """Store a story read from a file, matching values by key or name."""
-        from storybank.core import writes
-
         lookup = self.value_lookup()
         values: dict[int, Strength] = {}
         for name, strength in parsed.values.items():
@@ -553,6 +516,5 @@ class Repository(Store):
                 raise StorageError(f"Unknown value '{name}' in story '{parsed.title}'.")
             values[value_id] = strength
         tags = list(dict.fromkeys(t for t in map(clean_tag, parsed.tags) if t))
-        with self._write() as session:
-            story_id = writes.add_parsed_story(session, parsed, values, tags)
+        story_id = self._run(lambda w, s: w.add_parsed_story(s, parsed, values, tags))
         return self.get_story(story_id)

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QTableView,
     QTabWidget,
     QVBoxLayout,
-    QWidget,
 )
 
 from storybank.core.coverage import (
@@ -35,6 +34,7 @@ from storybank.core.coverage import (
 from storybank.core.markdown import escape
 from storybank.core.prompts import PromptTheme
 from storybank.core.records import Coverage, Strength
+from storybank.gui.lazy import RefreshWhenShown
 from storybank.services.stories import StoryService
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -253,7 +253,7 @@ class CoverageTable(QTableView):
             self.open_story.emit(story_id)
 
 
-class CoverageView(QWidget):
+class CoverageView(RefreshWhenShown):
     """The Coverage mode: a tab for values and one for question themes."""
 
     open_story = Signal(int)
@@ -291,17 +291,6 @@ class CoverageView(QWidget):
         ):
             signal.connect(self.mark_stale)
         service.story_changed.connect(lambda _id: self.mark_stale())
-
-    def mark_stale(self) -> None:
-        """Refresh now if shown, else on the next show (no work while hidden)."""
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        if self._stale:
-            self.refresh()
-        super().showEvent(event)
 
     def refresh(self) -> None:
         coverage = self.service.coverage()

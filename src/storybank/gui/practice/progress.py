@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from storybank.core.practice import DayStat, daily_stats, value_readiness
 from storybank.core.records import Strength
+from storybank.gui.lazy import RefreshWhenShown
 from storybank.gui.practice.view import RATING_LABELS, clock_text
 from storybank.services.practice import PracticeService
 
@@ -210,7 +211,7 @@ class ReadinessChart(Chart):
             )
 
 
-class ProgressView(QWidget):
+class ProgressView(RefreshWhenShown):
     """The Progress mode."""
 
     def __init__(
@@ -260,16 +261,6 @@ class ProgressView(QWidget):
         service.practice_changed.connect(self.mark_stale)
         service.stories.stories_changed.connect(self.mark_stale)
         service.stories.story_changed.connect(lambda _id: self.mark_stale())
-
-    def mark_stale(self) -> None:
-        self._stale = True
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        if self._stale:
-            self.refresh()
-        super().showEvent(event)
 
     def refresh(self, target_seconds: int | None = None) -> None:
         attempts = self.service.attempts()
