@@ -6,10 +6,15 @@ import logging
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from storybank import __version__
 from storybank.cli import build_parser, run
+
+if TYPE_CHECKING:
+    from storybank.core.repository import Repository
 
 log = logging.getLogger("storybank")
 
@@ -57,14 +62,57 @@ def _warm_up_write_path() -> None:
     threading.Thread(target=warm, name="warm-up", daemon=True).start()
 
 
+def _open_with_recovery(folder: Path) -> Repository | None:
+    """Open the bank in ``folder``; if it is damaged, let the user choose what to do."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from storybank.core.backup import (
+        backup_dir,
+        newest_good_backup,
+        quarantine,
+        restore_backup,
+    )
+    from storybank.core.bank import open_bank
+    from storybank.core.database import DatabaseDamaged, NotABank, StorageError
+    from storybank.gui.dialogs.backups import ask_recovery
+    from storybank.paths import database_path
+
+    try:
+        return open_bank(folder)
+    except (DatabaseDamaged, NotABank) as exc:
+        newest = newest_good_backup(backup_dir(folder))
+        choice = ask_recovery(str(exc), newest)
+        if choice == "quit":
+            return None
+        try:
+            moved = quarantine(database_path(folder))
+            if choice == "restore" and newest is not None:
+                restore_backup(newest.path, database_path(folder))
+            repo = open_bank(folder)
+        except (StorageError, OSError) as error:
+            QMessageBox.critical(None, "Storybank", str(error))
+            return None
+        QMessageBox.information(
+            None, "Storybank", f"The damaged file was moved, unchanged, to {moved}."
+        )
+        return repo
+    except (StorageError, OSError) as exc:
+        QMessageBox.critical(None, "Storybank cannot open the story bank", str(exc))
+        return None
+
+
 def run_gui(data_dir: str | None, demo: bool) -> int:
     """Open the main window on the chosen bank and run until it closes."""
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from storybank.core.bank import open_chosen_bank
+    from storybank.core.bank import open_demo_bank
     from storybank.core.database import StorageError
+    from storybank.gui.dialogs.backups import backup_policy
     from storybank.gui.main_window import MainWindow
+    from storybank.gui.single_instance import SingleInstance, ask_running_instance
+    from storybank.paths import data_dir as resolve_data_dir
+    from storybank.paths import ensure_private_dir
     from storybank.resources import resource_path
     from storybank.services.stories import StoryService
 
@@ -74,20 +122,55 @@ def run_gui(data_dir: str | None, demo: bool) -> int:
     app.setOrganizationName("Storybank")
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon(str(resource_path("icons", "storybank.svg"))))
-    try:
-        repo, folder = open_chosen_bank(data_dir, demo)
-    except (StorageError, OSError) as exc:
-        QMessageBox.critical(None, "Storybank cannot open the story bank", str(exc))
-        return 1
+    guard: SingleInstance | None = None
+    if demo:
+        try:
+            repo, folder = open_demo_bank()
+        except (StorageError, OSError) as exc:
+            QMessageBox.critical(None, "Storybank cannot open the story bank", str(exc))
+            return 1
+    else:
+        folder = resolve_data_dir(data_dir)
+        try:
+            ensure_private_dir(folder)
+        except OSError as exc:
+            QMessageBox.critical(None, "Storybank", f"Cannot use the data folder: {exc}")
+            return 1
+        guard = SingleInstance(folder)
+        if not guard.acquire():
+            if ask_running_instance(folder):
+                print("storybank: already open on this data folder; brought it forward.")
+                return 0
+            QMessageBox.warning(
+                None,
+                "Storybank is already open",
+                f"Another Storybank is using {folder}. Close it first, so that two windows "
+                "never write the same stories.",
+            )
+            return 1
+        opened = _open_with_recovery(folder)
+        if opened is None:
+            guard.release()
+            return 1
+        repo = opened
     _install_excepthook()
     service = StoryService(repo, folder, demo=demo)
     window = MainWindow(service)
+    if guard is not None:
+        guard.activation_requested.connect(window.bring_forward)
     window.show()
     _warm_up_write_path()
     try:
         return app.exec()
     finally:
+        if service.changed_since_backup and not demo:
+            try:
+                service.back_up("exit", backup_policy(window.settings))
+            except StorageError as exc:
+                log.error("exit backup failed: %s", exc)
         service.close()
+        if guard is not None:
+            guard.release()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,38 +5,129 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from storybank import app as app_module
 from storybank.app import run_gui
+from storybank.core.backup import backup_dir, list_backups, make_backup
+from storybank.core.bank import open_bank
+from storybank.gui.dialogs import backups as backups_module
 from storybank.gui.main_window import MainWindow
 
 
-def test_refused_bank_shows_a_dialog_and_exits_1(tmp_path: Path, qapp, boxes) -> None:  # type: ignore[no-untyped-def]
-    bank = tmp_path / "storybank.sqlite3"
-    bank.write_text("my thesis draft")
-    assert run_gui(str(tmp_path), demo=False) == 1
-    (kind, text), *_ = boxes.shown
-    assert kind == "critical"
-    assert "not an SQLite file" in text
-    assert bank.read_text() == "my thesis draft"
-
-
-def test_demo_opens_a_window_with_example_stories(qapp, boxes, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs its own
-    seen: dict[str, object] = {}
-
+def close_window_soon(seen: dict[str, object], action=None) -> None:  # type: ignore[no-untyped-def]
     def inspect_and_close() -> None:
-        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        windows = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        ]
         window = windows[0]
         seen["title"] = window.windowTitle()
         seen["rows"] = window.list_panel.model.rowCount()
         seen["values"] = window.list_panel.value_filter.count() - 1
+        if action is not None:
+            action(window)
         window.close()
 
     QTimer.singleShot(300, inspect_and_close)
+
+
+@pytest.fixture(autouse=True)
+def _keep_excepthook(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs its own
+
+
+def test_refused_bank_offers_recovery_and_quit_leaves_it(
+    tmp_path: Path,
+    qapp,
+    boxes,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    bank = tmp_path / "storybank.sqlite3"
+    bank.write_text("my thesis draft")
+    asked: list[str] = []
+    monkeypatch.setattr(
+        backups_module, "ask_recovery", lambda message, newest: asked.append(message) or "quit"
+    )
+    assert run_gui(str(tmp_path), demo=False) == 1
+    assert "not an SQLite file" in asked[0]
+    assert bank.read_text() == "my thesis draft"
+    assert not (tmp_path / "damaged").exists()
+
+
+def test_damaged_bank_is_moved_aside_and_newest_backup_restored(
+    tmp_path: Path,
+    qapp,
+    boxes,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    repo = open_bank(tmp_path)
+    repo.create_story(title="Safe in the backup")
+    repo.db.close()
+    make_backup(tmp_path / "storybank.sqlite3", backup_dir(tmp_path), "manual")
+    bank = tmp_path / "storybank.sqlite3"
+    data = bytearray(bank.read_bytes())
+    data[100:4000] = b"\xff" * 3900  # wreck the first pages
+    bank.write_bytes(bytes(data))
+    monkeypatch.setattr(backups_module, "ask_recovery", lambda message, newest: "restore")
+    seen: dict[str, object] = {}
+    close_window_soon(seen)
+    assert run_gui(str(tmp_path), demo=False) == 0
+    assert seen["rows"] == 1
+    (damaged,) = (tmp_path / "damaged").glob("*.sqlite3")  # with its -wal/-shm, if any
+    assert damaged.read_bytes() == bytes(data)
+    assert any("moved, unchanged" in text for _kind, text in boxes.shown)
+
+
+def test_demo_opens_a_window_with_example_stories(qapp, boxes) -> None:  # type: ignore[no-untyped-def]
+    seen: dict[str, object] = {}
+    close_window_soon(seen)
     assert run_gui(None, demo=True) == 0
     assert "demo" in str(seen["title"])
     assert int(seen["rows"]) >= 6  # type: ignore[arg-type]
     assert int(seen["values"]) == 14  # type: ignore[arg-type]
     assert boxes.shown == []
+
+
+def test_exit_backup_after_a_change(tmp_path: Path, qapp, boxes) -> None:  # type: ignore[no-untyped-def]
+    seen: dict[str, object] = {}
+    close_window_soon(seen, lambda window: window.service.create_story(title="New"))
+    assert run_gui(str(tmp_path), demo=False) == 0
+    (backup,) = list_backups(backup_dir(tmp_path))
+    assert backup.reason == "exit"
+    # Nothing changed this time: no second backup.
+    close_window_soon({})
+    assert run_gui(str(tmp_path), demo=False) == 0
+    assert len(list_backups(backup_dir(tmp_path))) == 1
+
+
+def test_second_launch_brings_the_first_forward(
+    tmp_path: Path,
+    qapp,
+    boxes,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from storybank.gui.single_instance import SingleInstance
+
+    first = SingleInstance(tmp_path)
+    assert first.acquire()
+    asked: list[bool] = []
+    first.activation_requested.connect(lambda: asked.append(True))
+    # run_gui in the same process plays the second launch: the lock is taken.
+    monkeypatch.setattr(app_module, "_open_with_recovery", lambda folder: pytest.fail("opened"))
+    answered: list[int] = []
+    QTimer.singleShot(0, lambda: answered.append(run_gui(str(tmp_path), demo=False)))
+    deadline = 50
+    while not answered and deadline:
+        QApplication.processEvents()
+        QTimer.singleShot(20, lambda: None)
+        deadline -= 1
+        import time
+
+        time.sleep(0.02)
+    for _ in range(20):
+        QApplication.processEvents()
+    assert answered == [0]
+    assert asked == [True]
+    first.release()

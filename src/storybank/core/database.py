@@ -14,7 +14,6 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +29,14 @@ SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
 HEAD_REVISION = SCHEMA_REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
-PRAGMAS = ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=5000")
+PRAGMAS = (
+    "journal_mode=WAL",
+    "synchronous=FULL",
+    "foreign_keys=ON",
+    "busy_timeout=5000",
+    # Deleted text is overwritten, not left in free pages of the file.
+    "secure_delete=ON",
+)
 
 
 class StorageError(Exception):
@@ -43,6 +49,18 @@ class NotFound(StorageError):
 
 class DatabaseRefused(StorageError):
     """The file cannot be used as a story bank; it was left untouched."""
+
+
+class NotABank(DatabaseRefused):
+    """The file is not a Storybank database (not SQLite, or another app's)."""
+
+
+class DatabaseDamaged(DatabaseRefused):
+    """The file is a Storybank database that fails SQLite's checks."""
+
+
+class NewerSchema(DatabaseRefused):
+    """The file was written by a newer Storybank; this version must not touch it."""
 
 
 def inspect_file(path: Path) -> str | None:
@@ -67,7 +85,7 @@ def inspect_file(path: Path) -> str | None:
     if not header:
         return None
     if header != SQLITE_HEADER:
-        raise DatabaseRefused(
+        raise NotABank(
             f"{path} is not a Storybank database (it is not an SQLite file). "
             "It was left untouched; move it away or choose another data folder."
         )
@@ -77,31 +95,27 @@ def inspect_file(path: Path) -> str | None:
             if not tables:
                 return None
             if "alembic_version" not in tables:
-                raise DatabaseRefused(
+                raise NotABank(
                     f"{path} is an SQLite file, but not a Storybank database. "
                     "It was left untouched."
                 )
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            # A quick structural check at every start: a damaged file must be
+            # caught before anything writes into it.
+            check = str(conn.execute("PRAGMA quick_check").fetchone()[0])
     except sqlite3.DatabaseError as exc:
-        raise DatabaseRefused(
+        raise DatabaseDamaged(
             f"{path} is damaged or not a database ({exc}). It was left untouched."
         ) from exc
+    if check != "ok":
+        raise DatabaseDamaged(f"{path} is damaged ({check}). It was left untouched.")
     revision = row[0] if row else None
     if revision is not None and revision not in SCHEMA_REVISIONS:
-        raise DatabaseRefused(
+        raise NewerSchema(
             f"{path} was written by a newer version of Storybank (schema {revision}). "
             "Update Storybank to open it; this version left it untouched."
         )
     return revision
-
-
-def backup_file(path: Path, target: Path) -> Path:
-    """Copy a live SQLite database to ``target`` with the online backup API."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(target)) as dest:
-        source.backup(dest)
-    make_private(target)
-    return target
 
 
 def _apply_pragmas(conn: sqlite3.Connection) -> None:
@@ -131,8 +145,9 @@ def _make_engine(path: Path) -> Engine:
 def _migrate(path: Path, revision: str | None, backup_dir: Path) -> None:
     """Bring the file to the head revision (Alembic is imported only here)."""
     if revision is not None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup_file(path, backup_dir / f"before-migration-{revision}-{stamp}.sqlite3")
+        from storybank.core.backup import make_backup
+
+        make_backup(path, backup_dir, f"before-migration-{revision}")
     from alembic import command
     from alembic.config import Config
 

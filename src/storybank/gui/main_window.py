@@ -259,6 +259,14 @@ class MainWindow(QMainWindow):
             "&Export PDF…", lambda: self.print_sheet("pdf"), None,
             "Save a story sheet as a PDF file", "actionExportPdf",
         )  # fmt: skip
+        self.backup_action = self._action(
+            "&Back Up Now", self.back_up_now, None,
+            "Make a verified copy of your story bank now", "actionBackup",
+        )  # fmt: skip
+        self.restore_backup_action = self._action(
+            "&Restore from Backup…", self.restore_from_backup, None,
+            "Go back to an earlier backup of your story bank", "actionRestoreBackup",
+        )  # fmt: skip
         self.preferences_action = self._action(
             "&Preferences…", self.open_preferences, preferences_key,
             "Value packs and your own values", "actionPreferences",
@@ -311,6 +319,8 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.new_action, self.duplicate_action, self.save_action])
         file_menu.addSeparator()
         file_menu.addActions([self.print_action, self.preview_sheet_action, self.pdf_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.backup_action, self.restore_backup_action])
         file_menu.addSeparator()
         file_menu.addAction(self.preferences_action)
         file_menu.addSeparator()
@@ -794,6 +804,49 @@ class MainWindow(QMainWindow):
         from storybank.gui.dialogs.preferences import PreferencesDialog
 
         PreferencesDialog(self.service, self).exec()
+
+    def back_up_now(self) -> None:
+        from storybank.gui.dialogs.backups import backup_policy
+
+        if not self._save_all():
+            return
+        try:
+            path = self.service.back_up("manual", backup_policy(self.settings))
+        except StorageError as exc:
+            QMessageBox.warning(self, "Storybank", str(exc))
+            return
+        self.statusBar().showMessage(f"Backed up to {path}", 8000)
+
+    def restore_from_backup(self) -> None:
+        from storybank.gui.dialogs.backups import RestoreDialog
+
+        if not self._save_all():
+            return
+        dialog = RestoreDialog(self.service.backup_folder(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen() is None:
+            return
+        backup = dialog.chosen()
+        assert backup is not None
+        self._show_nothing()
+        try:
+            safety = self.service.restore(backup)
+        except StorageError as exc:
+            QMessageBox.warning(self, "Storybank", str(exc))
+            return
+        self._refresh_filters()
+        self.values_panel.refresh_values()
+        self.reload_list()
+        self._open_last_story()
+        self.statusBar().showMessage(
+            f"Restored the backup. The state before it is kept in {safety.name}.", 10000
+        )
+
+    def bring_forward(self) -> None:
+        """Another launch on the same data folder asked for this window."""
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
 
     def open_prompts(self) -> None:
         from storybank.gui.dialogs.prompts import PromptsDialog

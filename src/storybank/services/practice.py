@@ -57,6 +57,8 @@ class PracticeService(QObject):
         self.rng = rng or random.Random()
         self.bank = builtin_prompt_bank()
         self.store.sync_prompts(self.bank)
+        self.practice_changed.connect(stories.mark_changed)
+        self.prompts_changed.connect(stories.mark_changed)
 
     # --- prompts ----------------------------------------------------------
 

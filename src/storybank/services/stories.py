@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from storybank.core.backup import BackupPolicy
 from storybank.core.coach import ANALYZER_VERSION, CoachReport, CoachSettings, analyze
 from storybank.core.records import (
     SECTIONS,
@@ -49,6 +50,16 @@ class StoryService(QObject):
         self.data_dir = data_dir
         self.demo = demo
         self.coach_settings = CoachSettings()
+        #: Something was written since the last backup (the exit backup checks it).
+        self.changed_since_backup = False
+        for signal in (
+            self.story_changed,
+            self.stories_changed,
+            self.values_changed,
+            self.tags_changed,
+            self.dismissed_changed,
+        ):
+            signal.connect(self.mark_changed)
 
     # --- reads ------------------------------------------------------------
 
@@ -202,6 +213,38 @@ class StoryService(QObject):
     def set_value_hidden(self, value_id: int, hidden: bool) -> None:
         self.repo.set_value_hidden(value_id, hidden)
         self.values_changed.emit()
+
+    def mark_changed(self) -> None:
+        self.changed_since_backup = True
+
+    # --- backups ----------------------------------------------------------
+
+    def backup_folder(self) -> Path:
+        from storybank.core.backup import backup_dir
+
+        return backup_dir(self.data_dir)
+
+    def back_up(self, reason: str, policy: BackupPolicy | None = None) -> Path:
+        """Make a verified backup now and rotate old ones."""
+        from storybank.core.backup import BackupPolicy, make_backup, rotate
+
+        path = make_backup(self.repo.db.path, self.backup_folder(), reason)
+        rotate(self.backup_folder(), policy or BackupPolicy())
+        self.changed_since_backup = False
+        return path
+
+    def restore(self, backup: Path) -> Path:
+        """Back up the current state, then replace the bank with ``backup``."""
+        from storybank.core.backup import restore_backup
+
+        safety = self.back_up("before-restore")
+        self.repo.db.close()
+        restore_backup(backup, self.repo.db.path)
+        self.stories_changed.emit()
+        self.values_changed.emit()
+        self.tags_changed.emit()
+        self.coach_figures_changed.emit()
+        return safety
 
     def close(self) -> None:
         self.repo.db.close()
