@@ -124,3 +124,12 @@ def test_sheet_bad_arguments(tmp_path: Path) -> None:
         f"storybank: cannot write {tmp_path / 'no' / 'x.pdf'}: "
         f"the folder {tmp_path / 'no'} does not exist"
     )
+
+
+def test_backup_and_check(tmp_path: Path) -> None:
+    first = run("backup", "--data-dir", str(tmp_path))
+    assert first.returncode == 0, first.stderr
+    backup = Path(first.stdout.strip())
+    assert backup.parent == tmp_path / "backups" and backup.exists()
+    check = run("check", "--data-dir", str(tmp_path))
+    assert "backups: 1" in check.stdout

@@ -43,6 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="check the story bank's integrity and schema, and count its contents"
     )
     _common(check, suppress=True)
+    backup = commands.add_parser(
+        "backup", help="make a verified backup of the story bank now (and rotate old ones)"
+    )
+    _common(backup, suppress=True)
     sheet = commands.add_parser(
         "sheet",
         help="print a story sheet to PDF, with no window",
@@ -99,9 +103,14 @@ def run_check(data_dir: str | None, demo: bool) -> int:
         return _fail(
             f"{repo.db.path}: integrity check failed: {integrity}; {len(problems)} bad links"
         )
+    from storybank.core.backup import backup_dir, list_backups
+
     active = ", ".join(pack.name for pack in packs if pack.active) or "none"
+    backups = list_backups(backup_dir(repo.db.path.parent))
+    newest = backups[0].made_at.astimezone().strftime("%Y-%m-%d %H:%M") if backups else "none"
     print(f"{repo.db.path}: ok")
     print(f"stories: {stories} · active packs: {active}")
+    print(f"backups: {len(backups)} · newest: {newest}")
     return 0
 
 
@@ -197,10 +206,33 @@ def run_sheet(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_backup(data_dir: str | None, demo: bool) -> int:
+    """``storybank backup``: a verified copy in the data folder's backups/."""
+    from storybank.core.backup import BackupPolicy, backup_dir, make_backup, rotate
+    from storybank.core.bank import open_chosen_bank
+    from storybank.core.database import StorageError
+
+    try:
+        repo, folder = open_chosen_bank(data_dir, demo)
+    except (StorageError, OSError) as exc:
+        return _fail(str(exc))
+    try:
+        path = make_backup(repo.db.path, backup_dir(folder), "manual")
+        rotate(backup_dir(folder), BackupPolicy())
+    except StorageError as exc:
+        return _fail(str(exc))
+    finally:
+        repo.db.close()
+    print(path)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Run a headless subcommand."""
     if args.command == "check":
         return run_check(args.data_dir, args.demo)
+    if args.command == "backup":
+        return run_backup(args.data_dir, args.demo)
     if args.command == "coach":
         return run_coach(args.file, args.json)
     if args.command == "sheet":
