@@ -133,3 +133,22 @@ def test_backup_and_check(tmp_path: Path) -> None:
     assert backup.parent == tmp_path / "backups" and backup.exists()
     check = run("check", "--data-dir", str(tmp_path))
     assert "backups: 1" in check.stdout
+
+
+def test_export_and_import_commands(tmp_path: Path) -> None:
+    md = run("export", "--demo", "--format", "md", "-o", str(tmp_path / "md"))
+    assert md.returncode == 0 and "9 story files" in md.stdout
+    js = run("export", "--demo", "--format", "json", "-o", str(tmp_path / "all.json"))
+    assert js.returncode == 0
+    bank = str(tmp_path / "bank")
+    dry = run("import", str(tmp_path / "md"), "--data-dir", bank, "--dry-run")
+    assert dry.returncode == 0 and "plan: 9 new" in dry.stdout
+    assert "stories: 0" in run("check", "--data-dir", bank).stdout
+    done = run("import", str(tmp_path / "all.json"), "--data-dir", bank)
+    assert "imported: 9 new" in done.stdout
+    again = run("import", str(tmp_path / "all.json"), "--data-dir", bank)
+    assert "9 unchanged" in again.stdout
+    bad = tmp_path / "bad.md"
+    bad.write_text("---\ntitle: [oops\n---\n", encoding="utf-8")
+    refused = run("import", str(bad), "--data-dir", bank)
+    assert refused.returncode == 1 and "bad.md" in refused.stderr and "line 2" in refused.stderr

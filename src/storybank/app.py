@@ -108,8 +108,8 @@ def run_gui(data_dir: str | None, demo: bool) -> int:
 
     from storybank.core.bank import open_demo_bank
     from storybank.core.database import StorageError
-    from storybank.gui.dialogs.backups import backup_policy
     from storybank.gui.main_window import MainWindow
+    from storybank.gui.settings import Preferences
     from storybank.gui.single_instance import SingleInstance, ask_running_instance
     from storybank.paths import data_dir as resolve_data_dir
     from storybank.paths import ensure_private_dir
@@ -154,6 +154,10 @@ def run_gui(data_dir: str | None, demo: bool) -> int:
             return 1
         repo = opened
     _install_excepthook()
+    from storybank.gui.settings import app_settings
+    from storybank.gui.theme import apply_theme
+
+    apply_theme(app, Preferences.load(app_settings()).theme)
     service = StoryService(repo, folder, demo=demo)
     window = MainWindow(service)
     if guard is not None:
@@ -165,7 +169,7 @@ def run_gui(data_dir: str | None, demo: bool) -> int:
     finally:
         if service.changed_since_backup and not demo:
             try:
-                service.back_up("exit", backup_policy(window.settings))
+                service.back_up("exit", Preferences.load(window.settings).backups)
             except StorageError as exc:
                 log.error("exit backup failed: %s", exc)
         service.close()

@@ -43,6 +43,24 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="check the story bank's integrity and schema, and count its contents"
     )
     _common(check, suppress=True)
+    export = commands.add_parser(
+        "export", help="export stories as a Markdown folder, or everything as one JSON file"
+    )
+    export.add_argument("--format", choices=("md", "json"), required=True)
+    export.add_argument("-o", "--output", metavar="PATH", required=True, help="folder or file")
+    _common(export, suppress=True)
+    importer = commands.add_parser(
+        "import", help="import a JSON export, a Markdown story, or a folder of them"
+    )
+    importer.add_argument("path", metavar="PATH")
+    importer.add_argument("--dry-run", action="store_true", help="print the plan; change nothing")
+    importer.add_argument(
+        "--on-conflict",
+        choices=("keep-both", "keep-newer", "replace", "skip"),
+        default="keep-both",
+        help="what to do when both copies changed (default: keep-both)",
+    )
+    _common(importer, suppress=True)
     backup = commands.add_parser(
         "backup", help="make a verified backup of the story bank now (and rotate old ones)"
     )
@@ -206,6 +224,76 @@ def run_sheet(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_export(args: argparse.Namespace) -> int:
+    """``storybank export``: Markdown folder or JSON file, written atomically."""
+    from storybank.core.bank import open_chosen_bank
+    from storybank.core.database import StorageError
+    from storybank.core.interchange import TransferError
+    from storybank.core.transfer import export_json, export_markdown
+
+    try:
+        repo, _folder = open_chosen_bank(args.data_dir, args.demo)
+    except (StorageError, OSError) as exc:
+        return _fail(str(exc))
+    try:
+        if args.format == "md":
+            written = export_markdown(repo, Path(args.output))
+            print(f"{args.output}: {len(written)} story files")
+        else:
+            export_json(repo, Path(args.output))
+            print(f"{args.output}: written")
+    except (TransferError, StorageError, OSError) as exc:
+        return _fail(f"export failed: {exc}")
+    finally:
+        repo.db.close()
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """``storybank import``: plan, back up, then import in one transaction."""
+    from storybank.core.backup import backup_dir, make_backup
+    from storybank.core.bank import open_chosen_bank
+    from storybank.core.database import StorageError
+    from storybank.core.interchange import TransferError
+    from storybank.core.transfer import (
+        Choice,
+        apply_import,
+        plan_import,
+        read_json,
+        read_markdown_folder,
+    )
+
+    try:
+        repo, folder = open_chosen_bank(args.data_dir, args.demo)
+    except (StorageError, OSError) as exc:
+        return _fail(str(exc))
+    path = Path(args.path)
+    try:
+        source = read_json(path) if path.suffix.lower() == ".json" else read_markdown_folder(path)
+        plan = plan_import(repo, source)
+        for item in plan.items:
+            notes = "; ".join(item.problems)
+            print(f"{item.kind.value:<10} {item.story.title or 'Untitled story'}"
+                  + (f"  ({notes})" if notes else ""))  # fmt: skip
+        for problem in plan.problems:
+            print(f"problem    {problem}")
+        counts = ", ".join(f"{n} {kind.value}" for kind, n in plan.summary().items() if n)
+        print(f"plan: {counts or 'nothing to import'}")
+        if args.dry_run:
+            return 0
+        make_backup(repo.db.path, backup_dir(folder), "before-import")
+        result = apply_import(repo, plan, default=Choice(args.on_conflict))
+    except (TransferError, StorageError, OSError) as exc:
+        return _fail(f"nothing was imported: {exc}")
+    finally:
+        repo.db.close()
+    print(
+        f"imported: {result.added} new, {result.updated} updated, {result.kept_both} kept both, "
+        f"{result.unchanged} unchanged, {result.skipped} skipped"
+    )
+    return 0
+
+
 def run_backup(data_dir: str | None, demo: bool) -> int:
     """``storybank backup``: a verified copy in the data folder's backups/."""
     from storybank.core.backup import BackupPolicy, backup_dir, make_backup, rotate
@@ -233,6 +321,10 @@ def run(args: argparse.Namespace) -> int:
         return run_check(args.data_dir, args.demo)
     if args.command == "backup":
         return run_backup(args.data_dir, args.demo)
+    if args.command == "export":
+        return run_export(args)
+    if args.command == "import":
+        return run_import(args)
     if args.command == "coach":
         return run_coach(args.file, args.json)
     if args.command == "sheet":

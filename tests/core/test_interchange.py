@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import time
+from datetime import UTC, datetime
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from storybank.core.interchange import InterchangeError, parse_story_markdown
-from storybank.core.records import Strength
+from storybank.core.interchange import (
+    InterchangeError,
+    TransferError,
+    format_story_markdown,
+    parse_story_markdown,
+)
+from storybank.core.records import SECTIONS, Strength
+from storybank.core.transfer import ExportStory
 from storybank.resources import resource_files
 
 
@@ -93,3 +101,157 @@ def test_demo_files_parse_with_title_and_sections() -> None:
         story = parse_story_markdown(path.read_text(encoding="utf-8"))
         assert story.title and story.values and story.tags, path.name
         assert all(story.sections[name] for name in ("situation", "task", "action", "result"))
+
+
+# --- the writer ---------------------------------------------------------------
+
+CREATED = datetime(2023, 5, 1, 9, 30, tzinfo=UTC)
+UPDATED = datetime(2024, 2, 3, 4, 5, 6, 789, tzinfo=UTC)
+
+
+def _story(**fields: object) -> ExportStory:
+    base: dict[str, object] = {
+        "uuid": "6f1c",
+        "title": "",
+        "company": "",
+        "role": "",
+        "period": "",
+        **dict.fromkeys(SECTIONS, ""),
+        "created_at": CREATED,
+        "updated_at": UPDATED,
+        "archived": False,
+    }
+    return ExportStory(**{**base, **fields})  # type: ignore[arg-type]
+
+
+def test_writer_produces_the_design_format() -> None:
+    story = _story(
+        title="Shipping the billing rewrite after a failed launch",
+        company="Acme",
+        role="Senior engineer",
+        period="2023",
+        situation="S",
+        task="T",
+        action="A",
+        result="R",
+        reflection="L",
+        values={"candor": Strength.PRIMARY, "responsibility": Strength.SUPPORTING},
+        tags=("failure", "feedback"),
+    )
+    assert format_story_markdown(story) == (
+        "---\n"
+        "title: Shipping the billing rewrite after a failed launch\n"
+        "uuid: 6f1c\n"
+        "company: Acme\n"
+        "role: Senior engineer\n"
+        "period: '2023'\n"
+        "values: {candor: primary, responsibility: supporting}\n"
+        "tags: [failure, feedback]\n"
+        "created: 2023-05-01T09:30:00Z\n"
+        "updated: 2024-02-03T04:05:06.000789Z\n"
+        "storybank: 1\n"
+        "---\n"
+        "## Situation\nS\n\n## Task\nT\n\n## Action\nA\n\n## Result\nR\n\n## Reflection\nL\n"
+    )
+
+
+def test_writer_escapes_lines_that_look_like_headings() -> None:
+    story = _story(title="x", situation="Before\n## Result\n\\done\n```\nopen fence")
+    text = format_story_markdown(story)
+    assert "\n\\## Result\n" in text and "\n\\\\\\done\n" in text and "\n\\```\n" in text
+    assert parse_story_markdown(text).sections["situation"] == story.situation
+
+
+def test_balanced_code_fences_are_left_alone() -> None:
+    code = "```\n## Task\n## Not a section\n```"
+    text = format_story_markdown(_story(action=code))
+    assert "\n```\n\\## Task\n## Not a section\n```\n" in text
+    assert parse_story_markdown(text).sections["action"] == code
+
+
+LINES = st.one_of(
+    st.text(max_size=15),
+    st.sampled_from(["## Result", "### S — Situation", "# T", "```", "~~~", "\\", "\\## Task"]),
+    st.sampled_from(["---", "...", " ", "\r", "\x85", "\u2028", "\ufeff", "\x00", "yes", "🙂"]),
+)
+ANY_TEXT = st.lists(LINES, max_size=6).map("\n".join) | st.text()
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    fields=st.fixed_dictionaries(
+        {name: ANY_TEXT for name in ("title", "company", "role", "period", *SECTIONS)}
+    ),
+    values=st.dictionaries(
+        st.text(min_size=1).map(str.strip).filter(bool), st.sampled_from(Strength), max_size=3
+    ),
+    tags=st.lists(st.text(min_size=1).map(str.strip).filter(bool), max_size=4),
+    archived=st.booleans(),
+)
+@example(
+    fields={
+        "title": " padded ",
+        "company": "a: b",
+        "role": "'quoted'",
+        "period": "2023",
+        "situation": "\n\nstarts blank\n## Result\nends blank\n\n",
+        "task": "\r\nwindows\r\n",
+        "action": "```\n## Task\n",
+        "result": "---\n...\n---",
+        "reflection": "مرحبا 🙂 \u2028 \x00",
+    },
+    values={"yes": Strength.PRIMARY},
+    tags=["a, b", "null"],
+    archived=True,
+)
+def test_written_story_reads_back_exactly(
+    fields: dict[str, str], values: dict[str, Strength], tags: list[str], archived: bool
+) -> None:
+    story = _story(**fields, values=values, tags=tuple(tags), archived=archived)
+    parsed = parse_story_markdown(format_story_markdown(story))
+    assert (parsed.title, parsed.company, parsed.role, parsed.period) == (
+        story.title,
+        story.company,
+        story.role,
+        story.period,
+    )
+    assert parsed.sections == {name: getattr(story, name) for name in SECTIONS}
+    assert (parsed.uuid, parsed.values, parsed.tags) == ("6f1c", values, tags)
+    assert (parsed.created, parsed.updated, parsed.archived) == (CREATED, UPDATED, archived)
+
+
+def test_files_without_the_mark_are_still_read_forgivingly() -> None:
+    story = parse_story_markdown("---\ntitle: '  spaced  '\n---\n## Situation\n\n  text  \n\n")
+    assert (story.title, story.sections["situation"], story.archived) == ("spaced", "text", None)
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "created: 2024-99-99",  # a date Python refuses
+        "period: 0x" + "f" * 5000,  # a number too long to print
+        "values: [[a]]",
+        "values: {candor: [primary]}",
+        "tags: [[a]]",
+        "title: " + "[" * 5000 + "]" * 5000,
+        "archived: maybe",
+    ],
+)
+def test_hostile_front_matter_is_refused(front: str) -> None:
+    with pytest.raises(InterchangeError):
+        parse_story_markdown(f"---\n{front}\n---\n")
+
+
+def test_alias_bombs_are_refused_quickly() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    start = time.perf_counter()
+    for key in ("tags", "title", "values"):
+        with pytest.raises(InterchangeError):
+            parse_story_markdown("---\n" + "\n".join(lines) + f"\n{key}: *a8\n---\n")
+    assert time.perf_counter() - start < 5
+
+
+def test_interchange_error_is_a_transfer_error() -> None:
+    assert issubclass(InterchangeError, TransferError)
+    assert issubclass(InterchangeError, ValueError)

@@ -404,7 +404,7 @@ def test_values_panel_follows_preferences(
     add_stories(data_dir, "Story A")
     window = make_window()
     click_story(qtbot, window, "Story A")
-    dialog = PreferencesDialog(window.service, window)
+    dialog = PreferencesDialog(window.service, window.settings, window)
     qtbot.addWidget(dialog)
     page = dialog.packs_page
     behaviours = page.packs_list.item(1)

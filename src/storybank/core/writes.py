@@ -8,15 +8,15 @@ on the first write, not at start-up.
 from __future__ import annotations
 
 import uuid as uuid_module
-from collections.abc import Iterable
-from datetime import datetime
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from storybank.core.database import NotFound
-from storybank.core.interchange import ParsedStory
+from storybank.core.interchange import ParsedStory, TransferError
 from storybank.core.models import (
     Attempt,
     DismissedFinding,
@@ -33,6 +33,9 @@ from storybank.core.models import (
 from storybank.core.packs import Pack, value_key
 from storybank.core.prompts import PromptBank
 from storybank.core.records import TEXT_FIELDS, CoachFigures, Strength, utcnow
+
+if TYPE_CHECKING:
+    from storybank.core.transfer import ImportBundle, PackRecord, PromptRecord, StoryWrite
 
 T = TypeVar("T")
 
@@ -439,3 +442,249 @@ def set_attempt_story(session: Session, attempt_id: int, story_id: int | None) -
     attempt = get(session, Attempt, attempt_id)
     attempt.story_id = story_id
     session.add(attempt)
+
+
+# --- import ------------------------------------------------------------------
+
+
+def _utc(when: datetime) -> datetime:
+    """An aware time in UTC (the bank stores UTC; a naive time is taken as UTC)."""
+    return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _value_ids(session: Session) -> dict[tuple[str, str], int]:
+    rows = session.connection().execute(
+        text("SELECT v.id, f.key, v.key FROM value v JOIN framework f ON f.id = v.framework_id")
+    )
+    return {(pack, key): value_id for value_id, pack, key in rows}
+
+
+def _import_packs(session: Session, packs: Iterable[PackRecord]) -> int:
+    """Restore packs: which are active, and the user's values, names, order and hiding.
+
+    Built-in values keep the pack file's description; their name changes only
+    where the user renamed them. Returns how many values were added.
+    """
+    added = 0
+    frameworks = {f.key: f for f in session.exec(select(Framework))}
+    for record in packs:
+        framework = frameworks.get(record.key)
+        if framework is None:
+            framework = frameworks[record.key] = Framework(
+                key=record.key,
+                name=record.name,
+                version=record.version,
+                date=record.date,
+                source=record.source,
+                description=record.description,
+                builtin=record.builtin,
+                position=record.position,
+            )
+        framework.active = record.active
+        session.add(framework)
+        session.flush()
+        assert framework.id is not None
+        values = {
+            v.key: v for v in session.exec(select(Value).where(Value.framework_id == framework.id))
+        }
+        for item in record.values:
+            value = values.get(item.key)
+            if value is None:
+                value = values[item.key] = Value(
+                    framework_id=framework.id,
+                    key=item.key,
+                    name=item.name,
+                    description=item.description,
+                    builtin=item.builtin,
+                )
+                added += 1
+            if not value.builtin:
+                value.name = item.name
+                value.description = item.description
+            elif item.renamed:
+                value.name = item.name
+                value.renamed = True
+            value.position = item.position
+            value.hidden = item.hidden
+            session.add(value)
+    session.flush()
+    return added
+
+
+def _import_story(
+    session: Session, change: StoryWrite, value_ids: dict[tuple[str, str], int]
+) -> int:
+    """Add or replace one story (its values and tags too); return its id."""
+    if change.bank_id is None:
+        taken = session.exec(select(Story.id).where(Story.uuid == change.uuid)).first()
+        if taken is not None:
+            raise TransferError("the bank changed since this import was planned; plan it again")
+        story = Story(uuid=change.uuid)
+    else:
+        found = session.get(Story, change.bank_id)
+        expected = change.expect_updated_at
+        if (
+            found is None
+            or found.uuid != change.uuid
+            or (expected is not None and found.updated_at != _utc(expected))
+        ):
+            raise TransferError("the bank changed since this import was planned; plan it again")
+        story = found
+        # Its text changes: the cached coach figures are recomputed later.
+        story.coach_score = story.speaking_seconds = story.coach_version = None
+        story.deleted_at = None
+    for name, value in change.fields.items():
+        setattr(story, name, value)
+    now = utcnow()
+    if change.created_at is not None or change.bank_id is None:
+        story.created_at = _utc(change.created_at or now)
+    story.updated_at = _utc(change.updated_at or now)
+    if change.archived is not None:
+        story.archived = change.archived
+    session.add(story)
+    session.flush()
+    assert story.id is not None
+    for link in session.exec(select(StoryValue).where(StoryValue.story_id == story.id)):
+        session.delete(link)
+    session.flush()
+    for ref, strength in change.values:
+        value_id = value_ids.get(ref)
+        if value_id is not None:
+            session.add(StoryValue(story_id=story.id, value_id=value_id, strength=strength.value))
+    _replace_tags(session, story.id, change.tags)
+    return story.id
+
+
+def _import_prompt(session: Session, record: PromptRecord) -> bool:
+    """Add a prompt of the user's own, or carry over edits and hiding; True if it changed."""
+    prompt = session.exec(select(Prompt).where(Prompt.uuid == record.uuid)).first()
+    if prompt is None:
+        prompt = Prompt(uuid=record.uuid, text=record.text, builtin=record.builtin)
+    # A built-in prompt keeps the shipped words unless the user had edited it.
+    rewrite = not prompt.builtin or record.edited
+    before = (prompt.id, prompt.text, prompt.theme, prompt.follow_ups, prompt.hidden, prompt.edited)
+    keys: list[str] = []
+    if prompt.id is not None:
+        keys = list(
+            session.connection()
+            .execute(
+                text("SELECT value_key FROM prompt_value WHERE prompt_id = :id ORDER BY rowid"),
+                {"id": prompt.id},
+            )
+            .scalars()
+        )
+    if rewrite:
+        prompt.text = record.text
+        prompt.theme = record.theme
+        prompt.follow_ups = "\n".join(f for f in record.follow_ups if f.strip())
+        prompt.edited = prompt.builtin
+    prompt.hidden = record.hidden
+    after = (prompt.id, prompt.text, prompt.theme, prompt.follow_ups, prompt.hidden, prompt.edited)
+    wanted = list(dict.fromkeys(record.values)) if rewrite else keys
+    if prompt.id is not None and before == after and wanted == keys:
+        return False
+    session.add(prompt)
+    session.flush()
+    assert prompt.id is not None
+    if wanted != keys:
+        _set_prompt_values(session, prompt.id, wanted)
+    return True
+
+
+def apply_import(
+    session: Session,
+    stories: Sequence[StoryWrite | None],
+    bundle: ImportBundle,
+    prompt_bank: PromptBank | None,
+    progress: Callable[[int, int], None] | None,
+) -> dict[str, Any]:
+    """Write a planned import (see :func:`storybank.core.transfer.apply_import`).
+
+    Packs first (stories may name values they add), then stories, then the
+    practice records that point at prompts and stories by uuid. Records
+    already in the bank are left alone, so importing a file twice adds nothing.
+    """
+    total = len(stories) + bundle.extra_count
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    counts: dict[str, Any] = {"story_ids": []}
+    if prompt_bank is not None:
+        sync_prompts(session, prompt_bank)
+    counts["values"] = _import_packs(session, bundle.packs)
+    for _pack in bundle.packs:
+        step()
+    value_ids = _value_ids(session)
+    for change in stories:
+        if change is not None:
+            counts["story_ids"].append(_import_story(session, change, value_ids))
+        step()
+    _drop_unused_tags(session)
+
+    counts["prompts"] = 0
+    for record in bundle.prompts:
+        counts["prompts"] += _import_prompt(session, record)
+        step()
+    session.flush()
+    connection = session.connection()
+    prompt_ids = dict(connection.execute(text("SELECT uuid, id FROM prompt")).all())
+    story_ids = dict(connection.execute(text("SELECT uuid, id FROM story")).all())
+
+    seen: set[tuple[int, datetime]] = set()
+    for prompt_id, started in connection.execute(text("SELECT prompt_id, started_at FROM attempt")):
+        seen.add((prompt_id, _utc(datetime.fromisoformat(started))))
+    counts["attempts"] = 0
+    for attempt in bundle.attempts:
+        prompt_id = prompt_ids.get(attempt.prompt_uuid)
+        started = _utc(attempt.started_at)
+        if prompt_id is not None and (prompt_id, started) not in seen:
+            seen.add((prompt_id, started))
+            session.add(
+                Attempt(
+                    prompt_id=prompt_id,
+                    story_id=story_ids.get(attempt.story_uuid) if attempt.story_uuid else None,
+                    started_at=started,
+                    duration=attempt.duration,
+                    rating=attempt.rating,
+                    notes=attempt.notes,
+                    session=attempt.session,
+                )
+            )
+            counts["attempts"] += 1
+        step()
+
+    counts["reviews"] = 0
+    states = {state.prompt_id: state for state in session.exec(select(ReviewState))}
+    for review in bundle.reviews:
+        prompt_id = prompt_ids.get(review.prompt_uuid)
+        state = states.get(prompt_id) if prompt_id is not None else None
+        # The state with more answers behind it is the better-informed schedule.
+        if prompt_id is not None and (state is None or review.reps > state.reps):
+            if state is None:
+                state = states[prompt_id] = ReviewState(
+                    prompt_id=prompt_id, due=review.due, card_json=""
+                )
+            state.due = _utc(review.due)
+            state.card_json = review.card_json
+            state.reps = review.reps
+            state.lapses = review.lapses
+            state.last_rating = review.last_rating
+            session.add(state)
+            counts["reviews"] += 1
+        step()
+
+    counts["findings"] = 0
+    dismissed = set(connection.execute(text("SELECT story_id, key FROM dismissed_finding")).all())
+    for finding in bundle.dismissed:
+        story_id = story_ids.get(finding.story_uuid)
+        if story_id is not None and (story_id, finding.key) not in dismissed:
+            dismissed.add((story_id, finding.key))
+            session.add(DismissedFinding(story_id=story_id, key=finding.key))
+            counts["findings"] += 1
+        step()
+    return counts

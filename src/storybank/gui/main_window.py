@@ -33,7 +33,7 @@ from storybank.core.database import StorageError
 from storybank.core.sheet import Layout
 from storybank.gui.coach_panel import CoachPanel
 from storybank.gui.coverage import CoverageView
-from storybank.gui.settings import app_settings
+from storybank.gui.settings import Preferences, app_settings
 from storybank.gui.story_editor import StoryEditor
 from storybank.gui.story_list import StoryListPanel, relative_time
 from storybank.gui.values_panel import ValuesPanel
@@ -204,6 +204,7 @@ class MainWindow(QMainWindow):
         service.tags_changed.connect(self._refresh_filters)
 
         self._refresh_filters()
+        self.service.coach_settings = Preferences.load(self.settings).coach_settings()
         self._restore_settings()
         self.reload_list()
         self._open_last_story()
@@ -259,6 +260,22 @@ class MainWindow(QMainWindow):
             "&Export PDF…", lambda: self.print_sheet("pdf"), None,
             "Save a story sheet as a PDF file", "actionExportPdf",
         )  # fmt: skip
+        self.export_md_action = self._action(
+            "Export Stories as &Markdown…", lambda: self.export_data("md"), None,
+            "Write one Markdown file per story into a folder", "actionExportMarkdown",
+        )  # fmt: skip
+        self.export_json_action = self._action(
+            "Export Everything as &JSON…", lambda: self.export_data("json"), None,
+            "Stories, values, prompts and practice history in one file", "actionExportJson",
+        )  # fmt: skip
+        self.import_file_action = self._action(
+            "&Import File…", lambda: self.import_data(folder=False), None,
+            "Import a JSON export or a Markdown story file", "actionImportFile",
+        )  # fmt: skip
+        self.import_folder_action = self._action(
+            "Import Markdown &Folder…", lambda: self.import_data(folder=True), None,
+            "Import every Markdown story in a folder", "actionImportFolder",
+        )  # fmt: skip
         self.backup_action = self._action(
             "&Back Up Now", self.back_up_now, None,
             "Make a verified copy of your story bank now", "actionBackup",
@@ -269,7 +286,7 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.preferences_action = self._action(
             "&Preferences…", self.open_preferences, preferences_key,
-            "Value packs and your own values", "actionPreferences",
+            "Coach, practice, appearance, backups and value packs", "actionPreferences",
         )  # fmt: skip
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.quit_action = self._action(
@@ -319,6 +336,11 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.new_action, self.duplicate_action, self.save_action])
         file_menu.addSeparator()
         file_menu.addActions([self.print_action, self.preview_sheet_action, self.pdf_action])
+        file_menu.addSeparator()
+        file_menu.addActions(
+            [self.import_file_action, self.import_folder_action, self.export_md_action,
+             self.export_json_action]
+        )  # fmt: skip
         file_menu.addSeparator()
         file_menu.addActions([self.backup_action, self.restore_backup_action])
         file_menu.addSeparator()
@@ -412,6 +434,9 @@ class MainWindow(QMainWindow):
 
                 self.practice_view = PracticeView(self.practice_service())
                 self.practice_view.setObjectName("practiceView")
+                prefs = Preferences.load(self.settings)
+                self.practice_view.chooser.prep.setValue(prefs.practice_prep)
+                self.practice_view.chooser.target.setValue(prefs.practice_target)
                 self.practice_view.open_story.connect(self.show_story)
                 self.practice_view.chooser.manage_requested.connect(self.open_prompts)
                 self.modes.addWidget(self.practice_view)
@@ -803,15 +828,96 @@ class MainWindow(QMainWindow):
     def open_preferences(self) -> None:
         from storybank.gui.dialogs.preferences import PreferencesDialog
 
-        PreferencesDialog(self.service, self).exec()
+        PreferencesDialog(self.service, self.settings, self).exec()
+        self.apply_preferences()
 
-    def back_up_now(self) -> None:
-        from storybank.gui.dialogs.backups import backup_policy
+    def export_data(self, kind: str) -> None:
+        """Export as a Markdown folder ("md") or one JSON file ("json")."""
+        from storybank.core.interchange import TransferError
 
         if not self._save_all():
             return
+        home = str(self.settings.value("export/last", str(Path.home())))
         try:
-            path = self.service.back_up("manual", backup_policy(self.settings))
+            if kind == "md":
+                folder = QFileDialog.getExistingDirectory(self, "Export to folder", home)
+                if not folder:
+                    return
+                written = self.service.export_markdown(Path(folder))
+                where, what = folder, f"{len(written)} story files"
+            else:
+                path, _ = QFileDialog.getSaveFileName(
+                    self, "Export everything", str(Path(home) / "storybank.json"),
+                    "JSON files (*.json)",
+                )  # fmt: skip
+                if not path:
+                    return
+                self.service.export_json(Path(path))
+                where, what = path, "everything"
+        except (TransferError, StorageError, OSError) as exc:
+            QMessageBox.warning(self, "Storybank", f"The export failed: {exc}")
+            return
+        self.settings.setValue("export/last", str(Path(where).parent if kind == "json" else where))
+        self.statusBar().showMessage(f"Exported {what} to {where}", 8000)
+
+    def import_data(self, *, folder: bool) -> None:
+        """Read, preview and (if the user agrees) import stories."""
+        from PySide6.QtWidgets import QProgressDialog
+
+        from storybank.core.interchange import TransferError
+        from storybank.gui.dialogs.import_preview import ImportPreview
+
+        if not self._save_all():
+            return
+        home = str(self.settings.value("import/last", str(Path.home())))
+        if folder:
+            chosen = QFileDialog.getExistingDirectory(self, "Import a folder of stories", home)
+        else:
+            chosen, _ = QFileDialog.getOpenFileName(
+                self, "Import", home, "Storybank exports and stories (*.json *.md *.markdown)"
+            )
+        if not chosen:
+            return
+        self.settings.setValue("import/last", str(Path(chosen).parent))
+        try:
+            plan = self.service.plan_import(Path(chosen))
+        except (TransferError, StorageError, OSError) as exc:
+            QMessageBox.warning(self, "Nothing was imported", str(exc))
+            return
+        preview = ImportPreview(plan, chosen, self)
+        if preview.exec() != QDialog.DialogCode.Accepted:
+            return
+        progress = QProgressDialog("Importing…", "", 0, max(1, len(plan.items)), self)
+        progress.setCancelButton(None)
+        progress.setMinimumDuration(300)
+
+        def step(done: int, total: int) -> None:
+            progress.setMaximum(max(1, total))
+            progress.setValue(done)
+
+        self._show_nothing()
+        try:
+            result = self.service.apply_import(plan, preview.choices(), progress=step)
+        except (TransferError, StorageError) as exc:
+            progress.close()
+            QMessageBox.warning(self, "Nothing was imported", str(exc))
+            self._open_last_story()
+            return
+        progress.close()
+        self._refresh_filters()
+        self.values_panel.refresh_values()
+        self._open_last_story()
+        self.statusBar().showMessage(
+            f"Imported: {result.added} new, {result.updated} updated, {result.kept_both} kept "
+            f"both, {result.unchanged} unchanged, {result.skipped} skipped.",
+            10000,
+        )
+
+    def back_up_now(self) -> None:
+        if not self._save_all():
+            return
+        try:
+            path = self.service.back_up("manual", Preferences.load(self.settings).backups)
         except StorageError as exc:
             QMessageBox.warning(self, "Storybank", str(exc))
             return
@@ -840,6 +946,20 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Restored the backup. The state before it is kept in {safety.name}.", 10000
         )
+
+    def apply_preferences(self) -> None:
+        """Use the saved preferences: coach timing, practice defaults, theme."""
+        from storybank.gui.theme import apply_theme
+
+        prefs = Preferences.load(self.settings)
+        self.service.coach_settings = prefs.coach_settings()
+        self.coach_panel.schedule()
+        if self.practice_view is not None:
+            self.practice_view.chooser.prep.setValue(prefs.practice_prep)
+            self.practice_view.chooser.target.setValue(prefs.practice_target)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, prefs.theme)
 
     def bring_forward(self) -> None:
         """Another launch on the same data folder asked for this window."""

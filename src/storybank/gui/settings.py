@@ -2,11 +2,68 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from PySide6.QtCore import QSettings
 
+from storybank.core.backup import BackupPolicy
+from storybank.core.coach import CoachSettings
 from storybank.paths import config_dir
 
 
 def app_settings() -> QSettings:
     """Settings for window layout and view choices."""
     return QSettings(str(config_dir() / "storybank.ini"), QSettings.Format.IniFormat)
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    """Every preference, read from and written to QSettings in one place."""
+
+    words_per_minute: int = 150
+    band_min: int = 90
+    band_max: int = 150
+    practice_target: int = 120
+    practice_prep: int = 30
+    theme: str = "system"
+    backups: BackupPolicy = field(default_factory=BackupPolicy)
+
+    @classmethod
+    def load(cls, settings: QSettings) -> Preferences:
+        default = cls()
+
+        def number(key: str, fallback: int) -> int:
+            try:
+                return int(settings.value(key, fallback))
+            except (TypeError, ValueError):
+                return fallback
+
+        theme = str(settings.value("appearance/theme", default.theme))
+        return cls(
+            words_per_minute=number("coach/words_per_minute", default.words_per_minute),
+            band_min=number("coach/band_min", default.band_min),
+            band_max=number("coach/band_max", default.band_max),
+            practice_target=number("practice/target", default.practice_target),
+            practice_prep=number("practice/prep", default.practice_prep),
+            theme=theme if theme in ("system", "light", "dark") else "system",
+            backups=BackupPolicy(
+                number("backups/recent", default.backups.recent),
+                number("backups/daily", default.backups.daily),
+                number("backups/weekly", default.backups.weekly),
+            ),
+        )
+
+    def save(self, settings: QSettings) -> None:
+        settings.setValue("coach/words_per_minute", self.words_per_minute)
+        settings.setValue("coach/band_min", self.band_min)
+        settings.setValue("coach/band_max", self.band_max)
+        settings.setValue("practice/target", self.practice_target)
+        settings.setValue("practice/prep", self.practice_prep)
+        settings.setValue("appearance/theme", self.theme)
+        settings.setValue("backups/recent", self.backups.recent)
+        settings.setValue("backups/daily", self.backups.daily)
+        settings.setValue("backups/weekly", self.backups.weekly)
+        settings.sync()
+
+    def coach_settings(self) -> CoachSettings:
+        return CoachSettings(self.words_per_minute, self.band_min, self.band_max)

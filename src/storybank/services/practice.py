@@ -58,6 +58,8 @@ class PracticeService(QObject):
         self.bank = builtin_prompt_bank()
         self.store.sync_prompts(self.bank)
         self.practice_changed.connect(stories.mark_changed)
+        stories.imported.connect(self.practice_changed)
+        stories.imported.connect(self.prompts_changed)
         self.prompts_changed.connect(stories.mark_changed)
 
     # --- prompts ----------------------------------------------------------

@@ -7,9 +7,10 @@ that every view can refresh itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
@@ -27,6 +28,9 @@ from storybank.core.records import (
 )
 from storybank.core.repository import Repository, ShowKey, SortKey
 
+if TYPE_CHECKING:
+    from storybank.core.transfer import Choice, ImportPlan, ImportResult
+
 
 class StoryService(QObject):
     """Operations on the story bank, with change signals for the views."""
@@ -43,6 +47,8 @@ class StoryService(QObject):
     coach_figures_changed = Signal()
     #: A coach finding was dismissed or restored (story id).
     dismissed_changed = Signal(int)
+    #: An import finished (prompts and practice history may have changed too).
+    imported = Signal()
 
     def __init__(self, repo: Repository, data_dir: Path, *, demo: bool = False) -> None:
         super().__init__()
@@ -245,6 +251,48 @@ class StoryService(QObject):
         self.tags_changed.emit()
         self.coach_figures_changed.emit()
         return safety
+
+    # --- export and import ------------------------------------------------
+
+    def export_markdown(self, folder: Path) -> list[Path]:
+        from storybank.core.transfer import export_markdown
+
+        return export_markdown(self.repo, folder)
+
+    def export_json(self, path: Path) -> None:
+        from storybank.core.transfer import export_json
+
+        export_json(self.repo, path)
+
+    def plan_import(self, path: Path) -> ImportPlan:
+        """Read a JSON export, a Markdown file or a folder of them; plan the import."""
+        from storybank.core.transfer import plan_import, read_json, read_markdown_folder
+
+        source = read_json(path) if path.suffix.lower() == ".json" else read_markdown_folder(path)
+        return plan_import(self.repo, source)
+
+    def apply_import(
+        self,
+        plan: ImportPlan,
+        choices: Mapping[str, Choice] | None = None,
+        *,
+        default: Choice | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> ImportResult:
+        """Back up, then write the plan in one transaction (all or nothing)."""
+        from storybank.core.transfer import Choice, apply_import
+
+        self.back_up("before-import")
+        result = apply_import(
+            self.repo, plan, choices, default=default or Choice.KEEP_BOTH, progress=progress
+        )
+        self.changed_since_backup = True
+        self.stories_changed.emit()
+        self.values_changed.emit()
+        self.tags_changed.emit()
+        self.coach_figures_changed.emit()
+        self.imported.emit()
+        return result
 
     def close(self) -> None:
         self.repo.db.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from storybank.core.backup import BackupInfo, BackupPolicy, list_backups
+from storybank.core.backup import BackupInfo, list_backups
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 REASONS = {
@@ -32,16 +32,6 @@ def describe(info: BackupInfo) -> str:
     reason = REASONS.get(info.reason, info.reason.replace("-", " "))
     when = info.made_at.astimezone().strftime("%d %b %Y %H:%M")
     return f"{when} · {reason} · {info.size / 1_000_000:.1f} MB"
-
-
-def backup_policy(settings: QSettings) -> BackupPolicy:
-    """The rotation chosen in Preferences."""
-    default = BackupPolicy()
-    return BackupPolicy(
-        recent=int(settings.value("backups/recent", default.recent)),
-        daily=int(settings.value("backups/daily", default.daily)),
-        weekly=int(settings.value("backups/weekly", default.weekly)),
-    )
 
 
 class RestoreDialog(QDialog):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -13,13 +16,16 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from storybank.core.backup import BackupPolicy
 from storybank.core.database import StorageError
 from storybank.core.records import PackInfo
+from storybank.gui.settings import Preferences
 from storybank.services.stories import StoryService
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -177,20 +183,119 @@ class ValuePacksPage(QWidget):
             self.reload(value_id)
 
 
+class GeneralPage(QWidget):
+    """Coach and practice timing, appearance, backups and the data folder."""
+
+    def __init__(self, service: StoryService, settings: QSettings) -> None:
+        super().__init__()
+        self.settings = settings
+        prefs = Preferences.load(settings)
+
+        def spin(
+            name: str, low: int, high: int, value: int, suffix: str, step: int = 1
+        ) -> QSpinBox:
+            box = QSpinBox()
+            box.setObjectName(name)
+            box.setRange(low, high)
+            box.setSingleStep(step)
+            box.setValue(value)
+            box.setSuffix(suffix)
+            box.setMaximumWidth(150)
+            return box
+
+        self.wpm = spin("wordsPerMinute", 80, 250, prefs.words_per_minute, " words/min", 5)
+        self.wpm.setAccessibleName("Speaking rate")
+        self.band_min = spin("bandMin", 30, 600, prefs.band_min, " s", 15)
+        self.band_min.setAccessibleName("Shortest good answer")
+        self.band_max = spin("bandMax", 30, 900, prefs.band_max, " s", 15)
+        self.band_max.setAccessibleName("Longest good answer")
+        self.target = spin("practiceTarget", 30, 600, prefs.practice_target, " s", 15)
+        self.target.setAccessibleName("Practice target answer time")
+        self.prep = spin("practicePrep", 0, 300, prefs.practice_prep, " s", 5)
+        self.prep.setAccessibleName("Practice preparation time")
+        self.theme = QComboBox()
+        self.theme.setObjectName("theme")
+        self.theme.setAccessibleName("Appearance")
+        for key, label in (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")):
+            self.theme.addItem(label, key)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(prefs.theme)))
+        self.recent = spin("backupsRecent", 1, 50, prefs.backups.recent, " recent")
+        self.recent.setAccessibleName("Recent backups kept")
+        self.daily = spin("backupsDaily", 0, 60, prefs.backups.daily, " daily")
+        self.daily.setAccessibleName("Daily backups kept")
+        self.weekly = spin("backupsWeekly", 0, 52, prefs.backups.weekly, " weekly")
+        self.weekly.setAccessibleName("Weekly backups kept")
+        folder = QLabel(str(service.data_dir))
+        folder.setObjectName("dataFolderPath")
+        folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        folder.setWordWrap(True)
+        open_folder = QPushButton("Open folder")
+        open_folder.setObjectName("openDataFolder")
+        open_folder.setAccessibleName("Open the data folder")
+        open_folder.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(service.data_dir)))
+        )
+        band = QHBoxLayout()
+        band.addWidget(self.band_min)
+        band.addWidget(QLabel("to"))
+        band.addWidget(self.band_max)
+        band.addStretch(1)
+        backups = QHBoxLayout()
+        for box in (self.recent, self.daily, self.weekly):
+            backups.addWidget(box)
+        backups.addStretch(1)
+        where = QHBoxLayout()
+        where.addWidget(folder, 1)
+        where.addWidget(open_folder)
+        form = QFormLayout(self)
+        form.addRow("<b>Coach</b>", QLabel())
+        form.addRow("Speaking rate:", self.wpm)
+        form.addRow("A good answer lasts:", band)
+        form.addRow("<b>Practice</b>", QLabel())
+        form.addRow("Target answer time:", self.target)
+        form.addRow("Preparation time:", self.prep)
+        form.addRow("<b>Appearance</b>", QLabel())
+        form.addRow("Theme:", self.theme)
+        form.addRow("<b>Backups</b>", QLabel())
+        form.addRow("Keep:", backups)
+        form.addRow("<b>Data folder</b>", QLabel())
+        form.addRow(where)
+
+    def preferences(self) -> Preferences:
+        low, high = sorted((self.band_min.value(), self.band_max.value()))
+        return Preferences(
+            words_per_minute=self.wpm.value(),
+            band_min=low,
+            band_max=max(high, low + 15),
+            practice_target=self.target.value(),
+            practice_prep=self.prep.value(),
+            theme=str(self.theme.currentData()),
+            backups=BackupPolicy(self.recent.value(), self.daily.value(), self.weekly.value()),
+        )
+
+
 class PreferencesDialog(QDialog):
     """Storybank's preferences."""
 
-    def __init__(self, service: StoryService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, service: StoryService, settings: QSettings, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self.setObjectName("preferences")
+        self.settings = settings
         self.packs_page = ValuePacksPage(service)
+        self.general_page = GeneralPage(service, settings)
         tabs = QTabWidget()
+        tabs.addTab(self.general_page, "General")
         tabs.addTab(self.packs_page, "Value packs")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.accept)  # Close keeps what was set
         layout = QVBoxLayout(self)
         layout.addWidget(tabs, 1)
         layout.addWidget(buttons)
-        self.resize(760, 460)
+        self.resize(760, 520)
+
+    def done(self, result: int) -> None:
+        self.general_page.preferences().save(self.settings)
+        super().done(result)

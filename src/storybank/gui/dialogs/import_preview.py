@@ -1,0 +1,118 @@
+"""The import preview: what an import would do, story by story, before anything
+is written; the user chooses what happens to each conflict."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from storybank.core.transfer import Choice, ImportPlan, ItemKind
+
+KIND_LABELS = {
+    ItemKind.NEW: "New",
+    ItemKind.UNCHANGED: "Unchanged",
+    ItemKind.UPDATED: "Updated (newer file)",
+    ItemKind.CONFLICT: "Conflict",
+    ItemKind.DUPLICATE: "Duplicate in the file",
+}
+CHOICE_LABELS = {
+    Choice.KEEP_BOTH: "Keep both",
+    Choice.KEEP_NEWER: "Keep the newer",
+    Choice.REPLACE: "Use the imported copy",
+    Choice.SKIP: "Keep mine, skip",
+}
+
+
+class ImportPreview(QDialog):
+    """Lists the plan; Import runs it, Cancel leaves the bank as it is."""
+
+    def __init__(self, plan: ImportPlan, source: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plan = plan
+        self.setWindowTitle("Import stories")
+        self.setObjectName("importPreview")
+        counts = plan.summary()
+        parts = [f"{n} {KIND_LABELS[kind].lower()}" for kind, n in counts.items() if n]
+        summary = QLabel(
+            f"<b>{source}</b><br>{len(plan.items)} stories: {', '.join(parts) or 'none'}. "
+            "Nothing is written until you press Import, and the import is all or nothing. "
+            "Your bank is backed up first."
+        )
+        summary.setWordWrap(True)
+        summary.setObjectName("importSummary")
+        self.table = QTableWidget(len(plan.items), 3)
+        self.table.setObjectName("importTable")
+        self.table.setAccessibleName("Stories to import")
+        self.table.setHorizontalHeaderLabels(["Story", "What happens", "Notes"])
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.choice_boxes: dict[str, QComboBox] = {}
+        for row, item in enumerate(plan.items):
+            title = QTableWidgetItem(item.story.title or "Untitled story")
+            title.setFlags(title.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(row, 0, title)
+            if item.kind is ItemKind.CONFLICT:
+                box = QComboBox()
+                box.setAccessibleName(f"What to do with {item.story.title}")
+                for choice, label in CHOICE_LABELS.items():
+                    box.addItem(f"Conflict: {label.lower()}", choice.value)
+                self.table.setCellWidget(row, 1, box)
+                self.choice_boxes[item.story.uuid or f"row-{row}"] = box
+            else:
+                kind = QTableWidgetItem(KIND_LABELS[item.kind])
+                kind.setFlags(kind.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.table.setItem(row, 1, kind)
+            notes = "; ".join((*item.problems, item.note) if item.note else item.problems)
+            note = QTableWidgetItem(notes)
+            note.setToolTip(notes)
+            note.setFlags(note.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(row, 2, note)
+        self.default_box = QComboBox()
+        self.default_box.setObjectName("conflictDefault")
+        self.default_box.setAccessibleName("For every conflict")
+        for choice, label in CHOICE_LABELS.items():
+            self.default_box.addItem(label, choice.value)
+        self.default_box.currentIndexChanged.connect(self._apply_default)
+        default_row = QHBoxLayout()
+        default_row.addWidget(QLabel("For every conflict:"))
+        default_row.addWidget(self.default_box)
+        default_row.addStretch(1)
+        problems = QLabel("<br>".join(plan.problems))
+        problems.setWordWrap(True)
+        problems.setVisible(bool(plan.problems))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addWidget(self.table, 1)
+        if self.choice_boxes:
+            layout.addLayout(default_row)
+        layout.addWidget(problems)
+        layout.addWidget(buttons)
+        self.resize(820, 520)
+
+    def _apply_default(self) -> None:
+        value = self.default_box.currentData()
+        for box in self.choice_boxes.values():
+            box.setCurrentIndex(box.findData(value))
+
+    def choices(self) -> dict[str, Choice]:
+        return {uuid: Choice(box.currentData()) for uuid, box in self.choice_boxes.items()}

@@ -1,0 +1,103 @@
+"""Export and import through the window: menus, preview, progress, backup."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
+
+from storybank.core.backup import backup_dir, list_backups
+from storybank.core.bank import open_bank
+from storybank.core.demo import load_demo
+from storybank.gui.dialogs.import_preview import ImportPreview
+from storybank.gui.main_window import MainWindow
+
+MakeWindow = Callable[..., MainWindow]
+
+
+def titles(window: MainWindow) -> list[str]:
+    model = window.list_panel.model
+    return sorted(model.index(r).data() for r in range(model.rowCount()))
+
+
+def test_export_json_then_import_into_another_bank(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source_dir = tmp_path / "source"
+    repo = open_bank(source_dir)
+    load_demo(repo)
+    repo.db.close()
+    source = make_window(source_dir)
+    target = tmp_path / "export.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    source.export_json_action.trigger()
+    assert target.exists() and "Exported everything" in source.statusBar().currentMessage()
+
+    other = make_window(tmp_path / "other")
+    assert titles(other) == []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(target), ""))
+    seen: list[str] = []
+
+    def accept(preview: ImportPreview) -> int:
+        seen.append(preview.findChild(type(preview.table), "importTable").item(0, 1).text())
+        preview.accept()
+        return preview.result()
+
+    monkeypatch.setattr(ImportPreview, "exec", accept)
+    other.import_file_action.trigger()
+    assert seen == ["New"]
+    assert titles(other) == titles(source)
+    assert "9 new" in other.statusBar().currentMessage()
+    (backup,) = list_backups(backup_dir(tmp_path / "other"))
+    assert backup.reason == "before-import"
+
+
+def test_markdown_folder_round_trip_and_conflict_choice(
+    qtbot: QtBot, make_window: MakeWindow, data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    repo = open_bank(data_dir)
+    story = repo.create_story(title="Shared story", action="Original action.")
+    repo.db.close()
+    window = make_window()
+    folder = tmp_path / "md"
+    folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    window.export_md_action.trigger()
+    (exported,) = folder.glob("*.md")
+    exported.write_text(
+        exported.read_text(encoding="utf-8").replace("Original action.", "Edited elsewhere."),
+        encoding="utf-8",
+    )
+    # Edit the bank's copy too, so both differ: a conflict.
+    window.editor.inputs["action"].setPlainText("Edited here.")
+    assert window.editor.save()
+
+    def keep_both(preview: ImportPreview) -> int:
+        assert len(preview.choice_boxes) == 1
+        preview.default_box.setCurrentIndex(preview.default_box.findData("keep-both"))
+        preview.accept()
+        return preview.result()
+
+    monkeypatch.setattr(ImportPreview, "exec", keep_both)
+    window.import_folder_action.trigger()
+    assert titles(window) == ["Shared story", "Shared story (imported)"]
+    again = open_bank(data_dir)
+    assert again.get_story(story.id).action == "Edited here."
+    again.db.close()
+
+
+def test_malformed_import_is_named_and_changes_nothing(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, boxes
+) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"format": "storybank", "stories": [', encoding="utf-8")
+    window = make_window()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    window.import_file_action.trigger()
+    ((kind, text),) = boxes.shown
+    assert kind == "warning" and "broken.json" in text
+    assert titles(window) == []

@@ -1,0 +1,61 @@
+"""Preferences: saved through QSettings, applied to the coach, practice and theme."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from storybank.core.backup import BackupPolicy
+from storybank.gui.dialogs.preferences import PreferencesDialog
+from storybank.gui.main_window import MainWindow
+from storybank.gui.settings import Preferences, app_settings
+from storybank.gui.theme import apply_theme
+
+MakeWindow = Callable[..., MainWindow]
+
+
+def test_preferences_round_trip_through_qsettings() -> None:
+    prefs = Preferences(
+        words_per_minute=170,
+        band_min=60,
+        band_max=180,
+        practice_target=150,
+        practice_prep=10,
+        theme="dark",
+        backups=BackupPolicy(3, 2, 1),
+    )
+    prefs.save(app_settings())
+    assert Preferences.load(app_settings()) == prefs
+
+
+def test_garbage_in_the_settings_file_falls_back_to_defaults() -> None:
+    settings = app_settings()
+    settings.setValue("coach/words_per_minute", "fast")
+    settings.setValue("appearance/theme", "neon")
+    prefs = Preferences.load(settings)
+    assert prefs.words_per_minute == 150 and prefs.theme == "system"
+
+
+def test_dialog_applies_to_coach_practice_and_theme(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window()
+    window.service.create_story(title="x", action="I did it.")
+    dialog = PreferencesDialog(window.service, window.settings, window)
+    qtbot.addWidget(dialog)
+    page = dialog.general_page
+    page.wpm.setValue(100)
+    page.target.setValue(90)
+    page.theme.setCurrentIndex(page.theme.findData("dark"))
+    dialog.done(0)
+    window.apply_preferences()
+    assert window.service.coach_settings.words_per_minute == 100
+    window.set_mode("practice")
+    assert window.practice_view is not None
+    assert window.practice_view.chooser.target.value() == 90
+    palette = QApplication.instance().palette()  # type: ignore[union-attr]
+    assert palette.color(QPalette.ColorRole.Window).lightness() < 80
+    assert palette.color(QPalette.ColorRole.Text).lightness() > 180
+    apply_theme(QApplication.instance(), "light")  # type: ignore[arg-type]
+    assert QApplication.instance().palette().color(QPalette.ColorRole.Window).lightness() > 180  # type: ignore[union-attr]
