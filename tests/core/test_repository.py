@@ -247,3 +247,19 @@ def test_pack_dataclass_is_frozen() -> None:
     assert isinstance(pack, Pack)
     with pytest.raises(dataclasses.FrozenInstanceError):
         pack.name = "x"  # type: ignore[misc]
+
+
+def test_tag_cut_at_the_limit_has_no_trailing_space() -> None:
+    from storybank.core.repository import MAX_TAG_LENGTH, clean_tag
+
+    tag = clean_tag("a" * (MAX_TAG_LENGTH - 1) + " tail")
+    assert tag == "a" * (MAX_TAG_LENGTH - 1)
+    assert clean_tag(tag) == tag
+
+
+def test_value_keys_beat_names_of_other_values(repo: Repository) -> None:
+    culture = next(p for p in repo.packs() if p.key == "netflix-culture")
+    renamed = value_id(repo, "freedom")
+    repo.rename_value(renamed, "Candor")  # a name that is another value's key
+    assert repo.value_lookup()["candor"] == value_id(repo, "candor")
+    assert culture.key == "netflix-culture"

@@ -61,7 +61,7 @@ def fts_query(query: str) -> str | None:
 
 def clean_tag(name: str) -> str:
     """Normalise a tag as typed: trimmed, inner spaces folded, length capped."""
-    return " ".join(name.split())[:MAX_TAG_LENGTH]
+    return " ".join(name.split())[:MAX_TAG_LENGTH].rstrip()
 
 
 def clean_name(name: str) -> str:
@@ -207,10 +207,12 @@ class Repository(Store):
     def value_lookup(self) -> dict[str, int]:
         """Value id by key, by name in any case, and by name turned into a key."""
         lookup: dict[str, int] = {}
-        for pack in self.packs():
-            for value in pack.values:
-                for alias in (value.key, value.name.casefold(), value_key(value.name)):
-                    lookup.setdefault(alias, value.id)
+        values = [value for pack in self.packs() for value in pack.values]
+        for value in values:  # keys first: a key always beats another value's name
+            lookup.setdefault(value.key, value.id)
+        for value in values:
+            for alias in (value.name.casefold(), value_key(value.name)):
+                lookup.setdefault(alias, value.id)
         return lookup
 
     def set_pack_active(self, pack_id: int, active: bool) -> None:

@@ -532,6 +532,7 @@ def _import_story(
         story = found
         # Its text changes: the cached coach figures are recomputed later.
         story.coach_score = story.speaking_seconds = story.coach_version = None
+        # The user chose this copy: one that was in the trash comes back.
         story.deleted_at = None
     for name, value in change.fields.items():
         setattr(story, name, value)
