@@ -476,9 +476,15 @@ class Repository(Store):
     def set_dismissed(self, story_id: int, key: str, dismissed: bool) -> None:
         self._run(lambda w, s: w.set_dismissed(s, story_id, key, dismissed))
 
-    def set_story_value(self, story_id: int, value_id: int, strength: Strength | None) -> None:
-        """Tag a story with a value (or untag it with ``None``)."""
-        self._run(lambda w, s: w.set_story_value(s, story_id, value_id, strength))
+    def set_story_value(
+        self,
+        story_id: int,
+        value_id: int,
+        strength: Strength | None,
+        coach: CoachFigures | None = None,
+    ) -> None:
+        """Tag a story with a value (or untag it with ``None``), with its new coach figures."""
+        self._run(lambda w, s: w.set_story_value(s, story_id, value_id, strength, coach))
 
     def set_story_tags(self, story_id: int, names: Iterable[str]) -> tuple[str, ...]:
         """Replace a story's tags; return them as stored. Unused tags are dropped."""

@@ -211,9 +211,15 @@ def set_dismissed(session: Session, story_id: int, key: str, dismissed: bool) ->
 
 
 def set_story_value(
-    session: Session, story_id: int, value_id: int, strength: Strength | None
+    session: Session,
+    story_id: int,
+    value_id: int,
+    strength: Strength | None,
+    coach: CoachFigures | None = None,
 ) -> None:
     story = get(session, Story, story_id)
+    if coach is not None:
+        _set_coach(story, coach)
     get(session, Value, value_id)
     link = session.get(StoryValue, (story_id, value_id))
     if strength is None:

@@ -7,6 +7,7 @@ that every view can refresh itself.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -128,9 +129,13 @@ class StoryService(QObject):
         return updated
 
     def set_story_value(self, story_id: int, value_id: int, strength: Strength | None) -> None:
-        self.repo.set_story_value(story_id, value_id, strength)
-        record = self.repo.get_story(story_id)  # value hints change the score
-        self.repo.set_coach_figures({story_id: self._figures(record, {})})
+        """Tag a value; the score (value hints count) is stored in the same transaction."""
+        record = self.repo.get_story(story_id)
+        values = {k: v for k, v in record.values.items() if k != value_id}
+        if strength is not None:
+            values[value_id] = strength
+        figures = self._figures(dataclasses.replace(record, values=values), {})
+        self.repo.set_story_value(story_id, value_id, strength, figures)
         self.story_changed.emit(story_id)
 
     # --- coach ------------------------------------------------------------
