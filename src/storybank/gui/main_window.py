@@ -326,6 +326,10 @@ class MainWindow(QMainWindow):
             "&Prompts…", self.open_prompts, None,
             "Add, edit and hide interview prompts", "actionPrompts",
         )  # fmt: skip
+        self.shortcuts_action = self._action(
+            "&Keyboard Shortcuts", self.show_shortcuts, "F1",
+            "Every keyboard shortcut, in one list", "actionShortcuts",
+        )  # fmt: skip
         self.about_action = self._action(
             "&About Storybank", self.show_about, None, "Version and licence", "actionAbout"
         )
@@ -363,6 +367,7 @@ class MainWindow(QMainWindow):
         practice_menu.addSeparator()
         practice_menu.addAction(self.prompts_action)
         help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
         self.list_panel.view.addActions(
             [self.duplicate_action, self.archive_action, self.trash_action, self.restore_action,
@@ -978,6 +983,34 @@ class MainWindow(QMainWindow):
     def open_demo(self) -> None:
         QProcess.startDetached(sys.executable, ["-m", "storybank", "--demo"])
         self.statusBar().showMessage("Opening the demo bank in a new window…", 5000)
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(keys, what they do) for every action with a shortcut, plus Practice keys."""
+        rows = [
+            (action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+             action.text().replace("&", "").rstrip("…"))
+            for action in self.actions()
+            if not action.shortcut().isEmpty()
+        ]  # fmt: skip
+        rows += [
+            ("Space", "Practice: start, skip the preparation, stop"),
+            ("1 – 4", "Practice: rate Again, Hard, Good, Easy"),
+            ("N / S / P", "Practice: next, skip, pause"),
+            ("Esc", "Practice: end the session"),
+        ]
+        return rows
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(
+            f"<tr><td><b>{keys}</b>&nbsp;&nbsp;</td><td>{what}</td></tr>"
+            for keys, what in self.shortcut_rows()
+        )
+        box = QMessageBox(self)
+        box.setWindowTitle("Keyboard shortcuts")
+        box.setObjectName("shortcutsDialog")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(f"<table>{rows}</table>")
+        box.exec()
 
     def show_about(self) -> None:
         QMessageBox.about(
