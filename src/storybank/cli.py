@@ -136,7 +136,7 @@ def run_coach(path: str, as_json: bool) -> int:
     """``storybank coach FILE.md``: analyse a story file with the built-in packs."""
     import json
 
-    from storybank.core.coach import analyze, report_to_json
+    from storybank.core.coach import analyze, clock, report_to_json
     from storybank.core.interchange import InterchangeError, parse_story_markdown
     from storybank.core.packs import builtin_packs, value_key
     from storybank.core.records import Strength
@@ -163,8 +163,7 @@ def run_coach(path: str, as_json: bool) -> int:
     if as_json:
         print(json.dumps(report_to_json(report), ensure_ascii=False, indent=2))
         return 0
-    seconds = round(report.speaking_seconds)
-    print(f"{path}: readiness {report.score}/100 · about {seconds // 60}:{seconds % 60:02d} spoken")
+    print(f"{path}: readiness {report.score}/100 · about {clock(report.speaking_seconds)} spoken")
     for finding in report.findings:
         where = f"{finding.section}:{finding.start}-{finding.end}" if finding.section else "story"
         print(f"  {finding.severity:<8} {finding.rule:<16} {where:<20} {finding.message}")

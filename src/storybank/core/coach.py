@@ -341,8 +341,9 @@ def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?<!\w['’])" + body + r"(?!\w)(?!['’]\w)")
 
 
-def _clock(seconds: float) -> str:
-    whole = round(seconds)
+def clock(seconds: float) -> str:
+    """Seconds as m:ss, rounded to the nearest second (never negative)."""
+    whole = max(0, round(seconds))
     return f"{whole // 60}:{whole % 60:02d}"
 
 
@@ -457,8 +458,8 @@ class _Analysis:
         low = max(0, self.settings.target_min_seconds)
         high = max(low, self.settings.target_max_seconds)
         seconds = self.speaking_seconds
-        band = f"{_clock(low)}–{_clock(high)}"
-        spoken = f"About {_clock(seconds)} spoken ({self.total_words} words)"
+        band = f"{clock(low)}–{clock(high)}"
+        spoken = f"About {clock(seconds)} spoken ({self.total_words} words)"
         if seconds < low:
             severity: Severity = (
                 "problem" if seconds < low * THRESHOLDS.length_severe_short else "warning"

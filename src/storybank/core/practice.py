@@ -28,6 +28,7 @@ from enum import IntEnum, StrEnum
 
 import fsrs
 
+from storybank.core.coach import clock
 from storybank.core.coverage import MIN_STORIES, story_covers_theme
 from storybank.core.prompts import Prompt, PromptTheme
 
@@ -71,11 +72,6 @@ class TimerSettings:
             raise ValueError(
                 "Prep and near times must be 0 or more, and the target more than 0 seconds."
             )
-
-
-def _clock_text(seconds: int) -> str:
-    minutes, rest = divmod(max(seconds, 0), 60)
-    return f"{minutes}:{rest:02d}"
 
 
 # Clock readings are floats: 30.000000000004 must not show as "0:31", nor
@@ -173,8 +169,8 @@ class AnswerTimer:
         self._now()
         if self._in_prep() or (self._phase is TimerPhase.IDLE and self.settings.prep_seconds):
             remaining = round(self.prep_remaining, _CLOCK_NOISE_DIGITS)
-            return _clock_text(math.ceil(remaining))
-        return _clock_text(math.floor(round(self.answer_elapsed, _CLOCK_NOISE_DIGITS)))
+            return clock(math.ceil(remaining))
+        return clock(math.floor(round(self.answer_elapsed, _CLOCK_NOISE_DIGITS)))
 
     # -- actions --------------------------------------------------------------
 

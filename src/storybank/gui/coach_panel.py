@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from storybank.core.coach import CoachReport, Finding, finding_key
+from storybank.core.coach import CoachReport, Finding, clock, finding_key
 from storybank.core.database import StorageError
 from storybank.core.records import STAR_SECTIONS, Strength
 from storybank.services.stories import StoryService
@@ -48,11 +48,6 @@ TARGET_SHARES = {
 SEVERITY_MARKS = {"problem": "⛔", "warning": "⚠", "info": "ℹ"}
 FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-def clock(seconds: float) -> str:
-    whole = round(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 class TimeGauge(QWidget):

@@ -84,7 +84,7 @@ def utf16_offset(text: str, index: int) -> int:
     return len(prefix) + sum(1 for char in prefix if ord(char) > 0xFFFF)
 
 
-def story_html(record: StoryRecord, fields: dict[str, str]) -> str:
+def story_html(fields: dict[str, str]) -> str:
     """The preview of a story: title, context and each section from Markdown."""
     title = fields.get("title") or "Untitled story"
     context = " · ".join(fields[name] for name in CONTEXT_FIELDS if fields.get(name, "").strip())
@@ -320,7 +320,7 @@ class StoryEditor(QWidget):
         if self.record is None:
             self.preview.clear()
             return
-        self.preview.setHtml(story_html(self.record, self.fields()))
+        self.preview.setHtml(story_html(self.fields()))
 
     def toggle_preview(self) -> None:
         self.tabs.setCurrentIndex(1 - self.tabs.currentIndex())

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from storybank.core.coach import clock
 from storybank.core.records import StoryRow
 from storybank.core.repository import ShowKey, SortKey
 
@@ -119,9 +120,8 @@ class StoryListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             parts = [row.title or "Untitled story", context_line(row)]
             if row.score is not None and row.speaking_seconds is not None:
-                seconds = round(row.speaking_seconds)
                 parts.append(
-                    f"Readiness {row.score}/100 · about {seconds // 60}:{seconds % 60:02d} spoken"
+                    f"Readiness {row.score}/100 · about {clock(row.speaking_seconds)} spoken"
                 )
             if row.primary_values:
                 parts.append("Primary: " + ", ".join(row.primary_values))
@@ -204,8 +204,7 @@ class StoryRowDelegate(QStyledItemDelegate):
         line_height = small_metrics.height()
         coach_width = 0
         if row.score is not None and row.speaking_seconds is not None:
-            seconds = round(row.speaking_seconds)
-            figures = f"{seconds // 60}:{seconds % 60:02d}"
+            figures = clock(row.speaking_seconds)
             pill = str(row.score)
             pill_width = small_metrics.horizontalAdvance(pill) + 10
             figures_width = small_metrics.horizontalAdvance(figures) + 6

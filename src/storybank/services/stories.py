@@ -70,17 +70,6 @@ class StoryService(QObject):
 
     # --- reads ------------------------------------------------------------
 
-    def list_stories(
-        self,
-        query: str = "",
-        *,
-        value_id: int | None = None,
-        tag: str | None = None,
-        sort: SortKey = "updated",
-        show: ShowKey = "active",
-    ) -> list[StoryRow]:
-        return self.repo.list_stories(query, value_id=value_id, tag=tag, sort=sort, show=show)
-
     def story_ids(
         self,
         query: str = "",

@@ -8,6 +8,7 @@ so it never drifts with the event loop and tests need no sleeping.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from storybank.core.coach import clock
 from storybank.core.database import StorageError
 from storybank.core.practice import (
     AnswerTimer,
@@ -73,9 +75,8 @@ STORY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def clock_text(seconds: float) -> str:
-    """m:ss, counted down like a stopwatch (whole seconds elapsed)."""
-    whole = max(0, int(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
+    """m:ss of whole seconds elapsed, as the stopwatch shows it."""
+    return clock(math.floor(seconds))
 
 
 class DeckChooser(QWidget):
