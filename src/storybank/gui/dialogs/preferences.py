@@ -219,6 +219,7 @@ class GeneralPage(QWidget):
         for key, label in (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")):
             self.theme.addItem(label, key)
         self.theme.setCurrentIndex(max(0, self.theme.findData(prefs.theme)))
+        self.theme.setMaximumWidth(260)  # in line with the other fields
         self.recent = spin("backupsRecent", 1, 50, prefs.backups.recent, " recent")
         self.recent.setAccessibleName("Recent backups kept")
         self.daily = spin("backupsDaily", 0, 60, prefs.backups.daily, " daily")
