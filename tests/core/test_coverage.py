@@ -52,3 +52,25 @@ def test_malformed_prompt_bank_is_named(tmp_path: Path) -> None:
     path.write_text("[bank]\nkey = 'x'\n")
     with pytest.raises(PromptBankError, match=r"bank\.toml"):
         load_prompt_bank(path)
+
+
+def test_batched_summaries_agree_with_one_column_at_a_time() -> None:
+    from storybank.core.coverage import theme_cells, theme_summaries, value_summaries
+    from storybank.core.records import ValueInfo
+
+    values = tuple(ValueInfo(i, 1, f"v{i}", f"V{i}", "", (), i, False, True) for i in (1, 2, 3))
+    links = {(1, 1): Strength.PRIMARY, (2, 1): Strength.SUPPORTING, (2, 2): Strength.PRIMARY}
+    stories = (
+        CoverageStory(1, "One", ("feedback-received", "x")),
+        CoverageStory(2, "Two", ("Negative Feedback Received",)),
+        CoverageStory(3, "Three"),
+    )
+    data = Coverage(stories=stories, values=values, links=links)
+    assert value_summaries(data) == [value_summary(data, v.id, v.name) for v in values]
+    other = PromptTheme("conflict", "Conflict", "")
+    cells = theme_cells(data, (THEME, other))
+    assert cells == [frozenset({0}), frozenset({0}), frozenset()]
+    assert theme_summaries((THEME, other), cells) == [
+        theme_summary(data, THEME),
+        theme_summary(data, other),
+    ]

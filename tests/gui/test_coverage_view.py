@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from pytestqt.qtbot import QtBot
 
@@ -111,3 +111,29 @@ def test_model_passes_the_qt_model_tester(qtbot: QtBot) -> None:
     model.show_values(coverage)
     assert (model.rowCount(), model.columnCount()) == (30, 15)
     assert value_summary(coverage, 1, "Value 1").primary == 30
+
+
+def test_map_keeps_the_stories_order_until_a_header_is_clicked(
+    qtbot: QtBot, make_window: MakeWindow, data_dir: Path
+) -> None:
+    repo = open_bank(data_dir)
+    for title, tags in (("Alpha", []), ("Beta", ["feedback-received"]), ("Gamma", [])):
+        repo.set_story_tags(repo.create_story(title=title).id, tags)
+    repo.db.close()
+    window = make_window()
+    window.set_mode("coverage")
+    table = window.coverage_view.themes_table  # type: ignore[union-attr]
+    view = table.model()
+
+    def titles() -> list[str]:
+        return [view.headerData(r, Qt.Orientation.Vertical) for r in range(view.rowCount())]
+
+    assert titles() == ["Alpha", "Beta", "Gamma"]  # not sorted by the Total column
+    assert table.horizontalHeader().sortIndicatorSection() == -1
+    header = table.horizontalHeader()
+    spot = QPoint(header.sectionViewportPosition(0) + 3, header.height() // 2)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+    assert table.horizontalHeader().sortIndicatorSection() == 0
+    assert set(titles()) == {"Alpha", "Beta", "Gamma"}
+    totals = [view.index(r, 0).data() for r in range(view.rowCount())]
+    assert totals == sorted(totals) or totals == sorted(totals, reverse=True)

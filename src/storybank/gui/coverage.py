@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 from PySide6.QtCore import (
@@ -27,9 +28,9 @@ from PySide6.QtWidgets import (
 
 from storybank.core.coverage import (
     ColumnSummary,
-    story_covers_theme,
-    theme_summary,
-    value_summary,
+    theme_cells,
+    theme_summaries,
+    value_summaries,
 )
 from storybank.core.markdown import escape
 from storybank.core.prompts import PromptTheme
@@ -53,28 +54,29 @@ class CoverageModel(QAbstractTableModel):
         self.coverage = Coverage(stories=(), values=())
         self._columns: list[tuple[str, str, ColumnSummary]] = []
         self._cell: Callable[[int, int], Strength | None] = lambda _r, _c: None
+        self._totals: list[int] = []
 
     def show_values(self, coverage: Coverage) -> None:
         self.beginResetModel()
         self.coverage = coverage
-        self._columns = [
-            (v.name, v.description, value_summary(coverage, v.id, v.name)) for v in coverage.values
-        ]
-        links = coverage.links
-        stories = coverage.stories
-        values = coverage.values
+        stories, values, links = coverage.stories, coverage.values, coverage.links
+        summaries = value_summaries(coverage)
+        self._columns = [(v.name, v.description, s) for v, s in zip(values, summaries, strict=True)]
+        per_story = Counter(story_id for story_id, _value in links)
+        self._totals = [per_story[story.id] for story in stories]
         self._cell = lambda row, column: links.get((stories[row].id, values[column].id))
         self.endResetModel()
 
     def show_themes(self, coverage: Coverage, themes: tuple[PromptTheme, ...]) -> None:
         self.beginResetModel()
         self.coverage = coverage
-        self._columns = [(t.name, t.description, theme_summary(coverage, t)) for t in themes]
-        stories = coverage.stories
+        cells = theme_cells(coverage, themes)
+        summaries = theme_summaries(themes, cells)
+        self._columns = [(t.name, t.description, s) for t, s in zip(themes, summaries, strict=True)]
+        self._totals = [len(row) for row in cells]
 
         def cell(row: int, column: int) -> Strength | None:
-            covered = story_covers_theme(stories[row].tags, themes[column])
-            return Strength.PRIMARY if covered else None
+            return Strength.PRIMARY if column in cells[row] else None
 
         self._cell = cell
         self.endResetModel()
@@ -88,9 +90,6 @@ class CoverageModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._columns) + 1
 
-    def _total(self, row: int) -> int:
-        return sum(1 for column in range(len(self._columns)) if self._cell(row, column))
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
@@ -99,7 +98,7 @@ class CoverageModel(QAbstractTableModel):
         if role == STORY_ROLE:
             return story.id
         if column < 0:
-            total = self._total(row)
+            total = self._totals[row]
             if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
                 return total
             if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -231,14 +230,16 @@ class CoverageTable(QTableView):
         self.proxy.setSourceModel(model)
         self.proxy.setSortRole(SORT_ROLE)
         self.setModel(self.proxy)
+        header = RotatedHeader()
+        self.setHorizontalHeader(header)
+        # Keep the stories' own order until a header is clicked: sorting
+        # 100,000 rows on every refresh would freeze the window.
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.setSortingEnabled(True)
-        self.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # keep the stories' own order
         self.setSelectionBehavior(QTableView.SelectionBehavior.SelectItems)
         self.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.setWordWrap(False)
         self.setAlternatingRowColors(True)
-        header = RotatedHeader()
-        self.setHorizontalHeader(header)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setDefaultSectionSize(header.column_width())
         header.setMinimumSectionSize(header.column_width())

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, Signal
 
-from storybank.core.coverage import theme_summary, value_summary
+from storybank.core.coverage import theme_cells, theme_summaries, value_summaries
 from storybank.core.practice import (
     AttemptInfo,
     DeckSpec,
@@ -89,9 +89,13 @@ class PracticeService(QObject):
     def weak_spots(self) -> tuple[set[str], set[str]]:
         """Value keys and theme keys that the stories cover weakly (the gaps)."""
         coverage = self.stories.coverage()
-        values = {v.key for v in coverage.values if value_summary(coverage, v.id, v.name).gap}
-        themes = {t.key for t in self.bank.themes if theme_summary(coverage, t).gap}
-        return values, themes
+        values = {
+            v.key for v, s in zip(coverage.values, value_summaries(coverage), strict=True) if s.gap
+        }
+        themes = self.bank.themes
+        summaries = theme_summaries(themes, theme_cells(coverage, themes))
+        weak_themes = {t.key for t, s in zip(themes, summaries, strict=True) if s.gap}
+        return values, weak_themes
 
     def deck(self, spec: DeckSpec) -> list[Prompt]:
         weak_values, weak_themes = self.weak_spots()
