@@ -30,9 +30,7 @@ from PySide6.QtWidgets import (
 
 from storybank import __version__
 from storybank.core.database import StorageError
-from storybank.core.sheet import Layout
 from storybank.gui.coach_panel import CoachPanel
-from storybank.gui.coverage import CoverageView
 from storybank.gui.settings import Preferences, app_settings
 from storybank.gui.story_editor import StoryEditor
 from storybank.gui.story_list import StoryListPanel, relative_time
@@ -40,6 +38,8 @@ from storybank.gui.values_panel import ValuesPanel
 from storybank.services.stories import StoryService
 
 if TYPE_CHECKING:
+    from storybank.core.sheet import Layout
+    from storybank.gui.coverage import CoverageView
     from storybank.gui.practice.progress import ProgressView
     from storybank.gui.practice.view import PracticeView
     from storybank.services.practice import PracticeService
@@ -461,6 +461,7 @@ class MainWindow(QMainWindow):
         elif mode == "coverage":
             if self.coverage_view is None:
                 from storybank.core.prompts import builtin_prompt_bank
+                from storybank.gui.coverage import CoverageView
 
                 self.coverage_view = CoverageView(self.service, builtin_prompt_bank().themes)
                 self.coverage_view.setObjectName("coverageView")
