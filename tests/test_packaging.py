@@ -24,8 +24,12 @@ DESKTOP = ROOT / "packaging" / "linux" / f"{APP_ID}.desktop"
 METAINFO = ROOT / "packaging" / "linux" / f"{APP_ID}.metainfo.xml"
 INSTALL = ROOT / "packaging" / "linux" / "install.py"
 SCREENSHOTS = ROOT / "packaging" / "screenshots"
+ICON = ROOT / "resources" / "icons" / "storybank.svg"
+SMALL_ICON = ROOT / "resources" / "icons" / "storybank-small.svg"
 SCREENSHOT_URL = "https://raw.githubusercontent.com/storybank/storybank/main/packaging/screenshots/"
 ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
+# The sizes drawn whole pixels to whole pixels from the 16-unit grid of the small icon.
+SHARP_SIZES = (16, 32)
 
 
 def test_desktop_entry_names_the_app() -> None:
@@ -95,6 +99,35 @@ def test_metainfo_validates() -> None:
         ["appstreamcli", "validate", "--no-net", str(METAINFO)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _fill_colours(svg: Path) -> set[tuple[int, int, int]]:
+    """The ``#rrggbb`` fill colours of the shapes in ``svg``."""
+    fills = {element.get("fill", "") for element in ET.parse(svg).getroot().iter()}
+    return {
+        (int(fill[1:3], 16), int(fill[3:5], 16), int(fill[5:7], 16))
+        for fill in fills
+        if fill.startswith("#") and len(fill) == 7
+    }
+
+
+def test_small_icon_is_valid_svg_in_the_same_colours(qapp: object) -> None:
+    from PySide6.QtSvg import QSvgRenderer
+
+    assert SMALL_ICON.is_file()
+    renderer = QSvgRenderer(str(SMALL_ICON))
+    assert renderer.isValid()
+    view_box = renderer.viewBoxF()
+    assert (view_box.width(), view_box.height()) == (16, 16), "not drawn on a 16-unit grid"
+    assert _fill_colours(SMALL_ICON) == _fill_colours(ICON)
+
+
+def test_install_draws_small_sizes_from_the_small_icon() -> None:
+    install = _load_install_script()
+    assert install.ICON.resolve() == ICON.resolve()
+    assert install.SMALL_ICON.resolve() == SMALL_ICON.resolve()
+    for size in ICON_SIZES:
+        assert install.icon_for(size) == (install.SMALL_ICON if size <= 32 else install.ICON)
 
 
 def _load_install_script() -> ModuleType:
@@ -175,3 +208,29 @@ def test_installed_tree_validates(staged: Path) -> None:
         ["appstreamcli", "validate-tree", "--no-net", str(staged)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _exact_pixels(png: Path, colours: set[tuple[int, int, int]]) -> tuple[int, int]:
+    """How many opaque pixels of ``png`` are one of ``colours``, and how many are opaque."""
+    from PySide6.QtGui import QImage
+
+    # RGBA8888 is byte-ordered, and the converted image is kept while its bits are read.
+    rgba = QImage(str(png)).convertToFormat(QImage.Format.Format_RGBA8888)
+    data = bytes(rgba.constBits())
+    opaque = [data[i : i + 3] for i in range(0, len(data), 4) if data[i + 3] == 255]
+    # A few levels of slack for rounding; an edge on a half pixel makes a 50% blend.
+    exact = sum(
+        any(max(abs(a - b) for a, b in zip(pixel, colour, strict=True)) <= 8 for colour in colours)
+        for pixel in opaque
+    )
+    return exact, len(opaque)
+
+
+@pytest.mark.parametrize("size", SHARP_SIZES)
+def test_installed_small_icons_are_sharp(staged: Path, size: int) -> None:
+    """Nearly every opaque pixel is one of the icon's colours, not a blur between two."""
+    path = staged / "share" / "icons" / "hicolor" / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
+    exact, opaque = _exact_pixels(path, _fill_colours(SMALL_ICON))
+    # Only the folded corner's diagonal blends (the tile's rounded corners are translucent):
+    # 174 of 176 opaque pixels at 16 px, 724 of 728 at 32. From storybank.svg: 127 and 619.
+    assert exact >= 0.95 * opaque, f"only {exact} of {opaque} opaque pixels are exact colours"

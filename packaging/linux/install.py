@@ -6,7 +6,9 @@ Run from a clone, after an install that puts ``storybank`` on the PATH::
     uv run python packaging/linux/install.py --prefix /usr --destdir build/stage
 
 The SVG icon goes to ``hicolor/scalable`` and is also rendered with QtSvg to
-PNGs at the usual hicolor sizes, for desktops and menus that do not read SVG.
+PNGs at the usual hicolor sizes, for desktops and menus that do not read SVG. The
+sizes up to 32 px come from ``storybank-small.svg``, the same icon redrawn on a
+16-unit pixel grid, which stays sharp where the large drawing would blur.
 Without ``--destdir`` the icon cache and the desktop database are refreshed when
 their tools are installed; with it nothing outside the staging folder is touched.
 """
@@ -28,8 +30,11 @@ ROOT = Path(__file__).resolve().parents[2]
 DESKTOP = ROOT / "packaging" / "linux" / f"{APP_ID}.desktop"
 METAINFO = ROOT / "packaging" / "linux" / f"{APP_ID}.metainfo.xml"
 ICON = ROOT / "resources" / "icons" / "storybank.svg"
+SMALL_ICON = ROOT / "resources" / "icons" / "storybank-small.svg"
 
 PNG_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
+# The largest PNG drawn from SMALL_ICON; bigger ones are drawn from ICON.
+SMALL_ICON_MAX = 32
 
 
 def target_root(prefix: Path, destdir: Path | None) -> Path:
@@ -38,6 +43,11 @@ def target_root(prefix: Path, destdir: Path | None) -> Path:
     if destdir is None:
         return prefix
     return destdir.expanduser().absolute() / prefix.relative_to(prefix.anchor)
+
+
+def icon_for(size: int) -> Path:
+    """The SVG to render at ``size`` pixels: the pixel-grid drawing for small sizes."""
+    return SMALL_ICON if size <= SMALL_ICON_MAX else ICON
 
 
 def render_png(svg: Path, size: int) -> bytes:
@@ -90,7 +100,7 @@ def install(prefix: Path, destdir: Path | None = None) -> list[Path]:
         (ICON.read_bytes(), hicolor / "scalable" / "apps" / f"{APP_ID}.svg"),
     ]
     plan += [
-        (render_png(ICON, size), hicolor / f"{size}x{size}" / "apps" / f"{APP_ID}.png")
+        (render_png(icon_for(size), size), hicolor / f"{size}x{size}" / "apps" / f"{APP_ID}.png")
         for size in PNG_SIZES
     ]
     for data, dest in plan:

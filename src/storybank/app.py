@@ -14,6 +14,8 @@ from storybank import __version__
 from storybank.cli import build_parser, run
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
+
     from storybank.core.repository import Repository
 
 log = logging.getLogger("storybank")
@@ -101,9 +103,24 @@ def _open_with_recovery(folder: Path) -> Repository | None:
         return None
 
 
+def _app_icon() -> QIcon:
+    """The window icon: storybank.svg, with the pixel-grid drawing at small sizes."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QIcon
+
+    from storybank.resources import resource_path
+
+    icon = QIcon(str(resource_path("icons", "storybank.svg")))
+    # A QIcon keeps a single SVG file, so the small drawing goes in as pixmaps
+    # at the sizes it is drawn for; other sizes render from storybank.svg.
+    small = QIcon(str(resource_path("icons", "storybank-small.svg")))
+    for side in (16, 22, 24, 32):
+        icon.addPixmap(small.pixmap(QSize(side, side), 1.0))
+    return icon
+
+
 def run_gui(data_dir: str | None, demo: bool) -> int:
     """Open the main window on the chosen bank and run until it closes."""
-    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from storybank.core.bank import open_demo_bank
@@ -113,7 +130,6 @@ def run_gui(data_dir: str | None, demo: bool) -> int:
     from storybank.gui.single_instance import SingleInstance, ask_running_instance
     from storybank.paths import data_dir as resolve_data_dir
     from storybank.paths import ensure_private_dir
-    from storybank.resources import resource_path
     from storybank.services.stories import StoryService
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -121,7 +137,7 @@ def run_gui(data_dir: str | None, demo: bool) -> int:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Storybank")
     app.setDesktopFileName(APP_ID)
-    app.setWindowIcon(QIcon(str(resource_path("icons", "storybank.svg"))))
+    app.setWindowIcon(_app_icon())
     guard: SingleInstance | None = None
     if demo:
         try:
