@@ -238,6 +238,7 @@ class CoverageTable(QTableView):
         self.setSortingEnabled(True)
         self.setSelectionBehavior(QTableView.SelectionBehavior.SelectItems)
         self.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)  # arrows move between cells; Tab leaves the map
         self.setWordWrap(False)
         self.setAlternatingRowColors(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

@@ -175,6 +175,7 @@ class StoryEditor(QWidget):
         scroll.setObjectName("sectionsScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields inside
         scroll.setWidget(sections)
 
         self.preview = SafeTextBrowser()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCompleter,
     QGridLayout,
     QGroupBox,
@@ -78,6 +79,7 @@ class ValuesPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the buttons inside
         scroll.setWidget(inner)
         box_layout = QVBoxLayout(self.values_box)
         box_layout.setContentsMargins(6, 6, 6, 6)
@@ -108,11 +110,11 @@ class ValuesPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 6, 6)
         layout.addWidget(self.values_box, 1)
+        self.refresh_values()  # the buttons join the focus chain before the tags field
         layout.addWidget(self.tags_box)
 
         service.values_changed.connect(self.refresh_values)
         service.tags_changed.connect(self.refresh_tags)
-        self.refresh_values()
         self.refresh_tags()
         self.load(None)
 
@@ -135,7 +137,27 @@ class ValuesPanel(QWidget):
         for row, value in enumerate(values):
             self._add_row(row, value)
         self.grid.setRowStretch(len(values), 1)
+        self._restore_tab_order()
         self._show_record()
+
+    def _restore_tab_order(self) -> None:
+        """Put rebuilt buttons back in reading order: after what precedes the panel.
+
+        New widgets join the end of their window's focus chain, so without this
+        Tab would reach the value buttons only after the rest of the window.
+        """
+        order: list[QWidget] = [button for pair in self._buttons.values() for button in pair]
+        if self.isAncestorOf(self.tags_edit):  # not yet while the panel is being built
+            order.append(self.tags_edit)
+        anchor = self.previousInFocusChain()
+        while anchor is not self and (
+            anchor.focusPolicy() == Qt.FocusPolicy.NoFocus or self.isAncestorOf(anchor)
+        ):
+            anchor = anchor.previousInFocusChain()
+        if anchor is not self:  # inside a window; alone, creation order already holds
+            order.insert(0, anchor)
+        for before, after in itertools.pairwise(order):
+            QWidget.setTabOrder(before, after)
 
     def _add_row(self, row: int, value: ValueInfo) -> None:
         label = QLabel(value.name)
@@ -145,8 +167,6 @@ class ValuesPanel(QWidget):
         primary.setText("Primary")
         supporting = QToolButton()
         supporting.setText("Supporting")
-        group = QButtonGroup(self)
-        group.setExclusive(False)
         for button, strength in ((primary, Strength.PRIMARY), (supporting, Strength.SUPPORTING)):
             button.setCheckable(True)
             button.setProperty("strength", strength.value)
@@ -156,7 +176,6 @@ class ValuesPanel(QWidget):
             button.clicked.connect(
                 lambda checked, v=value.id, s=strength: self._on_clicked(v, s, checked)
             )
-            group.addButton(button)
         self.grid.addWidget(label, row, 0)
         self.grid.addWidget(primary, row, 1)
         self.grid.addWidget(supporting, row, 2)
