@@ -68,6 +68,22 @@ def _open_with_recovery(folder: Path) -> Repository | None:
     """Open the bank in ``folder``; if it is damaged, let the user choose what to do."""
     from PySide6.QtWidgets import QMessageBox
 
+    from storybank.core.bank import open_bank
+    from storybank.core.database import DatabaseDamaged, NotABank, StorageError
+
+    try:
+        return open_bank(folder)
+    except (DatabaseDamaged, NotABank) as exc:
+        return _recover(folder, str(exc))
+    except (StorageError, OSError) as exc:
+        QMessageBox.critical(None, "Storybank cannot open the story bank", str(exc))
+        return None
+
+
+def _recover(folder: Path, problem: str) -> Repository | None:
+    """Move a damaged bank aside and restore a backup or start empty, as the user chooses."""
+    from PySide6.QtWidgets import QMessageBox
+
     from storybank.core.backup import (
         backup_dir,
         newest_good_backup,
@@ -75,32 +91,26 @@ def _open_with_recovery(folder: Path) -> Repository | None:
         restore_backup,
     )
     from storybank.core.bank import open_bank
-    from storybank.core.database import DatabaseDamaged, NotABank, StorageError
+    from storybank.core.database import StorageError
     from storybank.gui.dialogs.backups import ask_recovery
     from storybank.paths import database_path
 
-    try:
-        return open_bank(folder)
-    except (DatabaseDamaged, NotABank) as exc:
-        newest = newest_good_backup(backup_dir(folder))
-        choice = ask_recovery(str(exc), newest)
-        if choice == "quit":
-            return None
-        try:
-            moved = quarantine(database_path(folder))
-            if choice == "restore" and newest is not None:
-                restore_backup(newest.path, database_path(folder))
-            repo = open_bank(folder)
-        except (StorageError, OSError) as error:
-            QMessageBox.critical(None, "Storybank", str(error))
-            return None
-        QMessageBox.information(
-            None, "Storybank", f"The damaged file was moved, unchanged, to {moved}."
-        )
-        return repo
-    except (StorageError, OSError) as exc:
-        QMessageBox.critical(None, "Storybank cannot open the story bank", str(exc))
+    newest = newest_good_backup(backup_dir(folder))
+    choice = ask_recovery(problem, newest)
+    if choice == "quit":
         return None
+    try:
+        moved = quarantine(database_path(folder))
+        if choice == "restore" and newest is not None:
+            restore_backup(newest.path, database_path(folder))
+        repo = open_bank(folder)
+    except (StorageError, OSError) as error:
+        QMessageBox.critical(None, "Storybank", str(error))
+        return None
+    QMessageBox.information(
+        None, "Storybank", f"The damaged file was moved, unchanged, to {moved}."
+    )
+    return repo
 
 
 def _app_icon() -> QIcon:
@@ -174,21 +184,32 @@ def run_gui(data_dir: str | None, demo: bool) -> int:
     from storybank.gui.theme import apply_theme
 
     apply_theme(app, Preferences.load(app_settings()).theme)
-    service = StoryService(repo, folder, demo=demo)
-    window = MainWindow(service)
-    if guard is not None:
-        guard.activation_requested.connect(window.bring_forward)
-    window.show()
-    _warm_up_write_path()
     try:
-        return app.exec()
-    finally:
-        if service.changed_since_backup and not demo:
+        while True:
+            service = StoryService(repo, folder, demo=demo)
+            window = MainWindow(service)
+            if guard is not None:
+                guard.activation_requested.connect(window.bring_forward)
+            window.show()
+            _warm_up_write_path()
             try:
-                service.back_up("exit", Preferences.load(window.settings).backups)
-            except StorageError as exc:
-                log.error("exit backup failed: %s", exc)
-        service.close()
+                code = app.exec()
+            finally:
+                # Never back up a damaged bank: the backups are what recovery restores.
+                if service.changed_since_backup and not demo and window.recovery is None:
+                    try:
+                        service.back_up("exit", Preferences.load(window.settings).backups)
+                    except StorageError as exc:
+                        log.error("exit backup failed: %s", exc)
+                service.close()
+            if window.recovery is None:
+                return code
+            # The background check found damage and the user chose to recover.
+            recovered = _recover(folder, window.recovery)
+            if recovered is None:
+                return 1
+            repo = recovered
+    finally:
         if guard is not None:
             guard.release()
 

@@ -92,7 +92,7 @@ def test_quarantine_moves_the_file_and_its_journal(tmp_path: Path) -> None:
 
 
 def test_damaged_bank_is_refused_untouched(data_dir: Path) -> None:
-    from storybank.core.database import DatabaseDamaged
+    from storybank.core.database import DatabaseDamaged, inspect_file
 
     repo = open_bank(data_dir)
     for n in range(50):
@@ -103,5 +103,12 @@ def test_damaged_bank_is_refused_untouched(data_dir: Path) -> None:
     data[8192:12288] = b"\xaa" * 4096  # a wrecked page in the middle
     bank.write_bytes(bytes(data))
     with pytest.raises(DatabaseDamaged):
-        open_bank(data_dir)
+        inspect_file(bank)  # the full check, as `storybank check` runs it
+    # The app opens at once and checks in the background; no write gets in.
+    damaged = open_bank(data_dir)
+    assert damaged.db.integrity is not None
+    with pytest.raises(DatabaseDamaged, match="damaged"):
+        damaged.create_story(title="Lost?")
+    assert damaged.db.integrity.done() and damaged.db.integrity.problem
+    damaged.db.close()
     assert bank.read_bytes() == bytes(data)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from storybank import app as app_module
 from storybank.app import run_gui
@@ -131,3 +132,52 @@ def test_second_launch_brings_the_first_forward(
     assert answered == [0]
     assert asked == [True]
     first.release()
+
+
+def test_damage_found_after_the_window_opened_is_recovered(
+    tmp_path: Path,
+    qapp,
+    boxes,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    repo = open_bank(tmp_path)
+    for n in range(50):
+        repo.create_story(title=f"Story {n}", action="x" * 2000)
+    repo.db.close()
+    make_backup(tmp_path / "storybank.sqlite3", backup_dir(tmp_path), "manual")
+    bank = tmp_path / "storybank.sqlite3"
+    data = bytearray(bank.read_bytes())
+    data[8192:12288] = b"\xaa" * 4096  # a wrecked page that the start-up reads do not touch
+    bank.write_bytes(bytes(data))
+    monkeypatch.setattr(backups_module, "ask_recovery", lambda message, newest: "restore")
+    asked: list[str] = []
+
+    def choose_recover(box: QMessageBox) -> int:
+        asked.append(box.text())
+        next(b for b in box.buttons() if b.text() == "Recover Now").click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", choose_recover)
+    seen: list[int] = []
+    deadline = time.monotonic() + 10  # a failing test ends instead of waiting forever
+
+    def close_healthy_windows() -> None:
+        for window in QApplication.topLevelWidgets():
+            if isinstance(window, MainWindow) and window.isVisible():
+                service = window.service
+                healthy = service.integrity_checked() and service.damage() is None
+                if healthy or time.monotonic() > deadline:
+                    seen.append(window.list_panel.model.rowCount())
+                    window.close()
+
+    closer = QTimer(interval=50, timeout=close_healthy_windows)
+    closer.start()
+    try:
+        assert run_gui(str(tmp_path), demo=False) == 0
+    finally:
+        closer.stop()
+    assert asked and "damage" in asked[0]
+    assert seen == [50]  # the second window, on the restored backup
+    (damaged,) = (tmp_path / "damaged").glob("*.sqlite3")
+    assert damaged.read_bytes() == bytes(data)  # nothing was written into it
+    assert [b.reason for b in list_backups(backup_dir(tmp_path))].count("exit") == 0

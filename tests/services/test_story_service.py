@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from storybank.core.records import SECTIONS, Strength
+from storybank.core.coach import ANALYZER_VERSION
+from storybank.core.records import SECTIONS, CoachFigures, Strength
 from storybank.core.repository import Repository
 from storybank.services.stories import StoryService
 
@@ -30,3 +31,28 @@ def test_tagging_a_value_stores_the_score_in_the_same_write(repo: Repository) ->
     assert row.score == expected.score
     assert changed == [story.id]
     assert service.changed_since_backup
+
+
+def test_backfill_fills_in_every_story_off_the_gui_thread(qtbot, repo: Repository) -> None:  # type: ignore[no-untyped-def]
+    service = StoryService(repo, repo.db.path.parent)
+    ids = [
+        repo.create_story(title=f"Story {n}", action="I cut the bill by 30% in May.").id
+        for n in range(120)
+    ]
+    assert len(repo.stories_needing_coach(ANALYZER_VERSION, 1000)) == 120
+    filled: list[int] = []
+    service.coach_figures_filled.connect(filled.extend)
+    service.start_coach_backfill()
+    assert filled == []  # nothing is analysed before the event loop runs again
+    qtbot.waitUntil(lambda: len(filled) == 120, timeout=20_000)
+    assert sorted(filled) == sorted(ids)
+    assert repo.stories_needing_coach(ANALYZER_VERSION, 1000) == []
+    rows = repo.story_rows(ids)
+    assert all(rows[i].score is not None and rows[i].speaking_seconds for i in ids)
+
+
+def test_backfill_never_overwrites_figures_saved_meanwhile(repo: Repository) -> None:
+    story = repo.create_story(title="t", action="old text")
+    repo.update_story(story.id, {"action": "new text"}, CoachFigures(77, 42, ANALYZER_VERSION))
+    repo.set_coach_figures({story.id: CoachFigures(1, 1, ANALYZER_VERSION)})  # computed earlier
+    assert repo.story_rows([story.id])[story.id].score == 77

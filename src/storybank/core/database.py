@@ -6,12 +6,18 @@ untouched. A database already at the head revision opens without importing
 Alembic or SQLAlchemy (the start-up fast path): reads use one plain sqlite3
 connection, and the SQLAlchemy engine for writes is made on first use. An
 older database is backed up, then migrated.
+
+The structural check (``PRAGMA quick_check``) reads the whole file, so on the
+fast path it runs on a thread of its own while the window opens; every write
+waits for its verdict, so a damaged file is still caught before anything is
+written into it.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -63,11 +69,12 @@ class NewerSchema(DatabaseRefused):
     """The file was written by a newer Storybank; this version must not touch it."""
 
 
-def inspect_file(path: Path) -> str | None:
+def inspect_file(path: Path, *, quick_check: bool = True) -> str | None:
     """Return the schema revision of ``path``, or None for a new or empty bank.
 
     Raises :class:`DatabaseRefused` for anything Storybank must not write to.
-    Nothing is written to the file.
+    Nothing is written to the file. ``quick_check=False`` leaves out the
+    structural check of every page (see :class:`IntegrityCheck`).
     """
     if not path.exists():
         return None
@@ -100,22 +107,60 @@ def inspect_file(path: Path) -> str | None:
                     "It was left untouched."
                 )
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            # A quick structural check at every start: a damaged file must be
-            # caught before anything writes into it.
-            check = str(conn.execute("PRAGMA quick_check").fetchone()[0])
     except sqlite3.DatabaseError as exc:
-        raise DatabaseDamaged(
-            f"{path} is damaged or not a database ({exc}). It was left untouched."
-        ) from exc
-    if check != "ok":
-        raise DatabaseDamaged(f"{path} is damaged ({check}). It was left untouched.")
+        raise _damaged(path, str(exc)) from exc
     revision = row[0] if row else None
     if revision is not None and revision not in SCHEMA_REVISIONS:
         raise NewerSchema(
             f"{path} was written by a newer version of Storybank (schema {revision}). "
             "Update Storybank to open it; this version left it untouched."
         )
+    if quick_check:
+        IntegrityCheck(path, wait=True).verdict()
     return revision
+
+
+def _damaged(path: Path, detail: str) -> DatabaseDamaged:
+    return DatabaseDamaged(f"{path} is damaged ({detail}). It was left untouched.")
+
+
+class IntegrityCheck:
+    """``PRAGMA quick_check`` of a bank, read-only, on a thread of its own.
+
+    Start-up does not wait for it; :meth:`Database.write` does, so nothing is
+    written into a damaged file. The window asks :meth:`done` and shows the
+    verdict.
+    """
+
+    def __init__(self, path: Path, *, wait: bool = False) -> None:
+        self.path = path
+        self.problem: str | None = None
+        self._thread = threading.Thread(target=self._run, name="quick_check", daemon=True)
+        if wait:
+            self._run()
+        else:
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            with closing(sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True)) as conn:
+                rows = conn.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.Error as exc:  # sqlite3 lets go of the GIL while it reads
+            self.problem = str(exc)
+            return
+        verdict = "; ".join(str(row[0]) for row in rows[:3])
+        self.problem = None if verdict == "ok" else verdict
+
+    def done(self) -> bool:
+        """Whether the verdict is in (never blocks)."""
+        return not self._thread.is_alive()
+
+    def verdict(self) -> None:
+        """Wait for the check; raise :class:`DatabaseDamaged` if it found damage."""
+        if self._thread.is_alive():
+            self._thread.join()
+        if self.problem is not None:
+            raise _damaged(self.path, self.problem)
 
 
 def _apply_pragmas(conn: sqlite3.Connection) -> None:
@@ -165,22 +210,32 @@ def _migrate(path: Path, revision: str | None, backup_dir: Path) -> None:
 class Database:
     """An open story bank: a plain read connection, and a lazily made write engine."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, integrity: IntegrityCheck | None = None) -> None:
         self.path = path
+        #: The structural check still running (or done) since the bank was opened.
+        self.integrity = integrity
         self._reader: sqlite3.Connection | None = None
         self._engine: Engine | None = None
 
     @classmethod
     def open(cls, path: Path, *, backup_dir: Path | None = None) -> Database:
-        """Check, migrate if needed, and open ``path``; raise StorageError if refused."""
-        revision = inspect_file(path)
-        if revision != HEAD_REVISION:
-            from sqlalchemy.exc import SQLAlchemyError
+        """Check, migrate if needed, and open ``path``; raise StorageError if refused.
 
-            try:
-                _migrate(path, revision, backup_dir or path.parent / "backups")
-            except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
-                raise StorageError(f"Storybank could not prepare {path}: {exc}") from exc
+        At the head revision the structural check goes on in the background
+        (:attr:`integrity`); an older file is checked in full before migrating.
+        """
+        revision = inspect_file(path, quick_check=False)
+        if revision == HEAD_REVISION:
+            make_private(path)
+            return cls(path, IntegrityCheck(path))
+        if revision is not None:
+            IntegrityCheck(path, wait=True).verdict()
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            _migrate(path, revision, backup_dir or path.parent / "backups")
+        except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
+            raise StorageError(f"Storybank could not prepare {path}: {exc}") from exc
         make_private(path)
         return cls(path)
 
@@ -201,8 +256,14 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A short write transaction (BEGIN IMMEDIATE), committed on success."""
+        """A short write transaction (BEGIN IMMEDIATE), committed on success.
+
+        Waits for the integrity check first: a damaged file is never written.
+        """
         from sqlmodel import Session
+
+        if self.integrity is not None:
+            self.integrity.verdict()
 
         engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         with Session(engine, expire_on_commit=False) as session:

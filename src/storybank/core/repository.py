@@ -454,13 +454,14 @@ class Repository(Store):
         """Store recomputed coach figures for several stories in one transaction."""
         self._run(lambda w, s: w.set_coach_figures(s, figures))
 
-    def stories_needing_coach(self, version: int, limit: int) -> list[int]:
-        """Stories whose coach figures are missing or from another analyzer version."""
+    def stories_needing_coach(self, version: int, limit: int, *, after: int = 0) -> list[int]:
+        """Stories (by id, above ``after``) whose coach figures are missing or outdated."""
         return [
             story_id
             for (story_id,) in self._rows(
-                "SELECT id FROM story WHERE coach_version IS NULL OR coach_version != ? LIMIT ?",
-                (version, limit),
+                "SELECT id FROM story WHERE id > ? "
+                "AND (coach_version IS NULL OR coach_version != ?) ORDER BY id LIMIT ?",
+                (after, version, limit),
             )
         ]
 

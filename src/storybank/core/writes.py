@@ -193,10 +193,14 @@ def _set_coach(story: Story, coach: CoachFigures) -> None:
 
 
 def set_coach_figures(session: Session, figures: dict[int, CoachFigures]) -> None:
-    """Store recomputed figures without touching the stories' update times."""
+    """Store recomputed figures without touching the stories' update times.
+
+    A story already at the figures' analyzer version keeps its own: it was
+    saved (with figures of its new text) while these were being computed.
+    """
     for story_id, coach in figures.items():
         story = session.get(Story, story_id)
-        if story is not None:
+        if story is not None and story.coach_version != coach.version:
             _set_coach(story, coach)
             session.add(story)
 

@@ -208,9 +208,14 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self.reload_list()
         self._open_last_story()
-        # Fill in missing or outdated coach figures in small steps once the
+        # Fill in missing or outdated coach figures in the background once the
         # window is up, so the list can show every story's score and time.
-        QTimer.singleShot(50, self._refresh_coach_figures)
+        service.coach_figures_filled.connect(self.list_panel.model.refresh_rows)
+        QTimer.singleShot(50, service.start_coach_backfill)
+        #: Set when the user chose to recover a damaged bank; run_gui acts on it.
+        self.recovery: str | None = None
+        self._integrity_timer = QTimer(self, interval=100, timeout=self._check_integrity)
+        self._integrity_timer.start()
         self._show_save_state()
 
     # --- actions ----------------------------------------------------------
@@ -554,15 +559,36 @@ class MainWindow(QMainWindow):
             self.center.setCurrentWidget(self.pick_page)
         self._update_actions()
 
-    def _refresh_coach_figures(self) -> None:
-        batch = 100
-        try:
-            done = self.service.refresh_coach_figures(batch)
-        except StorageError as exc:
-            self.statusBar().showMessage(f"Could not update coach scores: {exc}", 8000)
+    def _check_integrity(self) -> None:
+        """Show the verdict of the background integrity check once it is in."""
+        if not self.service.integrity_checked():
             return
-        if done == batch:
-            QTimer.singleShot(0, self._refresh_coach_figures)
+        self._integrity_timer.stop()
+        damage = self.service.damage()
+        if damage is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            "The story bank is damaged",
+            "Storybank found damage in your story bank, so it will not write "
+            "anything more into it.",
+            parent=self,
+        )
+        box.setInformativeText(
+            "Recover now: Storybank moves the damaged file aside, unchanged, and "
+            "offers to restore your newest good backup.\n\n"
+            "Later: the window stays open so that you can copy any text you need; "
+            "Storybank asks again at the next start."
+        )
+        box.setDetailedText(damage)
+        recover = box.addButton("Recover Now", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(recover)
+        box.exec()
+        if box.clickedButton() is recover:
+            self.recovery = damage
+            if not self.close():
+                self.recovery = None  # the user kept the window for unsaved text
 
     def _on_story_changed(self, story_id: int) -> None:
         self.reload_list()

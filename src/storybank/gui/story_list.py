@@ -92,6 +92,13 @@ class StoryListModel(QAbstractListModel):
     def ids(self) -> list[int]:
         return self._ids
 
+    def refresh_rows(self, story_ids: list[int]) -> None:
+        """Fetch these stories' rows again when next shown (their figures changed)."""
+        for story_id in story_ids:
+            self._rows.pop(story_id, None)
+        if self._ids:
+            self.dataChanged.emit(self.index(0), self.index(len(self._ids) - 1))
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._ids)
 

@@ -8,15 +8,17 @@ that every view can refresh itself.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from storybank.core.backup import BackupPolicy
 from storybank.core.coach import ANALYZER_VERSION, CoachReport, CoachSettings, analyze
+from storybank.core.database import StorageError
 from storybank.core.records import (
     SECTIONS,
     CoachFigures,
@@ -32,6 +34,12 @@ from storybank.core.repository import Repository, ShowKey, SortKey
 if TYPE_CHECKING:
     from storybank.core.transfer import Choice, ImportPlan, ImportResult
 
+log = logging.getLogger("storybank")
+
+#: Stories analysed per background batch: small enough that reading them and
+#: storing their figures on the GUI thread stays well under a frame.
+BACKFILL_BATCH = 50
+
 
 class StoryService(QObject):
     """Operations on the story bank, with change signals for the views."""
@@ -46,6 +54,10 @@ class StoryService(QObject):
     tags_changed = Signal()
     #: Cached coach figures (score, speaking time) were recomputed.
     coach_figures_changed = Signal()
+    #: The background backfill stored the figures of these stories (ids).
+    coach_figures_filled = Signal(list)
+    #: A worker finished a backfill batch (internal: carries it to the GUI thread).
+    _backfill_ready = Signal(object)
     #: A coach finding was dismissed or restored (story id).
     dismissed_changed = Signal(int)
     #: An import finished (prompts and practice history may have changed too).
@@ -59,6 +71,9 @@ class StoryService(QObject):
         self.coach_settings = CoachSettings()
         #: Something was written since the last backup (the exit backup checks it).
         self.changed_since_backup = False
+        self._closed = False
+        self._backfill_after = 0
+        self._backfill_ready.connect(self._store_backfill)
         for signal in (
             self.story_changed,
             self.stories_changed,
@@ -151,14 +166,58 @@ class StoryService(QObject):
         report = self.coach_report(sections, record.values)
         return CoachFigures(report.score, report.speaking_seconds, ANALYZER_VERSION)
 
-    def refresh_coach_figures(self, limit: int = 100) -> int:
-        """Compute missing or outdated figures for up to ``limit`` stories; return how many."""
-        ids = self.repo.stories_needing_coach(ANALYZER_VERSION, limit)
-        if ids:
-            figures = {i: self._figures(self.repo.get_story(i), {}) for i in ids}
+    def start_coach_backfill(self) -> None:
+        """Fill in missing or outdated list figures in the background, a batch at a time.
+
+        Stories are read and the figures stored on this (the GUI) thread; the
+        analysis runs on a worker thread, so a bank of 100,000 stories after an
+        analyzer upgrade does not freeze the window. Each stored batch is
+        announced with :attr:`coach_figures_filled`.
+        """
+        self._backfill_after = 0
+        self._backfill_step()
+
+    def _backfill_step(self) -> None:
+        if self._closed:
+            return
+        try:
+            ids = self.repo.stories_needing_coach(
+                ANALYZER_VERSION, BACKFILL_BATCH, after=self._backfill_after
+            )
+            records = [self.repo.get_story(story_id) for story_id in ids]
+            jobs = [
+                (r.id, {name: r.text(name) for name in SECTIONS}, self.value_keywords(r.values))
+                for r in records
+            ]
+        except StorageError as exc:
+            log.warning("coach figures not filled in: %s", exc)
+            return
+        if not jobs:
+            return
+        self._backfill_after = ids[-1]
+        settings, ready = self.coach_settings, self._backfill_ready
+
+        def work() -> None:
+            figures = {}
+            for story_id, sections, keywords in jobs:
+                report = analyze(sections, value_keywords=keywords, settings=settings)
+                figures[story_id] = CoachFigures(
+                    report.score, report.speaking_seconds, ANALYZER_VERSION
+                )
+            ready.emit(figures)  # queued: stored on the GUI thread
+
+        QThreadPool.globalInstance().start(work)
+
+    def _store_backfill(self, figures: dict[int, CoachFigures]) -> None:
+        if self._closed:
+            return
+        try:
             self.repo.set_coach_figures(figures)
-            self.coach_figures_changed.emit()
-        return len(ids)
+        except StorageError as exc:
+            log.warning("coach figures not stored: %s", exc)
+            return
+        self.coach_figures_filled.emit(list(figures))
+        QTimer.singleShot(0, self._backfill_step)
 
     def dismissed_keys(self, story_id: int) -> set[str]:
         return self.repo.dismissed_keys(story_id)
@@ -288,5 +347,21 @@ class StoryService(QObject):
         self.imported.emit()
         return result
 
+    def damage(self) -> str | None:
+        """What the background integrity check found wrong with the file, once it is done.
+
+        None while it runs and when the file is sound.
+        """
+        check = self.repo.db.integrity
+        if check is None or not check.done() or check.problem is None:
+            return None
+        return f"{check.path}: {check.problem}"
+
+    def integrity_checked(self) -> bool:
+        """Whether the background integrity check has finished (or never ran)."""
+        check = self.repo.db.integrity
+        return check is None or check.done()
+
     def close(self) -> None:
+        self._closed = True
         self.repo.db.close()
