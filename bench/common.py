@@ -68,4 +68,21 @@ def make_bank(folder: Path, stories: int, seed: int = 7) -> Repository:
             values = {lookup[k]: s for k, s in story.values.items() if k in lookup}
             for value_id, strength in values.items():
                 writes.set_story_value(session, story_id, value_id, strength)
+    fill_coach_figures(repo)
     return repo
+
+
+def fill_coach_figures(repo: Repository, batch: int = 2000) -> None:
+    """Store every story's list figures, as saving it in the app would."""
+    from storybank.core.coach import ANALYZER_VERSION, analyze
+    from storybank.core.records import SECTIONS, CoachFigures
+
+    while ids := repo.stories_needing_coach(ANALYZER_VERSION, batch):
+        figures = {}
+        for story_id in ids:
+            record = repo.get_story(story_id)
+            report = analyze({name: record.text(name) for name in SECTIONS})
+            figures[story_id] = CoachFigures(
+                report.score, report.speaking_seconds, ANALYZER_VERSION
+            )
+        repo.set_coach_figures(figures)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -59,3 +60,25 @@ def test_dialog_applies_to_coach_practice_and_theme(qtbot: QtBot, make_window: M
     assert palette.color(QPalette.ColorRole.Text).lightness() > 180
     apply_theme(QApplication.instance(), "light")  # type: ignore[arg-type]
     assert QApplication.instance().palette().color(QPalette.ColorRole.Window).lightness() > 180  # type: ignore[union-attr]
+
+
+def test_system_theme_follows_the_desktop_while_running(
+    qapp, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    from storybank.gui import theme
+
+    def window_lightness() -> int:
+        return QApplication.instance().palette().color(QPalette.ColorRole.Window).lightness()  # type: ignore[union-attr]
+
+    monkeypatch.setattr(theme, "system_prefers_dark", lambda: False)
+    theme.apply_theme(qapp, "system")
+    assert window_lightness() > 180
+    monkeypatch.setattr(theme, "system_prefers_dark", lambda: True)
+    QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)  # the desktop
+    assert window_lightness() < 80
+    theme.apply_theme(qapp, "light")  # an explicit choice is not overridden by the desktop
+    QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert window_lightness() > 180

@@ -50,9 +50,17 @@ def system_prefers_dark() -> bool:
 
 
 def apply_theme(app: QApplication, theme: str) -> bool:
-    """Apply "system", "light" or "dark"; return True when the result is dark."""
+    """Apply "system", "light" or "dark"; return True when the result is dark.
+
+    With "system", a later change of the desktop's colour scheme is followed
+    while the app runs.
+    """
     dark = theme == "dark" or (theme == "system" and system_prefers_dark())
     hints = QGuiApplication.styleHints()
+    if not app.property("storybankFollowsScheme"):
+        app.setProperty("storybankFollowsScheme", True)
+        hints.colorSchemeChanged.connect(lambda _scheme: _scheme_changed(app))
+    app.setProperty("storybankTheme", theme)
     scheme = {"dark": Qt.ColorScheme.Dark, "light": Qt.ColorScheme.Light}
     hints.setColorScheme(scheme.get(theme, Qt.ColorScheme.Unknown))
     if dark or theme == "light":
@@ -63,3 +71,8 @@ def apply_theme(app: QApplication, theme: str) -> bool:
     else:
         app.setPalette(app.style().standardPalette())
     return dark
+
+
+def _scheme_changed(app: QApplication) -> None:
+    if app.property("storybankTheme") == "system":
+        apply_theme(app, "system")
