@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         self.side.addWidget(self.values_panel)
         self.side.addWidget(self.coach_panel)
         self.side.setChildrenCollapsible(False)
-        self.side.setSizes([330, 420])
+        self.side.setSizes([420, 340])
 
         welcome_new = QPushButton("Write your first story  (Ctrl+N)")
         welcome_new.setObjectName("welcomeNewButton")

@@ -215,7 +215,8 @@ class StoryRowDelegate(QStyledItemDelegate):
             pill = str(row.score)
             pill_width = small_metrics.horizontalAdvance(pill) + 10
             figures_width = small_metrics.horizontalAdvance(figures) + 6
-            coach_width = pill_width + figures_width + 4
+            gap = 5  # between the speaking time and the score pill
+            coach_width = pill_width + gap + figures_width + 4
             pill_rect = QRect(rect.right() - pill_width, y, pill_width, line_height)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(score_color(row.score))
@@ -224,7 +225,7 @@ class StoryRowDelegate(QStyledItemDelegate):
             painter.drawText(pill_rect, Qt.AlignmentFlag.AlignCenter, pill)
             painter.setPen(muted)
             painter.drawText(
-                QRect(pill_rect.left() - figures_width, y, figures_width, line_height),
+                QRect(pill_rect.left() - gap - figures_width, y, figures_width, line_height),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 figures,
             )

@@ -70,6 +70,11 @@ def apply_theme(app: QApplication, theme: str) -> bool:
         app.setPalette(dark_palette() if dark else style.standardPalette())
     else:
         app.setPalette(app.style().standardPalette())
+    # Style sheets resolve palette(...) when a widget is polished; polish the
+    # open windows' styled widgets again so that they take the new colours.
+    for widget in app.allWidgets():
+        if widget.styleSheet():
+            widget.setStyleSheet(widget.styleSheet())
     return dark
 
 
