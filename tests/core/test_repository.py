@@ -263,3 +263,18 @@ def test_value_keys_beat_names_of_other_values(repo: Repository) -> None:
     repo.rename_value(renamed, "Candor")  # a name that is another value's key
     assert repo.value_lookup()["candor"] == value_id(repo, "candor")
     assert culture.key == "netflix-culture"
+
+
+def test_asking_for_outdated_coach_figures_reads_the_index_not_the_stories(
+    repo: Repository,
+) -> None:
+    plan = repo._rows(
+        "EXPLAIN QUERY PLAN SELECT 1 FROM story WHERE "
+        "(coach_version IS NULL OR coach_version < 1 OR coach_version > 1) LIMIT 1"
+    )
+    details = " ".join(str(row[-1]) for row in plan)
+    assert "ix_story_coach_version" in details and "SCAN story" not in details
+    first = repo.create_story(title="a").id
+    second = repo.create_story(title="b").id
+    assert repo.stories_needing_coach(1, 10) == [first, second]
+    assert repo.stories_needing_coach(1, 10, after=first) == [second]

@@ -456,12 +456,16 @@ class Repository(Store):
 
     def stories_needing_coach(self, version: int, limit: int, *, after: int = 0) -> list[int]:
         """Stories (by id, above ``after``) whose coach figures are missing or outdated."""
+        # Each term can use ix_story_coach_version, so "none" is answered at once;
+        # when there are some, walking the ids finds a batch without sorting them all.
+        outdated = "(coach_version IS NULL OR coach_version < :v OR coach_version > :v)"
+        if not self._rows(f"SELECT 1 FROM story WHERE {outdated} LIMIT 1", {"v": version}):
+            return []
         return [
             story_id
             for (story_id,) in self._rows(
-                "SELECT id FROM story WHERE id > ? "
-                "AND (coach_version IS NULL OR coach_version != ?) ORDER BY id LIMIT ?",
-                (after, version, limit),
+                f"SELECT id FROM story WHERE id > :after AND {outdated} ORDER BY id LIMIT :limit",
+                {"v": version, "after": after, "limit": limit},
             )
         ]
 

@@ -283,6 +283,10 @@ class StoryListPanel(QWidget):
         self.view.setModel(self.model)
         self.view.setItemDelegate(StoryRowDelegate(self.view))
         self.view.setUniformItemSizes(True)
+        # Lay out rows in batches from the event loop: a reset of 100,000 rows
+        # would otherwise lay them all out at once (a fifth of a second).
+        self.view.setLayoutMode(QListView.LayoutMode.Batched)
+        self.view.setBatchSize(500)
         self.view.setSelectionMode(QListView.SelectionMode.SingleSelection)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.view.selectionModel().currentChanged.connect(self._on_current_changed)
