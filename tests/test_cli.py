@@ -152,3 +152,14 @@ def test_export_and_import_commands(tmp_path: Path) -> None:
     bad.write_text("---\ntitle: [oops\n---\n", encoding="utf-8")
     refused = run("import", str(bad), "--data-dir", bank)
     assert refused.returncode == 1 and "bad.md" in refused.stderr and "line 2" in refused.stderr
+
+
+def test_the_window_parser_leaves_out_only_the_subcommands() -> None:
+    from storybank.cli import COMMANDS, build_parser
+
+    full = build_parser()
+    (commands,) = [a for a in full._actions if a.dest == "command"]
+    assert tuple(commands.choices) == COMMANDS  # type: ignore[arg-type]
+    args = build_parser(["--data-dir", "x", "--demo"]).parse_args(["--data-dir", "x", "--demo"])
+    assert (args.command, args.data_dir, args.demo) == (None, "x", True)
+    assert build_parser(["check"]).parse_args(["check"]).command == "check"

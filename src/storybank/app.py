@@ -131,6 +131,7 @@ def _app_icon() -> QIcon:
 
 def run_gui(data_dir: str | None, demo: bool) -> int:
     """Open the main window on the chosen bank and run until it closes."""
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from storybank.core.bank import open_demo_bank
@@ -147,7 +148,6 @@ def run_gui(data_dir: str | None, demo: bool) -> int:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Storybank")
     app.setDesktopFileName(APP_ID)
-    app.setWindowIcon(_app_icon())
     guard: SingleInstance | None = None
     if demo:
         try:
@@ -191,6 +191,11 @@ def run_gui(data_dir: str | None, demo: bool) -> int:
             if guard is not None:
                 guard.activation_requested.connect(window.bring_forward)
             window.show()
+            # After the first paint: the window icon (SVG rendering) and the
+            # local server that answers a second launch (QtNetwork).
+            QTimer.singleShot(0, lambda: app.setWindowIcon(_app_icon()))
+            if guard is not None and guard.server is None:
+                QTimer.singleShot(0, guard.listen)
             _warm_up_write_path()
             try:
                 code = app.exec()
@@ -216,7 +221,8 @@ def run_gui(data_dir: str | None, demo: bool) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``storybank`` command."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(argv).parse_args(argv)
     if args.command:
         return run(args)
     return run_gui(args.data_dir, args.demo)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from storybank import __version__
@@ -30,14 +31,24 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser for ``storybank [options] [COMMAND ...]``."""
+COMMANDS = ("check", "export", "import", "backup", "sheet", "coach")
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for ``storybank [options] [COMMAND ...]``.
+
+    When ``argv`` names no command and asks for no help, the subcommands are
+    left out: the window opens without building their parsers.
+    """
     parser = argparse.ArgumentParser(
         prog="storybank",
         description="Storybank: write, tag and rehearse your behavioral-interview stories.",
     )
     parser.add_argument("--version", action="version", version=f"storybank {__version__}")
     _common(parser, suppress=False)
+    if argv is not None and not {"-h", "--help", *COMMANDS} & set(argv):
+        parser.set_defaults(command=None)
+        return parser
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     check = commands.add_parser(
         "check", help="check the story bank's integrity and schema, and count its contents"

@@ -53,6 +53,9 @@ def make_window(qtbot: QtBot, data_dir: Path, boxes: Boxes) -> Iterator[Callable
         qtbot.waitExposed(window)
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow)
+        # The coach reads the opening story just after the first paint.
+        panel = window.coach_panel
+        qtbot.waitUntil(lambda: panel.story_id is None or panel.report is not None)
         return window
 
     yield make

@@ -113,6 +113,7 @@ def test_second_launch_brings_the_first_forward(
 
     first = SingleInstance(tmp_path)
     assert first.acquire()
+    first.listen()
     asked: list[bool] = []
     first.activation_requested.connect(lambda: asked.append(True))
     # run_gui in the same process plays the second launch: the lock is taken.

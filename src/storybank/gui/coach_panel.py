@@ -31,6 +31,8 @@ from storybank.services.stories import StoryService
 ANALYSE_DELAY_MS = 300
 #: Above this many characters the analysis runs on a worker thread.
 THREAD_THRESHOLD = 60_000
+#: At start-up the first analysis waits this long, so that the window paints first.
+FIRST_ANALYSIS_DELAY_MS = 30
 
 SECTION_COLORS = {
     "situation": QColor("#6c8ebf"),
@@ -240,7 +242,10 @@ class CoachPanel(QWidget):
             self.star_bar.set_shares({})
             self.gauge.set_time(0, self._band())
             return
-        self.analyse()
+        if self.window().isVisible():
+            self.analyse()
+        else:  # opening: paint the window first, then the coach (its first run compiles)
+            QTimer.singleShot(FIRST_ANALYSIS_DELAY_MS, self.analyse)
 
     def schedule(self) -> None:
         """Analyse again once typing pauses."""

@@ -7,11 +7,13 @@ the running window (over a local socket) to come forward, and exits.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLockFile, QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer
 
 LOCK_NAME = "storybank.lock"
 _MESSAGE = b"raise"
@@ -19,6 +21,8 @@ _MESSAGE = b"raise"
 
 def server_name(data_dir: Path) -> str:
     """A local-socket name unique to the data folder (and short enough for every OS)."""
+    import hashlib  # only once the window is up: start-up does not need it
+
     digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
     return f"storybank-{digest}"
 
@@ -37,15 +41,18 @@ class SingleInstance(QObject):
         self.server: QLocalServer | None = None
 
     def acquire(self) -> bool:
-        """Take the lock and start listening; False if another window holds it."""
-        if not self.lock.tryLock(100):
-            return False
+        """Take the lock; False if another window holds it."""
+        return self.lock.tryLock(100)
+
+    def listen(self) -> None:
+        """Answer later launches (called once the window is up: QtNetwork loads here)."""
+        from PySide6.QtNetwork import QLocalServer
+
         name = server_name(self.data_dir)
         QLocalServer.removeServer(name)  # a leftover from a crash
         self.server = QLocalServer(self)
         self.server.newConnection.connect(self._on_connection)
         self.server.listen(name)
-        return True
 
     def _on_connection(self) -> None:
         assert self.server is not None
@@ -66,6 +73,8 @@ class SingleInstance(QObject):
 
 def ask_running_instance(data_dir: Path) -> bool:
     """Ask the window that owns ``data_dir`` to come forward; True if it answered."""
+    from PySide6.QtNetwork import QLocalSocket
+
     socket = QLocalSocket()
     socket.connectToServer(server_name(data_dir))
     if not socket.waitForConnected(1000):

@@ -110,7 +110,7 @@ class ValuesPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 6, 6)
         layout.addWidget(self.values_box, 1)
-        self.refresh_values()  # the buttons join the focus chain before the tags field
+        self._build_rows()  # the buttons join the focus chain before the tags field
         layout.addWidget(self.tags_box)
 
         service.values_changed.connect(self.refresh_values)
@@ -122,6 +122,10 @@ class ValuesPanel(QWidget):
 
     def refresh_values(self) -> None:
         """Rebuild the rows for the active values."""
+        self._build_rows()
+        self._restore_tab_order()
+
+    def _build_rows(self) -> None:
         while self.grid.count():
             item = self.grid.takeAt(0)
             widget = item.widget()
@@ -137,7 +141,6 @@ class ValuesPanel(QWidget):
         for row, value in enumerate(values):
             self._add_row(row, value)
         self.grid.setRowStretch(len(values), 1)
-        self._restore_tab_order()
         self._show_record()
 
     def _restore_tab_order(self) -> None:
