@@ -1,6 +1,6 @@
 """Cold start to a shown main window, against a bare PySide6 window.
 
-Usage: uv run python bench/startup.py [--stories 1000] [--runs 7]
+Usage: uv run python bench/startup.py [--stories 1000] [--runs 15]
 
 Each run is a fresh process (offscreen platform). The time counted is from
 just before the process is started to the moment its window has been shown
