@@ -72,14 +72,20 @@ def tab_stops(window: MainWindow, start: QWidget, limit: int = 80) -> list[QWidg
     raise AssertionError(f"Tab never came back to {start.objectName()}")
 
 
-def test_tab_follows_the_layout_of_the_stories_mode(
-    qtbot: QtBot, make_window: MakeWindow, data_dir: Path
-) -> None:
+def window_on_a_story(make_window: MakeWindow, data_dir: Path) -> MainWindow:
+    """A window with one story, open in the editor (so the side panels take focus)."""
     repo = open_bank(data_dir)
     repo.create_story(title="A story")
     repo.db.close()
     window = make_window()
     window.list_panel.view.setCurrentIndex(window.list_panel.model.index(0, 0))
+    return window
+
+
+def test_tab_follows_the_layout_of_the_stories_mode(
+    qtbot: QtBot, make_window: MakeWindow, data_dir: Path
+) -> None:
+    window = window_on_a_story(make_window, data_dir)
     stops = [w.objectName() for w in tab_stops(window, window.search)]
     assert not [w for w in stops if w in ("sectionsScroll", "")]  # no dead stops
     expected = [
@@ -117,11 +123,7 @@ def test_tab_follows_the_layout_of_the_stories_mode(
 def test_tab_order_survives_a_change_of_values(
     qtbot: QtBot, make_window: MakeWindow, data_dir: Path
 ) -> None:
-    repo = open_bank(data_dir)
-    repo.create_story(title="A story")
-    repo.db.close()
-    window = make_window()
-    window.list_panel.view.setCurrentIndex(window.list_panel.model.index(0, 0))
+    window = window_on_a_story(make_window, data_dir)
     packs = window.service.packs()
     other = next(p for p in packs if not p.active)
     window.service.set_pack_active(other.id, True)  # the value rows are rebuilt

@@ -34,6 +34,20 @@ def close_window_soon(seen: dict[str, object], action=None) -> None:  # type: ig
     QTimer.singleShot(300, inspect_and_close)
 
 
+def backed_up_then_wrecked(folder: Path, titles: list[str], start: int, end: int) -> bytes:
+    """A bank of these stories, backed up, then with bytes start..end overwritten."""
+    repo = open_bank(folder)
+    for title in titles:
+        repo.create_story(title=title, action="x" * 2000)
+    repo.db.close()
+    bank = folder / "storybank.sqlite3"
+    make_backup(bank, backup_dir(folder), "manual")
+    data = bytearray(bank.read_bytes())
+    data[start:end] = b"\xaa" * (end - start)
+    bank.write_bytes(bytes(data))
+    return bytes(data)
+
+
 @pytest.fixture(autouse=True)
 def _keep_excepthook(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs its own
@@ -63,21 +77,14 @@ def test_damaged_bank_is_moved_aside_and_newest_backup_restored(
     boxes,
     monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    repo = open_bank(tmp_path)
-    repo.create_story(title="Safe in the backup")
-    repo.db.close()
-    make_backup(tmp_path / "storybank.sqlite3", backup_dir(tmp_path), "manual")
-    bank = tmp_path / "storybank.sqlite3"
-    data = bytearray(bank.read_bytes())
-    data[100:4000] = b"\xff" * 3900  # wreck the first pages
-    bank.write_bytes(bytes(data))
+    data = backed_up_then_wrecked(tmp_path, ["Safe in the backup"], 100, 4000)
     monkeypatch.setattr(backups_module, "ask_recovery", lambda message, newest: "restore")
     seen: dict[str, object] = {}
     close_window_soon(seen)
     assert run_gui(str(tmp_path), demo=False) == 0
     assert seen["rows"] == 1
     (damaged,) = (tmp_path / "damaged").glob("*.sqlite3")  # with its -wal/-shm, if any
-    assert damaged.read_bytes() == bytes(data)
+    assert damaged.read_bytes() == data
     assert any("moved, unchanged" in text for _kind, text in boxes.shown)
 
 
@@ -141,15 +148,9 @@ def test_damage_found_after_the_window_opened_is_recovered(
     boxes,
     monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    repo = open_bank(tmp_path)
-    for n in range(50):
-        repo.create_story(title=f"Story {n}", action="x" * 2000)
-    repo.db.close()
-    make_backup(tmp_path / "storybank.sqlite3", backup_dir(tmp_path), "manual")
-    bank = tmp_path / "storybank.sqlite3"
-    data = bytearray(bank.read_bytes())
-    data[8192:12288] = b"\xaa" * 4096  # a wrecked page that the start-up reads do not touch
-    bank.write_bytes(bytes(data))
+    # A wrecked page in the middle, which the start-up reads do not touch.
+    titles = [f"Story {n}" for n in range(50)]
+    data = backed_up_then_wrecked(tmp_path, titles, 8192, 12288)
     monkeypatch.setattr(backups_module, "ask_recovery", lambda message, newest: "restore")
     asked: list[str] = []
 
@@ -180,5 +181,5 @@ def test_damage_found_after_the_window_opened_is_recovered(
     assert asked and "damage" in asked[0]
     assert seen == [50]  # the second window, on the restored backup
     (damaged,) = (tmp_path / "damaged").glob("*.sqlite3")
-    assert damaged.read_bytes() == bytes(data)  # nothing was written into it
+    assert damaged.read_bytes() == data  # nothing was written into it
     assert [b.reason for b in list_backups(backup_dir(tmp_path))].count("exit") == 0
