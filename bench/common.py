@@ -75,14 +75,12 @@ def make_bank(folder: Path, stories: int, seed: int = 7) -> Repository:
 def fill_coach_figures(repo: Repository, batch: int = 2000) -> None:
     """Store every story's list figures, as saving it in the app would."""
     from storybank.core.coach import ANALYZER_VERSION, analyze
-    from storybank.core.records import SECTIONS, CoachFigures
+    from storybank.core.records import SECTIONS
+    from storybank.services.stories import figures_of
 
     while ids := repo.stories_needing_coach(ANALYZER_VERSION, batch):
         figures = {}
         for story_id in ids:
             record = repo.get_story(story_id)
-            report = analyze({name: record.text(name) for name in SECTIONS})
-            figures[story_id] = CoachFigures(
-                report.score, report.speaking_seconds, ANALYZER_VERSION
-            )
+            figures[story_id] = figures_of(analyze({n: record.text(n) for n in SECTIONS}))
         repo.set_coach_figures(figures)

@@ -41,6 +41,11 @@ log = logging.getLogger("storybank")
 BACKFILL_BATCH = 50
 
 
+def figures_of(report: CoachReport) -> CoachFigures:
+    """The figures the story list caches from a coach report."""
+    return CoachFigures(report.score, report.speaking_seconds, ANALYZER_VERSION)
+
+
 class StoryService(QObject):
     """Operations on the story bank, with change signals for the views."""
 
@@ -163,8 +168,7 @@ class StoryService(QObject):
 
     def _figures(self, record: StoryRecord, fields: Mapping[str, str]) -> CoachFigures:
         sections = {name: fields.get(name, record.text(name)) for name in SECTIONS}
-        report = self.coach_report(sections, record.values)
-        return CoachFigures(report.score, report.speaking_seconds, ANALYZER_VERSION)
+        return figures_of(self.coach_report(sections, record.values))
 
     def start_coach_backfill(self) -> None:
         """Fill in missing or outdated list figures in the background, a batch at a time.
@@ -201,9 +205,7 @@ class StoryService(QObject):
             figures = {}
             for story_id, sections, keywords in jobs:
                 report = analyze(sections, value_keywords=keywords, settings=settings)
-                figures[story_id] = CoachFigures(
-                    report.score, report.speaking_seconds, ANALYZER_VERSION
-                )
+                figures[story_id] = figures_of(report)
             ready.emit(figures)  # queued: stored on the GUI thread
 
         QThreadPool.globalInstance().start(work)
