@@ -210,7 +210,9 @@ def run_gui(data_dir: str | None, demo: bool) -> int:
             if window.recovery is None:
                 return code
             # The background check found damage and the user chose to recover.
-            recovered = _recover(folder, window.recovery)
+            problem = window.recovery
+            window.deleteLater()  # gone, with its connections, when the loop runs again
+            recovered = _recover(folder, problem)
             if recovered is None:
                 return 1
             repo = recovered

@@ -7,8 +7,9 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+import shiboken6
+from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from storybank import app as app_module
 from storybank.app import run_gui
@@ -154,8 +155,11 @@ def test_damage_found_after_the_window_opened_is_recovered(
     monkeypatch.setattr(backups_module, "ask_recovery", lambda message, newest: "restore")
     asked: list[str] = []
 
+    damaged_window: list[QWidget] = []
+
     def choose_recover(box: QMessageBox) -> int:
         asked.append(box.text())
+        damaged_window.append(box.parentWidget())
         next(b for b in box.buttons() if b.text() == "Recover Now").click()
         return 0
 
@@ -180,6 +184,8 @@ def test_damage_found_after_the_window_opened_is_recovered(
         closer.stop()
     assert asked and "damage" in asked[0]
     assert seen == [50]  # the second window, on the restored backup
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(damaged_window[0])  # gone, not just hidden
     (damaged,) = (tmp_path / "damaged").glob("*.sqlite3")
     assert damaged.read_bytes() == data  # nothing was written into it
     assert [b.reason for b in list_backups(backup_dir(tmp_path))].count("exit") == 0
