@@ -95,21 +95,30 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
         self.setMinimumSize(900, 560)
 
+        # Containers first, then what goes in them: each panel is parented once,
+        # instead of its whole tree being re-parented at every level (start-up).
+        self.modes = QStackedWidget()
+        self.modes.setObjectName("modes")
+        self.setCentralWidget(self.modes)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.modes.addWidget(self.splitter)
+        self.coverage_view: CoverageView | None = None
+        self.practice_view: PracticeView | None = None
+        self.progress_view: ProgressView | None = None
+        self._practice_service: PracticeService | None = None
+
         self.list_panel = StoryListPanel()
-        self.editor = StoryEditor(service)
-        self.values_panel = ValuesPanel(service)
-        self.coach_panel = CoachPanel(
-            service,
-            fields=self.editor.fields,
-            values=lambda: self.values_panel.record.values if self.values_panel.record else {},
-        )
-        self.coach_panel.setObjectName("coachPanel")
+        self.splitter.addWidget(self.list_panel)
+        self.center = QStackedWidget()
+        self.splitter.addWidget(self.center)
         self.side = QSplitter(Qt.Orientation.Vertical)
         self.side.setObjectName("sideSplitter")
-        self.side.addWidget(self.values_panel)
-        self.side.addWidget(self.coach_panel)
-        self.side.setChildrenCollapsible(False)
-        self.side.setSizes([420, 340])
+        self.splitter.addWidget(self.side)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setCollapsible(1, False)
 
         welcome_new = QPushButton("Write your first story  (Ctrl+N)")
         welcome_new.setObjectName("welcomeNewButton")
@@ -125,28 +134,22 @@ class MainWindow(QMainWindow):
             "<b>Ctrl+N</b> to write a new one.</p>"
         )
         self.pick_page.setObjectName("pickPage")
-        self.center = QStackedWidget()
+        self.editor = StoryEditor(service)
         for page in (self.welcome_page, self.pick_page, self.editor):
             self.center.addWidget(page)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.list_panel)
-        self.splitter.addWidget(self.center)
-        self.splitter.addWidget(self.side)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setStretchFactor(2, 0)
-        self.splitter.setCollapsible(1, False)
+        self.values_panel = ValuesPanel(service)
+        self.side.addWidget(self.values_panel)
+        self.coach_panel = CoachPanel(
+            service,
+            fields=self.editor.fields,
+            values=lambda: self.values_panel.record.values if self.values_panel.record else {},
+        )
+        self.coach_panel.setObjectName("coachPanel")
+        self.side.addWidget(self.coach_panel)
+        self.side.setChildrenCollapsible(False)
+        self.side.setSizes([420, 340])
         self.splitter.setSizes([300, 620, 320])
-        self.modes = QStackedWidget()
-        self.modes.setObjectName("modes")
-        self.modes.addWidget(self.splitter)
-        self.coverage_view: CoverageView | None = None
-        self.practice_view: PracticeView | None = None
-        self.progress_view: ProgressView | None = None
-        self._practice_service: PracticeService | None = None
-        self.setCentralWidget(self.modes)
 
         self.search = QLineEdit()
         self.search.setObjectName("search")
