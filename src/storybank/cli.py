@@ -147,10 +147,11 @@ def run_coach(path: str, as_json: bool) -> int:
     """``storybank coach FILE.md``: analyse a story file with the built-in packs."""
     import json
 
-    from storybank.core.coach import analyze, clock, report_to_json
+    from storybank.core.coach import analyze, report_to_json
     from storybank.core.interchange import InterchangeError, parse_story_markdown
     from storybank.core.packs import builtin_packs, value_key
     from storybank.core.records import Strength
+    from storybank.core.speaking import clock
 
     try:
         text = Path(path).read_text(encoding="utf-8")

@@ -13,7 +13,6 @@ from storybank.core.coach import (
     ANALYZER_VERSION,
     RULES,
     CoachReport,
-    CoachSettings,
     Finding,
     analyze,
     load_phrases,
@@ -21,6 +20,7 @@ from storybank.core.coach import (
 )
 from storybank.core.interchange import parse_story_markdown
 from storybank.core.records import SECTIONS, STAR_SECTIONS
+from storybank.core.speaking import CoachSettings
 from storybank.resources import resource_files, resource_path
 
 # About two minutes at 150 wpm: balanced, numbers in the Result, told in the

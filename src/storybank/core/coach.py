@@ -23,6 +23,7 @@ from functools import cache, lru_cache
 from typing import Literal
 
 from storybank.core.records import SECTIONS, STAR_SECTIONS
+from storybank.core.speaking import CoachSettings, clock
 from storybank.resources import resource_path
 
 Severity = Literal["info", "warning", "problem"]
@@ -54,15 +55,6 @@ class Finding:
     section: str | None
     start: int
     end: int
-
-
-@dataclass(frozen=True, slots=True)
-class CoachSettings:
-    """The user's speaking rate and target answer length (from preferences)."""
-
-    words_per_minute: int = 150
-    target_min_seconds: int = 90
-    target_max_seconds: int = 150
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,12 +331,6 @@ def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
         return None
     body = _trie_pattern([_tokens(key, inflect=True) for key in sorted(keys)])
     return re.compile(r"(?<!\w)(?<!\w['’])" + body + r"(?!\w)(?!['’]\w)")
-
-
-def clock(seconds: float) -> str:
-    """Seconds as m:ss, rounded to the nearest second (never negative)."""
-    whole = max(0, round(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def _percent(share: float) -> str:

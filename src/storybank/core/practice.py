@@ -28,9 +28,9 @@ from enum import IntEnum, StrEnum
 
 import fsrs
 
-from storybank.core.coach import clock
 from storybank.core.coverage import MIN_STORIES, story_covers_theme
 from storybank.core.prompts import Prompt, PromptTheme
+from storybank.core.speaking import clock
 
 # --------------------------------------------------------------------------
 # Answer timer

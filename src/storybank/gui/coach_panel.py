@@ -8,6 +8,7 @@ arrive after a newer edit are dropped.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRectF, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette
@@ -23,7 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from storybank.core.coach import CoachReport, Finding, clock, finding_key
+from storybank.core.speaking import clock
+
+if TYPE_CHECKING:
+    from storybank.core.coach import CoachReport, Finding
 from storybank.core.database import StorageError
 from storybank.core.records import STAR_SECTIONS, Strength
 from storybank.services.stories import StoryService
@@ -299,6 +303,8 @@ class CoachPanel(QWidget):
     # --- findings ---------------------------------------------------------
 
     def _show_findings(self) -> None:
+        from storybank.core.coach import finding_key
+
         self.findings.clear()
         if self.report is None:
             return

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QSettings
 
 from storybank.core.backup import BackupPolicy
-from storybank.core.coach import CoachSettings
+from storybank.core.speaking import CoachSettings
 from storybank.paths import config_dir
 
 

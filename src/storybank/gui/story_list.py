@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from storybank.core.coach import clock
 from storybank.core.records import StoryRow
 from storybank.core.repository import ShowKey, SortKey
+from storybank.core.speaking import clock
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from storybank.core.backup import BackupPolicy
-from storybank.core.coach import ANALYZER_VERSION, CoachReport, CoachSettings, analyze
 from storybank.core.database import StorageError
 from storybank.core.records import (
     SECTIONS,
@@ -30,8 +29,10 @@ from storybank.core.records import (
     ValueInfo,
 )
 from storybank.core.repository import Repository, ShowKey, SortKey
+from storybank.core.speaking import CoachSettings
 
 if TYPE_CHECKING:
+    from storybank.core.coach import CoachReport
     from storybank.core.transfer import Choice, ImportPlan, ImportResult
 
 log = logging.getLogger("storybank")
@@ -43,6 +44,8 @@ BACKFILL_BATCH = 50
 
 def figures_of(report: CoachReport) -> CoachFigures:
     """The figures the story list caches from a coach report."""
+    from storybank.core.coach import ANALYZER_VERSION
+
     return CoachFigures(report.score, report.speaking_seconds, ANALYZER_VERSION)
 
 
@@ -162,6 +165,8 @@ class StoryService(QObject):
         self, sections: Mapping[str, str], values: Mapping[int, Strength]
     ) -> CoachReport:
         """The coach's report on a story's sections as they are now."""
+        from storybank.core.coach import analyze  # the analyzer loads on first use
+
         return analyze(
             sections, value_keywords=self.value_keywords(values), settings=self.coach_settings
         )
@@ -182,6 +187,8 @@ class StoryService(QObject):
         self._backfill_step()
 
     def _backfill_step(self) -> None:
+        from storybank.core.coach import ANALYZER_VERSION, analyze
+
         if self._closed:
             return
         try:

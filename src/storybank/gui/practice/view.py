@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from storybank.core.coach import clock
 from storybank.core.database import StorageError
 from storybank.core.practice import (
     AnswerTimer,
@@ -50,6 +49,7 @@ from storybank.core.practice import (
 )
 from storybank.core.prompts import Prompt
 from storybank.core.sheet import plain_line
+from storybank.core.speaking import clock
 from storybank.gui.coach_panel import TimeGauge
 from storybank.gui.practice.voice import Voice
 from storybank.services.practice import PracticeService

@@ -1,0 +1,24 @@
+"""Speaking time: the user's rate and target band, and how a duration is shown.
+
+Apart from the coach, so that the window can start without loading the
+analyzer; its rules, phrase lists and patterns load with the first analysis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class CoachSettings:
+    """The user's speaking rate and target answer length (from preferences)."""
+
+    words_per_minute: int = 150
+    target_min_seconds: int = 90
+    target_max_seconds: int = 150
+
+
+def clock(seconds: float) -> str:
+    """Seconds as m:ss, rounded to the nearest second (never negative)."""
+    whole = max(0, round(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
