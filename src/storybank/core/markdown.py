@@ -7,7 +7,6 @@ as a second guard. No element that loads anything (img, iframe, ...) survives.
 
 from __future__ import annotations
 
-import html
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -64,4 +63,6 @@ def to_html(text: str, *, limit: int = PREVIEW_LIMIT) -> str:
 
 def escape(text: str) -> str:
     """Escape plain text for HTML."""
+    import html  # not at start-up: its entity table is large
+
     return html.escape(text, quote=True)
