@@ -71,3 +71,24 @@ def test_malformed_pack_is_named_with_reason(tmp_path: Path, content: str, reaso
     path.write_text(content)
     with pytest.raises(PackError, match=reason):
         load_pack(path)
+
+
+def test_start_up_reads_the_same_versions_as_the_full_parse() -> None:
+    from storybank.core.packs import builtin_pack_versions
+
+    assert builtin_pack_versions() == {pack.key: pack.version for pack in builtin_packs()}
+
+
+def test_a_bank_behind_a_shipped_pack_is_brought_up_to_it(tmp_path: Path) -> None:
+    import sqlite3
+
+    from storybank.core.bank import open_bank
+
+    open_bank(tmp_path).db.close()
+    bank = tmp_path / "storybank.sqlite3"
+    with sqlite3.connect(bank) as conn:
+        conn.execute("UPDATE framework SET version = 0 WHERE key = 'netflix-culture'")
+    conn.close()
+    repo = open_bank(tmp_path)
+    assert repo.pack_versions()["netflix-culture"] == 1
+    repo.db.close()

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from storybank.core.database import Database
-from storybank.core.packs import builtin_packs
+from storybank.core.packs import builtin_pack_versions, builtin_packs
 from storybank.core.repository import Repository
 from storybank.paths import data_dir, database_path, ensure_private_dir
 
@@ -18,7 +18,10 @@ def open_bank(folder: Path) -> Repository:
     ensure_private_dir(folder)
     db = Database.open(database_path(folder), backup_dir=folder / "backups")
     repo = Repository(db)
-    repo.sync_packs(builtin_packs())
+    stored = repo.pack_versions()
+    shipped = builtin_pack_versions()
+    if any(version is None or stored.get(key, 0) < version for key, version in shipped.items()):
+        repo.sync_packs(builtin_packs())  # a pack is new or moved on: read them in full
     return repo
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +56,8 @@ def _text(table: dict[str, object], name: str, where: str, *, required: bool = T
 
 def load_pack(path: Path) -> Pack:
     """Read and validate one pack file."""
+    import tomllib  # only when a pack is read in full
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -100,6 +101,30 @@ def load_pack(path: Path) -> Pack:
         default_active=bool(head.get("default_active", False)),
         values=tuple(values),
     )
+
+
+_PACK_HEAD = re.compile(
+    r"^\[pack\][ \t]*\n(?:(?!\[).*\n)*?key[ \t]*=[ \t]*\"([a-z0-9-]+)\"[ \t]*\n"
+    r"(?:(?!\[).*\n)*?version[ \t]*=[ \t]*(\d+)[ \t]*$",
+    re.MULTILINE,
+)
+
+
+def builtin_pack_versions() -> dict[str, int | None]:
+    """Each built-in pack file's key and version, read without parsing the file.
+
+    Start-up compares these with the bank's and parses (:func:`builtin_packs`)
+    only when a pack has moved on. A file whose head does not read plainly maps
+    to None, which also means "parse it".
+    """
+    versions: dict[str, int | None] = {}
+    for path in resource_files("values", "*.toml"):
+        head = _PACK_HEAD.search(path.read_text(encoding="utf-8"))
+        if head is None:
+            versions[path.name] = None
+        else:
+            versions[head.group(1)] = int(head.group(2))
+    return versions
 
 
 def builtin_packs() -> list[Pack]:

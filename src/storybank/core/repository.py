@@ -150,10 +150,14 @@ class Repository(Store):
         Costs one query when every pack is already at its version.
         """
         packs = list(packs)
-        stored = dict(self._rows("SELECT key, version FROM framework"))
+        stored = self.pack_versions()
         if all(stored.get(pack.key, 0) >= pack.version for pack in packs):
             return
         self._run(lambda w, s: w.sync_packs(s, packs))
+
+    def pack_versions(self) -> dict[str, int]:
+        """The version of each pack the bank holds, by key."""
+        return dict(self._rows("SELECT key, version FROM framework"))
 
     def packs(self) -> list[PackInfo]:
         """Every pack with all its values (hidden ones too), in display order."""
