@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QProcess, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -38,6 +38,10 @@ from storybank.gui.values_panel import ValuesPanel
 from storybank.services.stories import StoryService
 
 if TYPE_CHECKING:
+    # Annotations only: PySide6 builds a Qt class's Python type on first use,
+    # which start-up need not pay for.
+    from PySide6.QtGui import QCloseEvent
+
     from storybank.core.sheet import Layout
     from storybank.gui.coverage import CoverageView
     from storybank.gui.practice.progress import ProgressView

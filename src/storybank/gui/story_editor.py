@@ -10,8 +10,9 @@ the user is told, and the save is retried.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QDesktopServices, QFont, QTextCursor
 from PySide6.QtWidgets import (
     QFrame,
@@ -30,6 +31,9 @@ from storybank.core.database import StorageError
 from storybank.core.markdown import escape, to_html
 from storybank.core.records import CONTEXT_FIELDS, SECTIONS, StoryRecord
 from storybank.services.stories import StoryService
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QUrl  # annotations only
 
 AUTOSAVE_MS = 1000
 RETRY_MS = 5000
