@@ -43,6 +43,7 @@ from storybank.core.interchange import (
     parse_story_markdown,
 )
 from storybank.core.packs import value_key
+from storybank.core.practice import ReviewState
 from storybank.core.practice_repository import PracticeRepository
 from storybank.core.records import TEXT_FIELDS, Strength, utcnow
 from storybank.core.repository import MAX_TAG_LENGTH, Repository, _time, clean_tag
@@ -67,7 +68,6 @@ __all__ = [
     "PackRecord",
     "PackValueRecord",
     "PromptRecord",
-    "ReviewRecord",
     "SourceStory",
     "StoryWrite",
     "TransferError",
@@ -226,18 +226,6 @@ class AttemptRecord:
 
 
 @dataclass(frozen=True)
-class ReviewRecord:
-    """A prompt's spaced-repetition state."""
-
-    prompt_uuid: str
-    due: datetime
-    card_json: str
-    reps: int
-    lapses: int
-    last_rating: int | None
-
-
-@dataclass(frozen=True)
 class DismissedRecord:
     """A coach finding the user dismissed for a story."""
 
@@ -254,7 +242,7 @@ class ImportBundle:
     packs: tuple[PackRecord, ...] = ()
     prompts: tuple[PromptRecord, ...] = ()
     attempts: tuple[AttemptRecord, ...] = ()
-    reviews: tuple[ReviewRecord, ...] = ()
+    reviews: tuple[ReviewState, ...] = ()
     dismissed: tuple[DismissedRecord, ...] = ()
 
     @property
@@ -971,10 +959,10 @@ def _json_attempt(item: _Object) -> AttemptRecord:
     )
 
 
-def _json_review(item: _Object) -> ReviewRecord:
+def _json_review(item: _Object) -> ReviewState:
     prompt, due = item.uuid("prompt"), item.time("due")
     assert prompt is not None and due is not None
-    return ReviewRecord(
+    return ReviewState(
         prompt_uuid=prompt,
         due=due,
         card_json=item.text("card_json", None),
