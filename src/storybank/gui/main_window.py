@@ -6,17 +6,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QProcess, Qt, QTimer
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -124,23 +121,11 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(2, 0)
         self.splitter.setCollapsible(1, False)
 
-        welcome_new = QPushButton("Write your first story  (Ctrl+N)")
-        welcome_new.setObjectName("welcomeNewButton")
-        welcome_new.clicked.connect(self.new_story)
-        welcome_demo = QPushButton("Explore the demo bank in a new window")
-        welcome_demo.setObjectName("welcomeDemoButton")
-        welcome_demo.setToolTip("Opens example stories in a separate, throwaway bank")
-        welcome_demo.clicked.connect(self.open_demo)
-        self.welcome_page = _page(WELCOME, welcome_new, welcome_demo)
-        self.welcome_page.setObjectName("welcomePage")
-        self.pick_page = _page(
-            "<h3>No story selected</h3><p>Pick a story on the left, or press "
-            "<b>Ctrl+N</b> to write a new one.</p>"
-        )
-        self.pick_page.setObjectName("pickPage")
+        # The empty-bank and no-selection pages are made when first shown.
+        self._welcome_page: QWidget | None = None
+        self._pick_page: QWidget | None = None
         self.editor = StoryEditor(service)
-        for page in (self.welcome_page, self.pick_page, self.editor):
-            self.center.addWidget(page)
+        self.center.addWidget(self.editor)
 
         self.values_panel = ValuesPanel(service)
         self.side.addWidget(self.values_panel)
@@ -557,6 +542,34 @@ class MainWindow(QMainWindow):
             self._open_story(select_id)
         self._update_center()
 
+    @property
+    def welcome_page(self) -> QWidget:
+        """What the center shows while the bank is empty."""
+        if self._welcome_page is None:
+            welcome_new = QPushButton("Write your first story  (Ctrl+N)")
+            welcome_new.setObjectName("welcomeNewButton")
+            welcome_new.clicked.connect(self.new_story)
+            welcome_demo = QPushButton("Explore the demo bank in a new window")
+            welcome_demo.setObjectName("welcomeDemoButton")
+            welcome_demo.setToolTip("Opens example stories in a separate, throwaway bank")
+            welcome_demo.clicked.connect(self.open_demo)
+            self._welcome_page = _page(WELCOME, welcome_new, welcome_demo)
+            self._welcome_page.setObjectName("welcomePage")
+            self.center.addWidget(self._welcome_page)
+        return self._welcome_page
+
+    @property
+    def pick_page(self) -> QWidget:
+        """What the center shows while no story is selected."""
+        if self._pick_page is None:
+            self._pick_page = _page(
+                "<h3>No story selected</h3><p>Pick a story on the left, or press "
+                "<b>Ctrl+N</b> to write a new one.</p>"
+            )
+            self._pick_page.setObjectName("pickPage")
+            self.center.addWidget(self._pick_page)
+        return self._pick_page
+
     def _update_center(self) -> None:
         if self.editor.record is not None:
             self.center.setCurrentWidget(self.editor)
@@ -574,6 +587,8 @@ class MainWindow(QMainWindow):
         damage = self.service.damage()
         if damage is None:
             return
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(
             QMessageBox.Icon.Critical,
             "The story bank is damaged",
@@ -666,7 +681,7 @@ class MainWindow(QMainWindow):
         try:
             record = self.service.create_story()
         except StorageError as exc:
-            QMessageBox.warning(self, "Storybank", f"Could not create a story. {exc}")
+            self._warn(f"Could not create a story. {exc}")
             return
         self.show_story(record.id)
         self.editor.focus_title()
@@ -678,7 +693,7 @@ class MainWindow(QMainWindow):
         try:
             record = self.service.duplicate_story(story_id)
         except StorageError as exc:
-            QMessageBox.warning(self, "Storybank", f"Could not duplicate the story. {exc}")
+            self._warn(f"Could not duplicate the story. {exc}")
             return
         self.reload_list(record.id)
         self.statusBar().showMessage("Duplicated the story.", 4000)
@@ -695,7 +710,7 @@ class MainWindow(QMainWindow):
         try:
             self.service.set_trashed(record.id, True)
         except StorageError as exc:
-            QMessageBox.warning(self, "Storybank", f"Could not move the story. {exc}")
+            self._warn(f"Could not move the story. {exc}")
             return
         self._show_nothing()
         self.reload_list()
@@ -719,7 +734,7 @@ class MainWindow(QMainWindow):
         try:
             self.service.set_trashed(story_id, False)
         except StorageError as exc:
-            QMessageBox.warning(self, "Storybank", f"Could not restore the story. {exc}")
+            self._warn(f"Could not restore the story. {exc}")
             return
         self.list_panel.show_box.setCurrentIndex(0)
         self.reload_list(story_id)
@@ -732,13 +747,15 @@ class MainWindow(QMainWindow):
         try:
             self.service.set_trashed(record.id, False)
         except StorageError as exc:
-            QMessageBox.warning(self, "Storybank", f"Could not restore the story. {exc}")
+            self._warn(f"Could not restore the story. {exc}")
             return
         self._show_nothing()
         self.reload_list()
         self.statusBar().showMessage(f"Restored “{record.title or 'Untitled story'}”.", 5000)
 
     def purge_story(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         record = self.editor.record
         if record is None or not record.deleted:
             return
@@ -754,7 +771,7 @@ class MainWindow(QMainWindow):
         try:
             self.service.purge_story(record.id)
         except StorageError as exc:
-            QMessageBox.warning(self, "Storybank", f"Could not delete the story. {exc}")
+            self._warn(f"Could not delete the story. {exc}")
             return
         self._show_nothing()
         self.reload_list()
@@ -767,7 +784,7 @@ class MainWindow(QMainWindow):
         try:
             self.service.set_archived(record.id, archived)
         except StorageError as exc:
-            QMessageBox.warning(self, "Storybank", f"Could not archive the story. {exc}")
+            self._warn(f"Could not archive the story. {exc}")
             return
         self._show_nothing()
         self.reload_list()
@@ -805,6 +822,7 @@ class MainWindow(QMainWindow):
     def print_sheet(self, mode: str) -> None:
         """Print, preview or export a sheet ("print", "preview" or "pdf")."""
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+        from PySide6.QtWidgets import QFileDialog
 
         from storybank.gui.dialogs.sheet import SheetDialog
         from storybank.gui.print import export_pdf, render_sheet, setup_printer
@@ -820,7 +838,7 @@ class MainWindow(QMainWindow):
             all_count=self.service.count_stories(),
             parent=self,
         )
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if not dialog.exec():
             return
         html, header, landscape = self.sheet_contents(dialog.scope(), dialog.layout_choice())
         if mode == "pdf":
@@ -835,7 +853,7 @@ class MainWindow(QMainWindow):
                     path, html, header, page_size=dialog.page_size(), landscape=landscape
                 )
             except OSError as exc:
-                QMessageBox.warning(self, "Storybank", f"Could not write {path}: {exc}")
+                self._warn(f"Could not write {path}: {exc}")
                 return
             self.settings.setValue("sheet/last_pdf", path)
             self.statusBar().showMessage(f"Saved {pages} page(s) to {path}", 8000)
@@ -851,11 +869,11 @@ class MainWindow(QMainWindow):
             preview.exec()
             return
         chooser = QPrintDialog(printer, self)
-        if chooser.exec() == QDialog.DialogCode.Accepted:
+        if chooser.exec():
             try:
                 pages = render_sheet(printer, html, header)
             except OSError as exc:
-                QMessageBox.warning(self, "Storybank", f"Could not print: {exc}")
+                self._warn(f"Could not print: {exc}")
                 return
             self.statusBar().showMessage(f"Sent {pages} page(s) to the printer.", 8000)
 
@@ -872,6 +890,8 @@ class MainWindow(QMainWindow):
 
     def export_data(self, kind: str) -> None:
         """Export as a Markdown folder ("md") or one JSON file ("json")."""
+        from PySide6.QtWidgets import QFileDialog
+
         from storybank.core.interchange import TransferError
 
         if not self._save_all():
@@ -894,14 +914,14 @@ class MainWindow(QMainWindow):
                 self.service.export_json(Path(path))
                 where, what = path, "everything"
         except (TransferError, StorageError, OSError) as exc:
-            QMessageBox.warning(self, "Storybank", f"The export failed: {exc}")
+            self._warn(f"The export failed: {exc}")
             return
         self.settings.setValue("export/last", str(Path(where).parent if kind == "json" else where))
         self.statusBar().showMessage(f"Exported {what} to {where}", 8000)
 
     def import_data(self, *, folder: bool) -> None:
         """Read, preview and (if the user agrees) import stories."""
-        from PySide6.QtWidgets import QProgressDialog
+        from PySide6.QtWidgets import QFileDialog, QProgressDialog
 
         from storybank.core.interchange import TransferError
         from storybank.gui.dialogs.import_preview import ImportPreview
@@ -921,10 +941,10 @@ class MainWindow(QMainWindow):
         try:
             plan = self.service.plan_import(Path(chosen))
         except (TransferError, StorageError, OSError) as exc:
-            QMessageBox.warning(self, "Nothing was imported", str(exc))
+            self._warn(str(exc), title="Nothing was imported")
             return
         preview = ImportPreview(plan, chosen, self)
-        if preview.exec() != QDialog.DialogCode.Accepted:
+        if not preview.exec():
             return
         progress = QProgressDialog("Importing…", "", 0, max(1, len(plan.items)), self)
         progress.setCancelButton(None)
@@ -939,7 +959,7 @@ class MainWindow(QMainWindow):
             result = self.service.apply_import(plan, preview.choices(), progress=step)
         except (TransferError, StorageError) as exc:
             progress.close()
-            QMessageBox.warning(self, "Nothing was imported", str(exc))
+            self._warn(str(exc), title="Nothing was imported")
             self._open_last_story()
             return
         progress.close()
@@ -958,7 +978,7 @@ class MainWindow(QMainWindow):
         try:
             path = self.service.back_up("manual", Preferences.load(self.settings).backups)
         except StorageError as exc:
-            QMessageBox.warning(self, "Storybank", str(exc))
+            self._warn(str(exc))
             return
         self.statusBar().showMessage(f"Backed up to {path}", 8000)
 
@@ -968,7 +988,7 @@ class MainWindow(QMainWindow):
         if not self._save_all():
             return
         dialog = RestoreDialog(self.service.backup_folder(), self)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen() is None:
+        if not dialog.exec() or dialog.chosen() is None:
             return
         backup = dialog.chosen()
         assert backup is not None
@@ -976,7 +996,7 @@ class MainWindow(QMainWindow):
         try:
             safety = self.service.restore(backup)
         except StorageError as exc:
-            QMessageBox.warning(self, "Storybank", str(exc))
+            self._warn(str(exc))
             return
         self._refresh_filters()
         self.values_panel.refresh_values()
@@ -1014,7 +1034,15 @@ class MainWindow(QMainWindow):
         if self.practice_view is not None:
             self.practice_view.chooser.refresh()
 
+    def _warn(self, message: str, *, title: str = "Storybank") -> None:
+        """Tell the user that something they asked for could not be done."""
+        from PySide6.QtWidgets import QMessageBox  # dialogs load on first use
+
+        QMessageBox.warning(self, title, message)
+
     def open_demo(self) -> None:
+        from PySide6.QtCore import QProcess
+
         QProcess.startDetached(sys.executable, ["-m", "storybank", "--demo"])
         self.statusBar().showMessage("Opening the demo bank in a new window…", 5000)
 
@@ -1039,6 +1067,8 @@ class MainWindow(QMainWindow):
             f"<tr><td><b>{keys}</b>&nbsp;&nbsp;</td><td>{what}</td></tr>"
             for keys, what in self.shortcut_rows()
         )
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self)
         box.setWindowTitle("Keyboard shortcuts")
         box.setObjectName("shortcutsDialog")
@@ -1047,6 +1077,8 @@ class MainWindow(QMainWindow):
         box.exec()
 
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self,
             "About Storybank",
@@ -1100,6 +1132,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._save_all():
+            from PySide6.QtWidgets import QMessageBox
+
             answer = QMessageBox.warning(
                 self,
                 "Changes not saved",

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
-from storybank.core.backup import BackupPolicy
 from storybank.core.database import StorageError
 from storybank.core.records import (
     SECTIONS,
@@ -32,6 +31,7 @@ from storybank.core.repository import Repository, ShowKey, SortKey
 from storybank.core.speaking import CoachSettings
 
 if TYPE_CHECKING:
+    from storybank.core.backup import BackupPolicy
     from storybank.core.coach import CoachReport
     from storybank.core.transfer import Choice, ImportPlan, ImportResult
 
