@@ -74,6 +74,7 @@ app.exec()
 STORYBANK = (
     COMMON
     + """
+from storybank.app import main  # first, as the storybank command does
 from PySide6.QtCore import QEventLoop, QTimer, Qt
 from PySide6.QtWidgets import QApplication
 from storybank.gui import main_window
@@ -149,7 +150,6 @@ def show(self):
         report(result)
     QTimer.singleShot(0, after)
 main_window.MainWindow.show = show
-from storybank.app import main
 sys.exit(main(["--data-dir", sys.argv[1]]))
 """
 )

@@ -40,8 +40,11 @@ QTimer.singleShot(0, shown)
 app.exec()
 """
 
+# Loads storybank.app first, as the ``storybank`` command does, then patches
+# the window's show() to report the first paint.
 STORYBANK = """
 import sys
+from storybank.app import main
 from PySide6.QtCore import QTimer
 from storybank.gui import main_window
 shown = main_window.MainWindow.show
@@ -53,7 +56,6 @@ def show(self):
         os._exit(0)
     QTimer.singleShot(0, done)
 main_window.MainWindow.show = show
-from storybank.app import main
 sys.exit(main(["--data-dir", sys.argv[1]]))
 """
 

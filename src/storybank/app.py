@@ -10,6 +10,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+# The Qt-free core the window needs loads before PySide6 does: once imported,
+# PySide6 reads the source of every module imported after it (its check for
+# ``from __feature__ import``), which start-up need not pay for these.
+import storybank.core.backup
+import storybank.core.bank
+import storybank.core.markdown
+import storybank.core.speaking  # noqa: F401
 from storybank import __version__
 from storybank.cli import build_parser, run
 
