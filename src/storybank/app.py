@@ -29,6 +29,9 @@ log = logging.getLogger("storybank")
 
 APP_ID = "io.github.storybank.Storybank"
 
+#: How long after the window is shown the ORM starts loading in the background.
+WARM_UP_DELAY_MS = 250
+
 
 def _install_excepthook() -> None:
     """Report unexpected errors in a dialog instead of dying silently.
@@ -58,6 +61,13 @@ def _install_excepthook() -> None:
     sys.excepthook = hook
 
 
+def _alert(title: str, text: str, *, kind: str = "critical") -> None:
+    """A message box with no window behind it ("critical", "warning" or "information")."""
+    from PySide6.QtWidgets import QMessageBox  # only when there is something to say
+
+    getattr(QMessageBox, kind)(None, title, text)
+
+
 def _warm_up_write_path() -> None:
     """Import the ORM in the background once the window is up.
 
@@ -73,8 +83,6 @@ def _warm_up_write_path() -> None:
 
 def _open_with_recovery(folder: Path) -> Repository | None:
     """Open the bank in ``folder``; if it is damaged, let the user choose what to do."""
-    from PySide6.QtWidgets import QMessageBox
-
     from storybank.core.bank import open_bank
     from storybank.core.database import DatabaseDamaged, NotABank, StorageError
 
@@ -83,14 +91,12 @@ def _open_with_recovery(folder: Path) -> Repository | None:
     except (DatabaseDamaged, NotABank) as exc:
         return _recover(folder, str(exc))
     except (StorageError, OSError) as exc:
-        QMessageBox.critical(None, "Storybank cannot open the story bank", str(exc))
+        _alert("Storybank cannot open the story bank", str(exc))
         return None
 
 
 def _recover(folder: Path, problem: str) -> Repository | None:
     """Move a damaged bank aside and restore a backup or start empty, as the user chooses."""
-    from PySide6.QtWidgets import QMessageBox
-
     from storybank.core.backup import (
         backup_dir,
         newest_good_backup,
@@ -112,11 +118,9 @@ def _recover(folder: Path, problem: str) -> Repository | None:
             restore_backup(newest.path, database_path(folder))
         repo = open_bank(folder)
     except (StorageError, OSError) as error:
-        QMessageBox.critical(None, "Storybank", str(error))
+        _alert("Storybank", str(error))
         return None
-    QMessageBox.information(
-        None, "Storybank", f"The damaged file was moved, unchanged, to {moved}."
-    )
+    _alert("Storybank", f"The damaged file was moved, unchanged, to {moved}.", kind="information")
     return repo
 
 
@@ -139,7 +143,7 @@ def _app_icon() -> QIcon:
 def run_gui(data_dir: str | None, demo: bool) -> int:
     """Open the main window on the chosen bank and run until it closes."""
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from storybank.core.bank import open_demo_bank
     from storybank.core.database import StorageError
@@ -160,25 +164,25 @@ def run_gui(data_dir: str | None, demo: bool) -> int:
         try:
             repo, folder = open_demo_bank()
         except (StorageError, OSError) as exc:
-            QMessageBox.critical(None, "Storybank cannot open the story bank", str(exc))
+            _alert("Storybank cannot open the story bank", str(exc))
             return 1
     else:
         folder = resolve_data_dir(data_dir)
         try:
             ensure_private_dir(folder)
         except OSError as exc:
-            QMessageBox.critical(None, "Storybank", f"Cannot use the data folder: {exc}")
+            _alert("Storybank", f"Cannot use the data folder: {exc}")
             return 1
         guard = SingleInstance(folder)
         if not guard.acquire():
             if ask_running_instance(folder):
                 print("storybank: already open on this data folder; brought it forward.")
                 return 0
-            QMessageBox.warning(
-                None,
+            _alert(
                 "Storybank is already open",
                 f"Another Storybank is using {folder}. Close it first, so that two windows "
                 "never write the same stories.",
+                kind="warning",
             )
             return 1
         opened = _open_with_recovery(folder)
@@ -203,7 +207,9 @@ def run_gui(data_dir: str | None, demo: bool) -> int:
             QTimer.singleShot(0, lambda: app.setWindowIcon(_app_icon()))
             if guard is not None and guard.server is None:
                 QTimer.singleShot(0, guard.listen)
-            _warm_up_write_path()
+            # Not before the first paint: its imports would hold the GIL the
+            # window's paint code waits for.
+            QTimer.singleShot(WARM_UP_DELAY_MS, _warm_up_write_path)
             try:
                 code = app.exec()
             finally:
