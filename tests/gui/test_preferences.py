@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QToolButton
 from pytestqt.qtbot import QtBot
 
 from storybank.core.backup import BackupPolicy
@@ -58,15 +58,16 @@ def test_dialog_applies_to_coach_practice_and_theme(qtbot: QtBot, make_window: M
     palette = QApplication.instance().palette()  # type: ignore[union-attr]
     assert palette.color(QPalette.ColorRole.Window).lightness() < 80
     assert palette.color(QPalette.ColorRole.Text).lightness() > 180
-    # Widgets drawn with a style sheet took the new colours too.
+    # The values panel (whose buttons have a style sheet) took the new colours
+    # too, once the palette change has reached its widgets.
     hint = window.findChild(QLabel, "valuesHint")
     tags = window.findChild(QLineEdit, "tags")
-    assert (
-        hint.palette().color(QPalette.ColorGroup.Active, QPalette.ColorRole.WindowText).lightness()
-        > 180
-    )
-    assert (
-        tags.palette().color(QPalette.ColorGroup.Active, QPalette.ColorRole.Base).lightness() < 80
+    button = window.findChild(QToolButton, "value-freedom-primary")
+    active = QPalette.ColorGroup.Active
+    qtbot.waitUntil(
+        lambda: hint.palette().color(active, QPalette.ColorRole.WindowText).lightness() > 180
+        and tags.palette().color(active, QPalette.ColorRole.Base).lightness() < 80
+        and button.palette().color(active, QPalette.ColorRole.Base).lightness() < 80
     )
     apply_theme(QApplication.instance(), "light")  # type: ignore[arg-type]
     assert QApplication.instance().palette().color(QPalette.ColorRole.Window).lightness() > 180  # type: ignore[union-attr]

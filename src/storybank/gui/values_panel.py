@@ -75,6 +75,7 @@ class ValuesPanel(QWidget):
         self.grid.setVerticalSpacing(4)
         inner = QWidget()
         inner.setLayout(self.grid)
+        inner.setStyleSheet(STRENGTH_STYLE)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -106,7 +107,6 @@ class ValuesPanel(QWidget):
         tags_layout.setContentsMargins(6, 6, 6, 6)
         tags_layout.addWidget(self.tags_edit)
 
-        self.setStyleSheet(STRENGTH_STYLE)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 6, 6)
         layout.addWidget(self.values_box, 1)
