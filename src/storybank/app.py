@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 import threading
@@ -142,6 +143,17 @@ def _app_icon() -> QIcon:
 
 def run_gui(data_dir: str | None, demo: bool) -> int:
     """Open the main window on the chosen bank and run until it closes."""
+    # Start-up makes many objects and frees few, so the cyclic garbage
+    # collector's passes until the first paint find next to nothing; it is
+    # switched back on once the window is up (or on the way out).
+    gc.disable()
+    try:
+        return _run_gui(data_dir, demo)
+    finally:
+        gc.enable()
+
+
+def _run_gui(data_dir: str | None, demo: bool) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -202,6 +214,7 @@ def run_gui(data_dir: str | None, demo: bool) -> int:
             if guard is not None:
                 guard.activation_requested.connect(window.bring_forward)
             window.show()
+            QTimer.singleShot(0, gc.enable)
             # After the first paint: the window icon (SVG rendering) and the
             # local server that answers a second launch (QtNetwork).
             QTimer.singleShot(0, lambda: app.setWindowIcon(_app_icon()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from pathlib import Path
@@ -28,6 +29,7 @@ def close_window_soon(seen: dict[str, object], action=None) -> None:  # type: ig
         seen["title"] = window.windowTitle()
         seen["rows"] = window.list_panel.model.rowCount()
         seen["values"] = window.list_panel.value_filter.count() - 1
+        seen["gc"] = gc.isenabled()  # off only until the first paint
         if action is not None:
             action(window)
         window.close()
@@ -67,6 +69,7 @@ def test_refused_bank_offers_recovery_and_quit_leaves_it(
         backups_module, "ask_recovery", lambda message, newest: asked.append(message) or "quit"
     )
     assert run_gui(str(tmp_path), demo=False) == 1
+    assert gc.isenabled()  # switched back on, on the way out too
     assert "not an SQLite file" in asked[0]
     assert bank.read_text() == "my thesis draft"
     assert not (tmp_path / "damaged").exists()
@@ -93,6 +96,7 @@ def test_demo_opens_a_window_with_example_stories(qapp, boxes) -> None:  # type:
     seen: dict[str, object] = {}
     close_window_soon(seen)
     assert run_gui(None, demo=True) == 0
+    assert seen["gc"] is True and gc.isenabled()
     assert "demo" in str(seen["title"])
     assert int(seen["rows"]) >= 6  # type: ignore[arg-type]
     assert int(seen["values"]) == 14  # type: ignore[arg-type]
