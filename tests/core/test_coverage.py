@@ -6,14 +6,20 @@ from pathlib import Path
 
 import pytest
 
-from storybank.core.coverage import story_covers_theme, theme_summary, value_summary
+from storybank.core.coverage import (
+    Coverage,
+    CoverageStory,
+    story_covers_theme,
+    theme_summary,
+    value_summary,
+)
 from storybank.core.prompts import (
     PromptBankError,
     PromptTheme,
     builtin_prompt_bank,
     load_prompt_bank,
 )
-from storybank.core.records import Coverage, CoverageStory, Strength
+from storybank.core.records import Strength
 
 THEME = PromptTheme("feedback-received", "Negative feedback received", "")
 

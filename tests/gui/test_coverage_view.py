@@ -10,8 +10,8 @@ from PySide6.QtTest import QAbstractItemModelTester
 from pytestqt.qtbot import QtBot
 
 from storybank.core.bank import open_bank
-from storybank.core.coverage import value_summary
-from storybank.core.records import Coverage, CoverageStory, Strength, ValueInfo
+from storybank.core.coverage import Coverage, CoverageStory, value_summary
+from storybank.core.records import Strength, ValueInfo
 from storybank.gui.coverage import CoverageModel
 from storybank.gui.main_window import MainWindow
 

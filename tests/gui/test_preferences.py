@@ -65,9 +65,11 @@ def test_dialog_applies_to_coach_practice_and_theme(qtbot: QtBot, make_window: M
     button = window.findChild(QToolButton, "value-freedom-primary")
     active = QPalette.ColorGroup.Active
     qtbot.waitUntil(
-        lambda: hint.palette().color(active, QPalette.ColorRole.WindowText).lightness() > 180
-        and tags.palette().color(active, QPalette.ColorRole.Base).lightness() < 80
-        and button.palette().color(active, QPalette.ColorRole.Base).lightness() < 80
+        lambda: (
+            hint.palette().color(active, QPalette.ColorRole.WindowText).lightness() > 180
+            and tags.palette().color(active, QPalette.ColorRole.Base).lightness() < 80
+            and button.palette().color(active, QPalette.ColorRole.Base).lightness() < 80
+        )
     )
     apply_theme(QApplication.instance(), "light")  # type: ignore[arg-type]
     assert QApplication.instance().palette().color(QPalette.ColorRole.Window).lightness() > 180  # type: ignore[union-attr]

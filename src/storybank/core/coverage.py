@@ -1,20 +1,39 @@
 """Coverage: which values and question themes your stories prove, and the gaps.
 
-Pure functions over a :class:`~storybank.core.records.Coverage` snapshot, so
-the rules are tested without a window.
+Pure functions over a :class:`Coverage` snapshot, so the rules are tested
+without a window. The snapshot's types live here rather than in
+:mod:`storybank.core.records`: nothing before the coverage map needs them.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from storybank.core.prompts import PromptTheme
-from storybank.core.records import Coverage, Strength
+from storybank.core.records import Strength, ValueInfo
 
 #: A value or theme is thin when fewer stories than this show it.
 MIN_STORIES = 2
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageStory:
+    """A story as the coverage map shows it."""
+
+    id: int
+    title: str
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Active stories × active values, with each story's strength per value."""
+
+    stories: tuple[CoverageStory, ...]
+    values: tuple[ValueInfo, ...]
+    links: dict[tuple[int, int], Strength] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

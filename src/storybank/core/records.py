@@ -116,21 +116,3 @@ class CoachFigures:
     score: int
     speaking_seconds: float
     version: int
-
-
-@dataclass(frozen=True, slots=True)
-class CoverageStory:
-    """A story as the coverage map shows it."""
-
-    id: int
-    title: str
-    tags: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Coverage:
-    """Active stories × active values, with each story's strength per value."""
-
-    stories: tuple[CoverageStory, ...]
-    values: tuple[ValueInfo, ...]
-    links: dict[tuple[int, int], Strength] = field(default_factory=dict)

@@ -23,8 +23,6 @@ from storybank.core.packs import Pack, value_key
 from storybank.core.records import (
     TEXT_FIELDS,
     CoachFigures,
-    Coverage,
-    CoverageStory,
     PackInfo,
     StoryRecord,
     StoryRow,
@@ -35,6 +33,7 @@ from storybank.core.records import (
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from storybank.core.coverage import Coverage
     from storybank.core.interchange import ParsedStory
 
 T = TypeVar("T")
@@ -407,6 +406,8 @@ class Repository(Store):
 
     def coverage(self) -> Coverage:
         """Active stories (by title) × visible values of the active packs."""
+        from storybank.core.coverage import Coverage, CoverageStory
+
         values = tuple(self.active_values())
         tags = self._story_tags_all()
         stories = tuple(

@@ -28,13 +28,14 @@ from PySide6.QtWidgets import (
 
 from storybank.core.coverage import (
     ColumnSummary,
+    Coverage,
     theme_cells,
     theme_summaries,
     value_summaries,
 )
 from storybank.core.markdown import escape
 from storybank.core.prompts import PromptTheme
-from storybank.core.records import Coverage, Strength
+from storybank.core.records import Strength
 from storybank.gui.lazy import RefreshWhenShown
 from storybank.services.stories import StoryService
 

@@ -20,7 +20,6 @@ from storybank.core.database import StorageError
 from storybank.core.records import (
     SECTIONS,
     CoachFigures,
-    Coverage,
     PackInfo,
     StoryRecord,
     StoryRow,
@@ -33,6 +32,7 @@ from storybank.core.speaking import CoachSettings
 if TYPE_CHECKING:
     from storybank.core.backup import BackupPolicy
     from storybank.core.coach import CoachReport
+    from storybank.core.coverage import Coverage
     from storybank.core.transfer import Choice, ImportPlan, ImportResult
 
 log = logging.getLogger("storybank")
