@@ -317,6 +317,21 @@ def test_undo_and_redo_inside_a_field(
     assert field.toPlainText() == "typo"
 
 
+def test_undo_never_reaches_back_into_the_previous_story(
+    qtbot: QtBot, make_window: MakeWindow, data_dir: Path
+) -> None:
+    add_stories(data_dir, "Story A", "Story B")
+    window = make_window()
+    click_story(qtbot, window, "Story A")
+    field = window.editor.inputs["situation"]
+    qtbot.keyClicks(field, "typed in A")
+    click_story(qtbot, window, "Story B")
+    field.setFocus()
+    qtbot.keyClick(field, Qt.Key.Key_Z, CTRL)
+    assert field.toPlainText() == ""  # Story B's text, not A's history
+    assert not field.document().isUndoAvailable()
+
+
 def test_preview_renders_markdown_and_keeps_html_inert(
     qtbot: QtBot, make_window: MakeWindow, data_dir: Path
 ) -> None:

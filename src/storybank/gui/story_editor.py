@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QTextCursor
+from PySide6.QtGui import QDesktopServices, QFont
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -244,10 +244,7 @@ class StoryEditor(QWidget):
                     widget.setText(text)
                     widget.setCursorPosition(0)
                 else:
-                    widget.setPlainText(text)
-                # A fresh story starts a fresh undo history.
-                if isinstance(widget, QPlainTextEdit):
-                    widget.document().clearUndoRedoStacks()
+                    widget.setPlainText(text)  # which starts a fresh undo history
         finally:
             self._loading = False
         # Stories in the Trash are shown read-only: restore one to edit it.
@@ -259,6 +256,8 @@ class StoryEditor(QWidget):
 
     def select_span(self, name: str, start: int, end: int) -> None:
         """Show and select characters ``start:end`` (Python indices) of a field."""
+        from PySide6.QtGui import QTextCursor  # not needed to open the window
+
         widget = self.inputs.get(name)
         if not isinstance(widget, QPlainTextEdit):
             return
