@@ -69,6 +69,17 @@ def _alert(title: str, text: str, *, kind: str = "critical") -> None:
     getattr(QMessageBox, kind)(None, title, text)
 
 
+def _collect_from_now_on() -> None:
+    """Once the window is up: freeze what start-up made, then collect again.
+
+    Start-up's objects (modules, classes, the window) live as long as the app;
+    frozen, they are left out of every later full collection, which would
+    otherwise walk them all again while the user types.
+    """
+    gc.freeze()
+    gc.enable()
+
+
 def _warm_up_write_path() -> None:
     """Import the ORM in the background once the window is up.
 
@@ -78,6 +89,8 @@ def _warm_up_write_path() -> None:
 
     def warm() -> None:
         import storybank.core.writes  # noqa: F401
+
+        gc.freeze()  # the ORM's modules and schemas too (see _collect_from_now_on)
 
     threading.Thread(target=warm, name="warm-up", daemon=True).start()
 
@@ -145,7 +158,8 @@ def run_gui(data_dir: str | None, demo: bool) -> int:
     """Open the main window on the chosen bank and run until it closes."""
     # Start-up makes many objects and frees few, so the cyclic garbage
     # collector's passes until the first paint find next to nothing; it is
-    # switched back on once the window is up (or on the way out).
+    # switched back on once the window is up (_collect_from_now_on) or on the
+    # way out.
     gc.disable()
     try:
         return _run_gui(data_dir, demo)
@@ -214,7 +228,7 @@ def _run_gui(data_dir: str | None, demo: bool) -> int:
             if guard is not None:
                 guard.activation_requested.connect(window.bring_forward)
             window.show()
-            QTimer.singleShot(0, gc.enable)
+            QTimer.singleShot(0, _collect_from_now_on)
             # After the first paint: the window icon (SVG rendering) and the
             # local server that answers a second launch (QtNetwork).
             QTimer.singleShot(0, lambda: app.setWindowIcon(_app_icon()))
