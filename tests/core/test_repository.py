@@ -12,7 +12,7 @@ from storybank.core.database import StorageError
 from storybank.core.demo import load_demo
 from storybank.core.packs import Pack, PackValue, builtin_packs
 from storybank.core.records import TEXT_FIELDS, Strength
-from storybank.core.repository import Repository, fts_query
+from storybank.core.repository import Repository, SortKey, fts_query
 
 
 def value_id(repo: Repository, key: str) -> int:
@@ -278,3 +278,22 @@ def test_asking_for_outdated_coach_figures_reads_the_index_not_the_stories(
     second = repo.create_story(title="b").id
     assert repo.stories_needing_coach(1, 10) == [first, second]
     assert repo.stories_needing_coach(1, 10, after=first) == [second]
+
+
+@pytest.mark.parametrize("sort", ["updated", "title"])
+@pytest.mark.parametrize("query", ["", "b"])
+def test_story_list_order_comes_from_an_index_without_a_sort_step(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch, sort: SortKey, query: str
+) -> None:
+    for title in ("b one", "a two", "b three"):
+        repo.create_story(title=title)
+    asked: list[tuple[str, object]] = []
+    rows = repo._rows
+    monkeypatch.setattr(
+        repo, "_rows", lambda sql, params=(): asked.append((sql, params)) or rows(sql, params)
+    )
+    ids = repo.story_ids(query, sort=sort)
+    sql, params = asked[-1]
+    plan = " ".join(str(row[-1]) for row in rows(f"EXPLAIN QUERY PLAN {sql}", params))
+    assert "ix_story_list" in plan and "TEMP B-TREE" not in plan
+    assert len(ids) == (2 if query else 3)

@@ -287,7 +287,11 @@ class Repository(Store):
                 "WHERE t.name = :tag)"
             )
             params["tag"] = tag
-        order = "s.title COLLATE NOCASE, s.id" if sort == "title" else "s.updated_at DESC, s.id"
+        # Each order is the list index's own (rowid last), so no sort step:
+        # a tie in updated_at puts the newer story first.
+        order = (
+            "s.title COLLATE NOCASE, s.id" if sort == "title" else "s.updated_at DESC, s.id DESC"
+        )
         rows = self._rows(
             f"SELECT s.id FROM story s WHERE {' AND '.join(clauses)} ORDER BY {order}", params
         )
