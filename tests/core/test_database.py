@@ -224,3 +224,23 @@ def test_fixture_of_schema_0003_opens_with_practice_data(tmp_path: Path) -> None
         assert repo.dismissed_keys(attempt.story_id) == {"reflection:reflection"}
     finally:
         repo.db.close()
+
+
+def test_search_index_of_an_old_bank_is_rebuilt_with_one_letter_prefixes(
+    tmp_path: Path,
+) -> None:
+    shutil.copy(FIXTURES / "schema-0003.sqlite3", tmp_path / "storybank.sqlite3")
+    repo = open_bank(tmp_path)
+    try:
+        (definition,) = repo._rows("SELECT sql FROM sqlite_master WHERE name = 'story_fts'")
+        assert "prefix='1 2 3'" in definition[0]
+        # Every story is found again by the first letter of its title.
+        for story_id in repo.story_ids():
+            letter = next(c for c in repo.get_story(story_id).title if c.isalnum())
+            assert story_id in repo.story_ids(letter)
+        # The triggers still keep the rebuilt index in step.
+        new = repo.create_story(title="Quokka wrangling", action="zebra crossing").id
+        assert new in repo.story_ids("q")
+        assert repo.story_ids("zebra") == [new]
+    finally:
+        repo.db.close()

@@ -558,7 +558,7 @@ def fts_table() -> sqlite3.Connection:
     db = sqlite3.connect(":memory:")
     db.execute(
         "CREATE VIRTUAL TABLE story_fts USING fts5(title, body, "
-        "tokenize='unicode61 remove_diacritics 2', prefix='2 3')"
+        "tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')"
     )
     return db
 
