@@ -9,7 +9,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 # The Qt-free core the window needs loads before PySide6 does: once imported,
 # PySide6 reads the source of every module imported after it (its check for
@@ -62,8 +62,10 @@ def _install_excepthook() -> None:
     sys.excepthook = hook
 
 
-def _alert(title: str, text: str, *, kind: str = "critical") -> None:
-    """A message box with no window behind it ("critical", "warning" or "information")."""
+def _alert(
+    title: str, text: str, *, kind: Literal["critical", "warning", "information"] = "critical"
+) -> None:
+    """A message box with no window behind it."""
     from PySide6.QtWidgets import QMessageBox  # only when there is something to say
 
     getattr(QMessageBox, kind)(None, title, text)
