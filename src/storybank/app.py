@@ -68,6 +68,7 @@ def _alert(
     """A message box with no window behind it."""
     from PySide6.QtWidgets import QMessageBox  # only when there is something to say
 
+    _use_app_icon()
     getattr(QMessageBox, kind)(None, title, text)
 
 
@@ -125,6 +126,7 @@ def _recover(folder: Path, problem: str) -> Repository | None:
     from storybank.paths import database_path
 
     newest = newest_good_backup(backup_dir(folder))
+    _use_app_icon()
     choice = ask_recovery(problem, newest)
     if choice == "quit":
         return None
@@ -138,6 +140,19 @@ def _recover(folder: Path, problem: str) -> Repository | None:
         return None
     _alert("Storybank", f"The damaged file was moved, unchanged, to {moved}.", kind="information")
     return repo
+
+
+def _use_app_icon() -> None:
+    """Give every window and dialog the app's icon (made once, on first need).
+
+    The main window sets it after its first paint; a dialog shown before the
+    window (a damaged bank, a second instance) sets it first.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if isinstance(app, QApplication) and app.windowIcon().isNull():
+        app.setWindowIcon(_app_icon())
 
 
 def _app_icon() -> QIcon:
@@ -233,7 +248,7 @@ def _run_gui(data_dir: str | None, demo: bool) -> int:
             QTimer.singleShot(0, _collect_from_now_on)
             # After the first paint: the window icon (SVG rendering) and the
             # local server that answers a second launch (QtNetwork).
-            QTimer.singleShot(0, lambda: app.setWindowIcon(_app_icon()))
+            QTimer.singleShot(0, _use_app_icon)
             if guard is not None and guard.server is None:
                 QTimer.singleShot(0, guard.listen)
             # Not before the first paint: its imports would hold the GIL the

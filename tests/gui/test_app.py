@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from storybank import app as app_module
@@ -65,10 +66,17 @@ def test_refused_bank_offers_recovery_and_quit_leaves_it(
     bank = tmp_path / "storybank.sqlite3"
     bank.write_text("my thesis draft")
     asked: list[str] = []
-    monkeypatch.setattr(
-        backups_module, "ask_recovery", lambda message, newest: asked.append(message) or "quit"
-    )
+    icons: list[bool] = []
+
+    def ask(message: str, newest: object) -> str:
+        asked.append(message)
+        icons.append(not qapp.windowIcon().isNull())  # the dialog comes before any window
+        return "quit"
+
+    qapp.setWindowIcon(QIcon())
+    monkeypatch.setattr(backups_module, "ask_recovery", ask)
     assert run_gui(str(tmp_path), demo=False) == 1
+    assert icons == [True]
     assert gc.isenabled()  # switched back on, on the way out too
     assert "not an SQLite file" in asked[0]
     assert bank.read_text() == "my thesis draft"
