@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from storybank.core.coach import ANALYZER_VERSION
 from storybank.core.records import SECTIONS, CoachFigures, Strength
 from storybank.core.repository import Repository
@@ -56,3 +58,30 @@ def test_backfill_never_overwrites_figures_saved_meanwhile(repo: Repository) -> 
     repo.update_story(story.id, {"action": "new text"}, CoachFigures(77, 42, ANALYZER_VERSION))
     repo.set_coach_figures({story.id: CoachFigures(1, 1, ANALYZER_VERSION)})  # computed earlier
     assert repo.story_rows([story.id])[story.id].score == 77
+
+
+def test_a_new_speaking_rate_recomputes_every_list_figure(qtbot, repo: Repository) -> None:  # type: ignore[no-untyped-def]
+    service = StoryService(repo, repo.db.path.parent)
+    ids = [repo.create_story(title=f"S{n}", action="word " * 300).id for n in range(30)]
+    filled: list[int] = []
+    service.coach_figures_filled.connect(filled.extend)
+    service.start_coach_backfill()
+    qtbot.waitUntil(lambda: len(filled) == 30, timeout=20_000)
+    before = repo.story_rows(ids)
+    rate = service.coach_settings.words_per_minute
+    filled.clear()
+    # A backfill still under way with the old rate is dropped, not stored.
+    service.start_coach_backfill()
+    faster = dataclasses.replace(service.coach_settings, words_per_minute=rate * 2)
+    service.use_coach_settings(faster)
+    qtbot.waitUntil(lambda: len(set(filled)) == 30, timeout=20_000)
+    qtbot.wait(100)  # any batch of the dropped backfill has come back by now
+    after = repo.story_rows(ids)
+    for story_id in ids:
+        old, new = before[story_id].speaking_seconds, after[story_id].speaking_seconds
+        assert old is not None and new is not None
+        assert abs(new - old / 2) < 1
+    filled.clear()
+    service.use_coach_settings(service.coach_settings)  # the same settings: nothing to redo
+    qtbot.wait(100)
+    assert filled == []

@@ -463,6 +463,10 @@ class Repository(Store):
         """Store recomputed coach figures for several stories in one transaction."""
         self._run(lambda w, s: w.set_coach_figures(s, figures))
 
+    def outdate_coach_figures(self) -> None:
+        """Mark every story's cached figures as needing a recomputation."""
+        self._run(lambda w, s: w.outdate_coach_figures(s))
+
     def stories_needing_coach(self, version: int, limit: int, *, after: int = 0) -> list[int]:
         """Stories (by id, above ``after``) whose coach figures are missing or outdated."""
         # Each term can use ix_story_coach_version, so "none" is answered at once;

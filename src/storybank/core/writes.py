@@ -205,6 +205,11 @@ def set_coach_figures(session: Session, figures: dict[int, CoachFigures]) -> Non
             session.add(story)
 
 
+def outdate_coach_figures(session: Session) -> None:
+    """Mark every story's figures for recomputing; they stay shown until then."""
+    session.connection().execute(text("UPDATE story SET coach_version = NULL"))
+
+
 def set_dismissed(session: Session, story_id: int, key: str, dismissed: bool) -> None:
     get(session, Story, story_id)
     link = session.get(DismissedFinding, (story_id, key))

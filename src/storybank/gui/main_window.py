@@ -1011,7 +1011,7 @@ class MainWindow(QMainWindow):
         from storybank.gui.theme import apply_theme
 
         prefs = Preferences.load(self.settings)
-        self.service.coach_settings = prefs.coach_settings()
+        self.service.use_coach_settings(prefs.coach_settings())
         self.coach_panel.schedule()
         if self.practice_view is not None:
             self.practice_view.chooser.prep.setValue(prefs.practice_prep)

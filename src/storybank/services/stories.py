@@ -81,6 +81,7 @@ class StoryService(QObject):
         self.changed_since_backup = False
         self._closed = False
         self._backfill_after = 0
+        self._backfill_settings = self.coach_settings
         self._backfill_ready.connect(self._store_backfill)
         for signal in (
             self.story_changed,
@@ -184,7 +185,25 @@ class StoryService(QObject):
         announced with :attr:`coach_figures_filled`.
         """
         self._backfill_after = 0
+        self._backfill_settings = self.coach_settings
         self._backfill_step()
+
+    def use_coach_settings(self, settings: CoachSettings) -> None:
+        """Analyse with ``settings`` from now on; recompute the list figures if they change.
+
+        The speaking time and the score depend on the speaking rate and the
+        target band, so the cached figures of every story are recomputed in
+        the background (they stay shown until then).
+        """
+        if settings == self.coach_settings:
+            return
+        self.coach_settings = settings
+        try:
+            self.repo.outdate_coach_figures()
+        except StorageError as exc:
+            log.warning("coach figures not marked for recomputing: %s", exc)
+            return
+        self.start_coach_backfill()
 
     def _backfill_step(self) -> None:
         from storybank.core.coach import ANALYZER_VERSION, analyze
@@ -213,13 +232,14 @@ class StoryService(QObject):
             for story_id, sections, keywords in jobs:
                 report = analyze(sections, value_keywords=keywords, settings=settings)
                 figures[story_id] = figures_of(report)
-            ready.emit(figures)  # queued: stored on the GUI thread
+            ready.emit((settings, figures))  # queued: stored on the GUI thread
 
         QThreadPool.globalInstance().start(work)
 
-    def _store_backfill(self, figures: dict[int, CoachFigures]) -> None:
-        if self._closed:
-            return
+    def _store_backfill(self, batch: tuple[CoachSettings, dict[int, CoachFigures]]) -> None:
+        settings, figures = batch
+        if self._closed or settings is not self._backfill_settings:
+            return  # closed, or a batch of a backfill that new settings restarted
         try:
             self.repo.set_coach_figures(figures)
         except StorageError as exc:
