@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QToolButton
 from pytestqt.qtbot import QtBot
 
 from storybank.core.backup import BackupPolicy
+from storybank.core.speaking import clock
 from storybank.gui.dialogs.preferences import PreferencesDialog
 from storybank.gui.main_window import MainWindow
 from storybank.gui.settings import Preferences, app_settings
@@ -95,3 +97,23 @@ def test_system_theme_follows_the_desktop_while_running(
     theme.apply_theme(qapp, "light")  # an explicit choice is not overridden by the desktop
     QGuiApplication.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
     assert window_lightness() > 180
+
+
+def test_a_new_speaking_rate_reaches_the_story_list(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window()
+    window.service.create_story(title="Three hundred words", action="word " * 300)
+    window.reload_list()
+    model = window.list_panel.model
+
+    def tooltip() -> str:
+        return str(model.data(model.index(0), Qt.ItemDataRole.ToolTipRole))
+
+    window.service.start_coach_backfill()  # a new story's figures come from the backfill
+    rate = window.service.coach_settings.words_per_minute
+    qtbot.waitUntil(lambda: f"about {clock(300 / rate * 60)} spoken" in tooltip())
+    dialog = PreferencesDialog(window.service, window.settings, window)
+    qtbot.addWidget(dialog)
+    dialog.general_page.wpm.setValue(100)
+    dialog.done(0)
+    window.apply_preferences()
+    qtbot.waitUntil(lambda: "about 3:00 spoken" in tooltip(), timeout=10_000)
