@@ -81,7 +81,6 @@ class StoryService(QObject):
         self.changed_since_backup = False
         self._closed = False
         self._backfill_after = 0
-        self._backfill_settings = self.coach_settings
         self._backfill_ready.connect(self._store_backfill)
         for signal in (
             self.story_changed,
@@ -185,7 +184,6 @@ class StoryService(QObject):
         announced with :attr:`coach_figures_filled`.
         """
         self._backfill_after = 0
-        self._backfill_settings = self.coach_settings
         self._backfill_step()
 
     def use_coach_settings(self, settings: CoachSettings) -> None:
@@ -238,8 +236,8 @@ class StoryService(QObject):
 
     def _store_backfill(self, batch: tuple[CoachSettings, dict[int, CoachFigures]]) -> None:
         settings, figures = batch
-        if self._closed or settings is not self._backfill_settings:
-            return  # closed, or a batch of a backfill that new settings restarted
+        if self._closed or settings != self.coach_settings:
+            return  # closed, or computed with settings changed since (a new backfill runs)
         try:
             self.repo.set_coach_figures(figures)
         except StorageError as exc:
