@@ -48,3 +48,31 @@ def make_repo(data_dir: Path) -> Iterator[Callable[[], Repository]]:
     yield make
     for repository in opened:
         repository.db.close()
+
+
+_fault_outcomes: dict[str, str] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Remember the outcome of every fault probe (the ``faults`` marker)."""
+    if "faults" not in report.keywords:
+        return
+    if report.failed or (report.when == "call" and report.skipped):
+        _fault_outcomes[report.nodeid] = report.outcome
+    elif report.when == "setup" and report.skipped:
+        _fault_outcomes[report.nodeid] = "skipped"
+    elif report.when == "call" and report.nodeid not in _fault_outcomes:
+        _fault_outcomes[report.nodeid] = report.outcome
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the fault suite's count: probes run, held, failed, skipped."""
+    if not _fault_outcomes:
+        return
+    outcomes = list(_fault_outcomes.values())
+    held = outcomes.count("passed")
+    failed = outcomes.count("failed")
+    skipped = outcomes.count("skipped")
+    terminalreporter.write_line(
+        f"fault suite: {len(outcomes)} probes, {held} held, {failed} failed, {skipped} skipped"
+    )
