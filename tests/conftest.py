@@ -8,11 +8,17 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from storybank.core.bank import open_bank
 from storybank.core.repository import Repository
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from storybank.gui.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +54,63 @@ def make_repo(data_dir: Path) -> Iterator[Callable[[], Repository]]:
     yield make
     for repository in opened:
         repository.db.close()
+
+
+class Boxes:
+    """Records message boxes and answers questions with a chosen button."""
+
+    def __init__(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        self.shown: list[tuple[str, str]] = []
+        self.answer = QMessageBox.StandardButton.Cancel
+
+    def record(self, kind: str):  # type: ignore[no-untyped-def]
+        def show(_parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+            self.shown.append((kind, f"{title}: {text}"))
+            return self.answer
+
+        return show
+
+
+@pytest.fixture
+def boxes(monkeypatch: pytest.MonkeyPatch) -> Boxes:
+    """Every message box is recorded and answered, never shown."""
+    from PySide6.QtWidgets import QMessageBox
+
+    recorder = Boxes()
+    for kind in ("warning", "critical", "question", "information"):
+        monkeypatch.setattr(QMessageBox, kind, recorder.record(kind))
+    return recorder
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, data_dir: Path, boxes: Boxes) -> Iterator[Callable[..., MainWindow]]:
+    """Build a real main window on the test's data folder, shown and active."""
+    from storybank.gui.main_window import MainWindow
+    from storybank.services.stories import StoryService
+
+    services: list[StoryService] = []
+
+    def make(folder: Path | None = None) -> MainWindow:
+        target = folder or data_dir
+        service = StoryService(open_bank(target), target)
+        services.append(service)
+        window = MainWindow(service)
+        qtbot.addWidget(window)
+        window.resize(1240, 780)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        # The coach reads the opening story just after the first paint.
+        panel = window.coach_panel
+        qtbot.waitUntil(lambda: panel.story_id is None or panel.report is not None)
+        return window
+
+    yield make
+    for service in services:
+        service.close()
 
 
 _fault_outcomes: dict[str, str] = {}

@@ -144,7 +144,7 @@ def test_failed_write_keeps_text_tells_user_and_retries(
     repo = window.service.repo
     real_update = repo.update_story
 
-    def disk_full(*_args: object) -> None:
+    def disk_full(*_args: object, **_kwargs: object) -> None:
         raise StorageError("The disk is full, so changes cannot be saved.")
 
     monkeypatch.setattr(repo, "update_story", disk_full)
@@ -177,7 +177,7 @@ def test_close_with_unsaveable_text_asks_first(
     window = make_window()
     click_story(qtbot, window, "Story A")
 
-    def read_only(*_args: object) -> None:
+    def read_only(*_args: object, **_kwargs: object) -> None:
         raise StorageError("The story bank is read-only, so changes cannot be saved.")
 
     monkeypatch.setattr(window.service.repo, "update_story", read_only)

@@ -53,6 +53,10 @@ class NotFound(StorageError):
     """The story or value no longer exists."""
 
 
+class ChangedElsewhere(StorageError):
+    """The story was changed by another program since it was read; nothing was written."""
+
+
 class DatabaseRefused(StorageError):
     """The file cannot be used as a story bank; it was left untouched."""
 

@@ -116,6 +116,27 @@ class Store:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        #: SQLite's ``data_version`` as of this bank's own last write or look.
+        self._seen_version: int | None = None
+        #: Another program's commit was seen just before one of ours.
+        self._missed = False
+
+    def _data_version(self) -> int:
+        with _plain_errors():
+            return int(self.db.reader().execute("PRAGMA data_version").fetchone()[0])
+
+    def changed_elsewhere(self) -> bool:
+        """Whether another program committed to the bank since the last look.
+
+        SQLite's ``data_version`` moves with every commit made through another
+        connection; this bank's own writes are noted as they finish, so only
+        a change made elsewhere (the command line, a second process) counts.
+        """
+        version = self._data_version()
+        changed = self._missed or (self._seen_version is not None and version != self._seen_version)
+        self._seen_version = version
+        self._missed = False
+        return changed
 
     def _rows(self, sql: str, params: dict[str, Any] | Sequence[Any] = ()) -> list[Any]:
         with _plain_errors():
@@ -124,7 +145,16 @@ class Store:
     @contextmanager
     def _write(self) -> Iterator[Session]:
         with _plain_errors(), self.db.write() as session:
+            if self._seen_version is not None:
+                # BEGIN IMMEDIATE now: while this transaction holds the write
+                # lock nobody else commits, so a version moved on from the last
+                # look was another program's, and only our commit moves it next.
+                session.connection()
+                if self._data_version() != self._seen_version:
+                    self._missed = True
             yield session
+        if self._seen_version is not None:
+            self._seen_version = self._data_version()
 
     def _run(self, change: Callable[[ModuleType, Session], T]) -> T:
         """Run ``change(writes, session)`` in one write transaction.
@@ -453,11 +483,20 @@ class Repository(Store):
         return self.get_story(story_id)
 
     def update_story(
-        self, story_id: int, fields: dict[str, str], coach: CoachFigures | None = None
+        self,
+        story_id: int,
+        fields: dict[str, str],
+        coach: CoachFigures | None = None,
+        *,
+        expect: dict[str, str] | None = None,
     ) -> datetime:
-        """Store changed text fields (and the coach figures for the new text)."""
+        """Store changed text fields (and the coach figures for the new text).
+
+        With ``expect`` (each field as last read), raise :class:`ChangedElsewhere`
+        instead of overwriting a field another program changed since.
+        """
         _check_fields(fields)
-        return self._run(lambda w, s: w.update_story(s, story_id, fields, coach))
+        return self._run(lambda w, s: w.update_story(s, story_id, fields, coach, expect))
 
     def set_coach_figures(self, figures: dict[int, CoachFigures]) -> None:
         """Store recomputed coach figures for several stories in one transaction."""
@@ -514,9 +553,13 @@ class Repository(Store):
         self._run(lambda w, s: w.set_story_tags(s, story_id, list(wanted.values())))
         return self.get_story(story_id).tags
 
-    def duplicate_story(self, story_id: int) -> StoryRecord:
-        """Copy a story with its values and tags, as a new active story."""
-        copy_id = self._run(lambda w, s: w.duplicate_story(s, story_id))
+    def duplicate_story(
+        self, story_id: int, changes: dict[str, str] | None = None, suffix: str = "copy"
+    ) -> StoryRecord:
+        """Copy a story with its values and tags (and ``changes``), as a new active story."""
+        if changes:
+            _check_fields(changes)
+        copy_id = self._run(lambda w, s: w.duplicate_story(s, story_id, changes, suffix))
         return self.get_story(copy_id)
 
     def set_trashed(self, story_id: int, trashed: bool) -> None:

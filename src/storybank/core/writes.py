@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
-from storybank.core.database import NotFound
+from storybank.core.database import ChangedElsewhere, NotFound
 from storybank.core.interchange import ParsedStory, TransferError
 from storybank.core.models import (
     Attempt,
@@ -175,9 +175,27 @@ def create_story(session: Session, fields: dict[str, str]) -> int:
 
 
 def update_story(
-    session: Session, story_id: int, fields: dict[str, str], coach: CoachFigures | None
+    session: Session,
+    story_id: int,
+    fields: dict[str, str],
+    coach: CoachFigures | None,
+    expect: dict[str, str] | None = None,
 ) -> datetime:
+    """Store ``fields``; refuse if one of them no longer holds its ``expect`` text.
+
+    ``expect`` is each field as the editor last read it: a field another
+    program changed since is not overwritten, while changes to other fields
+    merge. The check runs inside the write transaction (BEGIN IMMEDIATE), so
+    no other program can slip a change in between.
+    """
     story = get(session, Story, story_id)
+    if expect is not None and any(
+        name in expect and getattr(story, name) != expect[name] for name in fields
+    ):
+        raise ChangedElsewhere(
+            f"“{story.title or 'Untitled story'}” was changed by another program "
+            "since this window read it."
+        )
     for name, value in fields.items():
         setattr(story, name, value)
     if coach is not None:
@@ -270,10 +288,14 @@ def set_story_tags(session: Session, story_id: int, names: list[str]) -> None:
     _drop_unused_tags(session)
 
 
-def duplicate_story(session: Session, story_id: int) -> int:
+def duplicate_story(
+    session: Session, story_id: int, changes: dict[str, str] | None = None, suffix: str = "copy"
+) -> int:
+    """Copy a story with its values and tags, with ``changes`` applied to the copy."""
     source = get(session, Story, story_id)
     fields = {name: getattr(source, name) for name in TEXT_FIELDS}
-    fields["title"] = f"{source.title or 'Untitled story'} (copy)"
+    fields.update(changes or {})
+    fields["title"] = f"{fields['title'] or 'Untitled story'} ({suffix})"
     copy_id = create_story(session, fields)
     for link in session.exec(select(StoryValue).where(StoryValue.story_id == story_id)):
         session.add(StoryValue(story_id=copy_id, value_id=link.value_id, strength=link.strength))

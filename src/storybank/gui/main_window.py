@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -194,6 +194,12 @@ class MainWindow(QMainWindow):
         service.coach_figures_changed.connect(self.reload_list)
         service.values_changed.connect(self._refresh_filters)
         service.tags_changed.connect(self._refresh_filters)
+        # Another program (the command line) may write the same bank: show what
+        # it wrote, and never let an autosave overwrite it unseen.
+        service.changed_elsewhere.connect(self._on_changed_elsewhere)
+        self.editor.kept_as_copy.connect(self._on_kept_as_copy)
+        self.editor.open_requested.connect(self.show_story)
+        service.watch_for_changes()
 
         self._refresh_filters()
         self.service.coach_settings = Preferences.load(self.settings).coach_settings()
@@ -616,6 +622,28 @@ class MainWindow(QMainWindow):
         self.reload_list()
         if story_id == self.editor.story_id:
             self.coach_panel.schedule()  # values may have changed the value hints
+
+    def _on_changed_elsewhere(self) -> None:
+        self.values_panel.refresh_values()
+        if self.editor.refresh_from_elsewhere():
+            assert self.editor.record is not None
+            self.values_panel.load(self.editor.record)
+            self.coach_panel.set_story(self.editor.record.id)
+            self.statusBar().showMessage("This story was updated by another program.", 8000)
+        self._update_center()
+
+    def _on_kept_as_copy(self, _other_id: int, copy_id: int) -> None:
+        record = self.editor.record
+        if record is not None:
+            self.values_panel.load(record)
+            self.coach_panel.set_story(copy_id)
+        self.reload_list(copy_id)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # Coming back to the window is when a change from a terminal is likeliest.
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.service.check_for_changes()
+        super().changeEvent(event)
 
     def _on_selection_changed(self, story_id: int) -> None:
         if story_id < 0 or story_id == self.editor.story_id:

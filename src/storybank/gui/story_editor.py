@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from storybank.core.database import StorageError
+from storybank.core.database import ChangedElsewhere, StorageError
 from storybank.core.markdown import escape, to_html
 from storybank.core.records import CONTEXT_FIELDS, SECTIONS, StoryRecord
 from storybank.services.stories import StoryService
@@ -109,12 +109,19 @@ class StoryEditor(QWidget):
     save_state_changed = Signal(str, str)
     #: The text changed (typing or a newly loaded story).
     content_changed = Signal()
+    #: Edits that lost a race were kept as a new story: (other version's id, copy's id).
+    kept_as_copy = Signal(int, int)
+    #: The user asked to see another story (a link in the notice).
+    open_requested = Signal(int)
 
     def __init__(self, service: StoryService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.record: StoryRecord | None = None
         self.last_saved: datetime | None = None
+        #: Each field as last read from or written to the bank: what a save
+        #: expects to find there (another program may have changed it since).
+        self._base: dict[str, str] = {}
         self._dirty: set[str] = set()
         self._loading = False
         self._timer = QTimer(self)
@@ -141,6 +148,18 @@ class StoryEditor(QWidget):
             " border-radius: 4px; padding: 6px; }"
         )
         self.banner.hide()
+
+        # What happened without the user's doing (a change made elsewhere).
+        self.notice = QLabel()
+        self.notice.setObjectName("changedElsewhereNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setTextFormat(Qt.TextFormat.RichText)
+        self.notice.setStyleSheet(
+            "QLabel { background: #fff4d6; color: #5c4200; border: 1px solid #e0c27a;"
+            " border-radius: 4px; padding: 6px; }"
+        )
+        self.notice.linkActivated.connect(self._on_notice_link)
+        self.notice.hide()
 
         self.inputs: dict[str, QLineEdit | QPlainTextEdit] = {"title": self.title}
         context = QHBoxLayout()
@@ -197,6 +216,7 @@ class StoryEditor(QWidget):
         layout.setContentsMargins(10, 8, 10, 6)
         layout.setSpacing(6)
         layout.addWidget(self.banner)
+        layout.addWidget(self.notice)
         layout.addWidget(self.title)
         layout.addLayout(context)
         layout.addWidget(self.tabs, 1)
@@ -234,8 +254,10 @@ class StoryEditor(QWidget):
         self._retry.stop()
         self._dirty.clear()
         self.banner.hide()
+        self.notice.hide()
         self.record = record
         self.last_saved = record.updated_at if record else None
+        self._base = {name: record.text(name) for name in self.inputs} if record else {}
         self._loading = True
         try:
             for name, widget in self.inputs.items():
@@ -296,7 +318,9 @@ class StoryEditor(QWidget):
         changes = {name: self.field_text(name) for name in names}
         self.save_state_changed.emit("saving", "")
         try:
-            self.last_saved = self.service.save_story(self.record.id, changes)
+            self.last_saved = self.service.save_story(self.record.id, changes, expect=self._base)
+        except ChangedElsewhere:
+            return self._keep_as_copy()
         except StorageError as exc:
             self.banner.setText(
                 f"<b>Not saved.</b> {escape(str(exc))} Your text is still here; "
@@ -306,6 +330,7 @@ class StoryEditor(QWidget):
             self._retry.start()
             self.save_state_changed.emit("failed", str(exc))
             return False
+        self._base.update(changes)
         # Fields edited during the write stay dirty; the rest are stored.
         self._dirty -= {name for name in names if self.field_text(name) == changes[name]}
         self.banner.hide()
@@ -313,6 +338,110 @@ class StoryEditor(QWidget):
         if self._dirty:
             self._timer.start()
         return True
+
+    # --- changes made elsewhere --------------------------------------------
+
+    def refresh_from_elsewhere(self) -> bool:
+        """Show what another program changed in this story; return whether it did.
+
+        Fields the user is editing are left alone: their next save finds the
+        change and keeps the user's version as a new story
+        (:meth:`_keep_as_copy`). The other fields take the stored text, with
+        the cursor kept where it was.
+        """
+        if self.record is None:
+            return False
+        try:
+            stored = self.service.get_story(self.record.id)
+        except StorageError:
+            return False  # gone elsewhere: the list no longer shows it either
+        changed = [
+            name
+            for name in self.inputs
+            if name not in self._dirty and stored.text(name) != self._base.get(name)
+        ]
+        if stored.deleted != self.record.deleted:
+            self.record = stored
+            self.setEnabled(not stored.deleted)
+        if not changed:
+            return False
+        self._loading = True
+        try:
+            for name in changed:
+                self._set_text_keeping_cursor(name, stored.text(name))
+                self._base[name] = stored.text(name)
+        finally:
+            self._loading = False
+        self.record = stored
+        if not self._dirty:
+            self.last_saved = stored.updated_at
+        if self.tabs.currentWidget() is self.preview:
+            self.render_preview()
+        self.content_changed.emit()
+        return True
+
+    def _set_text_keeping_cursor(self, name: str, text: str) -> None:
+        widget = self.inputs[name]
+        if isinstance(widget, QLineEdit):
+            position = widget.cursorPosition()
+            widget.setText(text)
+            widget.setCursorPosition(min(position, len(text)))
+        else:
+            position = widget.textCursor().position()
+            widget.setPlainText(text)
+            cursor = widget.textCursor()
+            cursor.setPosition(min(position, widget.document().characterCount() - 1))
+            widget.setTextCursor(cursor)
+
+    def _keep_as_copy(self) -> bool:
+        """Save the user's version as a new story beside the one changed elsewhere."""
+        assert self.record is not None
+        other = self.record
+        try:
+            copy = self.service.keep_as_copy(other.id, self.fields())
+        except StorageError as exc:
+            self.banner.setText(
+                f"<b>Not saved.</b> {escape(str(exc))} Your text is still here; "
+                "Storybank will keep trying."
+            )
+            self.banner.show()
+            self._retry.start()
+            self.save_state_changed.emit("failed", str(exc))
+            return False
+        self._load_keeping_cursor(copy)
+        title = escape(other.title or "Untitled story")
+        self.notice.setText(
+            f"“{title}” was changed by another program while you were editing it. "
+            "Nothing was overwritten: your version is kept as this new story, and the "
+            f'other version is unchanged. <a href="story:{other.id}">Open the other '
+            'version</a> · <a href="dismiss">Dismiss</a>'
+        )
+        self.notice.show()
+        self.kept_as_copy.emit(other.id, copy.id)
+        return True
+
+    def _load_keeping_cursor(self, record: StoryRecord) -> None:
+        """Load ``record`` (the same text) with the focus and cursors where they were."""
+        focused = next((n for n, w in self.inputs.items() if w.hasFocus()), None)
+        positions = {
+            name: w.cursorPosition() if isinstance(w, QLineEdit) else w.textCursor().position()
+            for name, w in self.inputs.items()
+        }
+        self.load(record)
+        for name, widget in self.inputs.items():
+            if isinstance(widget, QLineEdit):
+                widget.setCursorPosition(positions[name])
+            else:
+                cursor = widget.textCursor()
+                cursor.setPosition(min(positions[name], widget.document().characterCount() - 1))
+                widget.setTextCursor(cursor)
+        if focused is not None:
+            self.inputs[focused].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_notice_link(self, link: str) -> None:
+        self.notice.hide()
+        if link.startswith("story:"):
+            self.open_requested.emit(int(link.removeprefix("story:")))
 
     # --- preview ----------------------------------------------------------
 

@@ -70,6 +70,8 @@ class StoryService(QObject):
     dismissed_changed = Signal(int)
     #: An import finished (prompts and practice history may have changed too).
     imported = Signal()
+    #: Another program (the command line, another process) changed the bank.
+    changed_elsewhere = Signal()
 
     def __init__(self, repo: Repository, data_dir: Path, *, demo: bool = False) -> None:
         super().__init__()
@@ -81,6 +83,7 @@ class StoryService(QObject):
         self.changed_since_backup = False
         self._closed = False
         self._backfill_after = 0
+        self._watch: QTimer | None = None
         self._backfill_ready.connect(self._store_backfill)
         for signal in (
             self.story_changed,
@@ -132,13 +135,58 @@ class StoryService(QObject):
         self.stories_changed.emit()
         return record
 
-    def save_story(self, story_id: int, fields: dict[str, str]) -> datetime:
-        """Store changed fields with the coach figures of the story they make."""
+    def save_story(
+        self, story_id: int, fields: dict[str, str], *, expect: dict[str, str] | None = None
+    ) -> datetime:
+        """Store changed fields with the coach figures of the story they make.
+
+        With ``expect`` (each field as the editor last read it), a field that
+        another program changed since is not overwritten:
+        :class:`ChangedElsewhere` is raised and nothing is written.
+        """
         record = self.repo.get_story(story_id)
         figures = self._figures(record, fields)
-        updated = self.repo.update_story(story_id, fields, figures)
+        updated = self.repo.update_story(story_id, fields, figures, expect=expect)
         self.story_changed.emit(story_id)
         return updated
+
+    def keep_as_copy(self, story_id: int, fields: dict[str, str]) -> StoryRecord:
+        """Save edits that lost a race as a new story beside the one changed elsewhere."""
+        record = self.repo.duplicate_story(story_id, fields, suffix="your edits")
+        self.stories_changed.emit()
+        return record
+
+    # --- changes made by other programs -----------------------------------
+
+    def watch_for_changes(self, interval_ms: int = 1000) -> None:
+        """Look for commits by other programs (the command line) every ``interval_ms``."""
+        self.repo.changed_elsewhere()  # the baseline: what this window has seen
+        self._watch = QTimer(self)
+        self._watch.setInterval(interval_ms)
+        self._watch.timeout.connect(self.check_for_changes)
+        self._watch.start()
+
+    def check_for_changes(self) -> bool:
+        """Announce a change made elsewhere, if any; return whether there was one.
+
+        Every view reloads what it shows; the editor's own text is never
+        overwritten (see :meth:`save_story`).
+        """
+        if self._closed:
+            return False
+        try:
+            changed = self.repo.changed_elsewhere()
+        except StorageError as exc:
+            log.warning("could not look for changes made elsewhere: %s", exc)
+            return False
+        if changed:
+            self.stories_changed.emit()
+            self.values_changed.emit()
+            self.tags_changed.emit()
+            self.coach_figures_changed.emit()
+            self.imported.emit()  # prompts and practice history may have changed too
+            self.changed_elsewhere.emit()
+        return changed
 
     def set_story_value(self, story_id: int, value_id: int, strength: Strength | None) -> None:
         """Tag a value; the score (value hints count) is stored in the same transaction."""
@@ -391,4 +439,6 @@ class StoryService(QObject):
 
     def close(self) -> None:
         self._closed = True
+        if self._watch is not None:
+            self._watch.stop()
         self.repo.db.close()
