@@ -1,4 +1,4 @@
-"""Coach analysis of a 3,000-word story, against the 5 ms budget in DESIGN.md.
+"""Coach analysis of a 3,000-word story, against the 5 ms budget in README (Performance).
 
 Usage: uv run python bench/coach.py [--words 3000] [--runs 200]
 

@@ -21,7 +21,7 @@ driven like a user through the real widgets:
   beside the bare window's.
 
 Each figure is the median over runs (per-keystroke and per-switch samples
-are pooled). Budgets (DESIGN.md): start <= 2x bare at 1,000 stories; search
+are pooled). Budgets (README, Performance): start <= 2x bare at 1,000 stories; search
 p95 <= 20 ms and switch <= 30 ms and memory <= 250 MB at 10,000 stories.
 """
 

@@ -1,4 +1,4 @@
-"""A 50-story full sheet to PDF (offscreen). Budget (DESIGN.md): <= 1 s.
+"""A 50-story full sheet to PDF (offscreen). Budget (README, Performance): <= 1 s.
 
 Usage: uv run python bench/sheet.py [--stories 50] [--runs 5]
 """

@@ -5,7 +5,7 @@ Usage: uv run python bench/startup.py [--stories 1000] [--runs 15]
 Each run is a fresh process (offscreen platform). The time counted is from
 just before the process is started to the moment its window has been shown
 and the event loop has run once (first paint); the child prints that moment
-and exits at once. The figure is the median; the budget (DESIGN.md) is
+and exits at once. The figure is the median; the budget (README, Performance) is
 Storybank <= 2x the bare window.
 """
 

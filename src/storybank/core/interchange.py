@@ -1,4 +1,4 @@
-"""Reading and writing stories as Markdown files (the format in DESIGN.md).
+"""Reading and writing stories as Markdown files (the format in ARCHITECTURE.md).
 
 One reader, shared by the demo bank, ``storybank coach`` and import: optional
 YAML front matter, then sections found by their headings, with case and minor

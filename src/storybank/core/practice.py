@@ -62,7 +62,7 @@ class TimerSettings:
     # 30 s is the pause an interviewer will usually allow to think before
     # answering; 0 skips the countdown and starts the answer at once.
     prep_seconds: int = 30
-    # Coaches aim for a STAR answer of about two minutes (DESIGN.md: "a target (2:00)").
+    # Coaches aim for a STAR answer of about two minutes: the default target is 2:00.
     target_seconds: int = 120
     # The last 20 s before the target: time to land the Result, not start a new point.
     near_seconds: int = 20
