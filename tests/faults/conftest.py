@@ -66,6 +66,20 @@ def filled_bank(tmp_path: Path) -> Callable[[int], Path]:
     return make
 
 
+@pytest.fixture(scope="session")
+def story_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A JSON export (made by the real exporter) of a bank of 300 ordinary stories."""
+    from storybank.core.transfer import export_json
+
+    folder = fill_bank(tmp_path_factory.mktemp("export") / "bank", 300)
+    repo = open_bank(folder)
+    try:
+        export_json(repo, folder.parent / "all.json")
+    finally:
+        repo.db.close()
+    return folder.parent / "all.json"
+
+
 ChildRun = Callable[..., subprocess.CompletedProcess[str]]
 
 
