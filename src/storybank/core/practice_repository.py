@@ -129,7 +129,7 @@ class PracticeRepository(Store):
         values: dict[int, list[str]] = defaultdict(list)
         for prompt_id, key in self._rows("SELECT prompt_id, value_key FROM prompt_value"):
             values[prompt_id].append(key)
-        where, params = "", ()
+        where, params = "", tuple[str, ...]()
         if since is not None:
             where, params = "WHERE a.started_at >= ?", (_stored(since),)
         result = []

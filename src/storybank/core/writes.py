@@ -48,7 +48,10 @@ def get(session: Session, model: type[T], key: int) -> T:
 
 
 def _new_story(**fields: str) -> Story:
-    return Story(uuid=str(uuid_module.uuid4()), **fields)
+    story = Story(uuid=str(uuid_module.uuid4()))
+    for name, value in fields.items():
+        setattr(story, name, value)
+    return story
 
 
 def _touch(session: Session, story: Story) -> None:
@@ -299,8 +302,8 @@ def duplicate_story(
     copy_id = create_story(session, fields)
     for link in session.exec(select(StoryValue).where(StoryValue.story_id == story_id)):
         session.add(StoryValue(story_id=copy_id, value_id=link.value_id, strength=link.strength))
-    for link in session.exec(select(StoryTag).where(StoryTag.story_id == story_id)):
-        session.add(StoryTag(story_id=copy_id, tag_id=link.tag_id))
+    for tag in session.exec(select(StoryTag).where(StoryTag.story_id == story_id)):
+        session.add(StoryTag(story_id=copy_id, tag_id=tag.tag_id))
     return copy_id
 
 
@@ -670,8 +673,12 @@ def apply_import(
         step()
     session.flush()
     connection = session.connection()
-    prompt_ids = dict(connection.execute(text("SELECT uuid, id FROM prompt")).all())
-    story_ids = dict(connection.execute(text("SELECT uuid, id FROM story")).all())
+    prompt_ids: dict[str, int] = {
+        uuid: id_ for uuid, id_ in connection.execute(text("SELECT uuid, id FROM prompt"))
+    }
+    story_ids: dict[str, int] = {
+        uuid: id_ for uuid, id_ in connection.execute(text("SELECT uuid, id FROM story"))
+    }
 
     seen: set[tuple[int, datetime]] = set()
     for prompt_id, started in connection.execute(text("SELECT prompt_id, started_at FROM attempt")):
@@ -717,7 +724,10 @@ def apply_import(
         step()
 
     counts["findings"] = 0
-    dismissed = set(connection.execute(text("SELECT story_id, key FROM dismissed_finding")).all())
+    dismissed: set[tuple[int, str]] = {
+        (story_id, key)
+        for story_id, key in connection.execute(text("SELECT story_id, key FROM dismissed_finding"))
+    }
     for finding in bundle.dismissed:
         story_id = story_ids.get(finding.story_uuid)
         if story_id is not None and (story_id, finding.key) not in dismissed:

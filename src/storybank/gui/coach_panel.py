@@ -8,7 +8,7 @@ arrive after a newer edit are dropped.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QObject, QRectF, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette
@@ -74,7 +74,7 @@ class TimeGauge(QWidget):
         self.setToolTip(f"About {clock(seconds)} spoken; target {clock(band[0])}–{clock(band[1])}")
         self.update()
 
-    def paintEvent(self, _event) -> None:  # type: ignore[no-untyped-def]
+    def paintEvent(self, _event: object) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRectF(self.rect()).adjusted(1, 3, -1, -3)
@@ -118,7 +118,7 @@ class StarBar(QWidget):
         self.setToolTip("\n".join(lines))
         self.update()
 
-    def paintEvent(self, _event) -> None:  # type: ignore[no-untyped-def]
+    def paintEvent(self, _event: object) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRectF(self.rect()).adjusted(1, 1, -1, -1)
@@ -283,7 +283,7 @@ class CoachPanel(QWidget):
     def _on_result(self, generation: int, payload: object) -> None:
         if generation != self._generation:
             return  # a newer edit is already being analysed
-        sections, report = payload  # type: ignore[misc]
+        sections, report = cast("tuple[dict[str, str], CoachReport]", payload)
         self._sections = sections
         self.report = report
         self.score_label.setText(str(report.score))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -212,7 +213,8 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(50, service.start_coach_backfill)
         #: Set when the user chose to recover a damaged bank; run_gui acts on it.
         self.recovery: str | None = None
-        self._integrity_timer = QTimer(self, interval=100, timeout=self._check_integrity)
+        self._integrity_timer = QTimer(self, interval=100)
+        self._integrity_timer.timeout.connect(self._check_integrity)
         self._integrity_timer.start()
         self._show_save_state()
 
@@ -221,7 +223,7 @@ class MainWindow(QMainWindow):
     def _action(
         self,
         text: str,
-        slot,  # type: ignore[no-untyped-def]
+        slot: Callable[..., object],
         shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
         tip: str = "",
         name: str = "",

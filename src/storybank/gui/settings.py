@@ -34,7 +34,7 @@ class Preferences:
 
         def number(key: str, fallback: int) -> int:
             try:
-                return int(settings.value(key, fallback))
+                return int(str(settings.value(key, fallback)))
             except (TypeError, ValueError):
                 return fallback
 

@@ -3,7 +3,7 @@ the panel around them (filters, sort, count)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -243,7 +243,7 @@ class StoryRowDelegate(QStyledItemDelegate):
         y += line_height + 4
         x = rect.left()
         accent = palette.color(QPalette.ColorRole.Highlight)
-        chips = [(name, True) for name in row.primary_values]
+        chips: list[tuple[str, bool | None]] = [(name, True) for name in row.primary_values]
         chips += [(name, False) for name in row.supporting_values]
         chips += [(f"#{tag}", None) for tag in row.tags]
         for label, primary in chips:
@@ -356,7 +356,9 @@ class StoryListPanel(QWidget):
     def set_tag_choices(self, tags: list[str]) -> None:
         self._refill(self.tag_filter, "All tags", [(tag, f"#{tag}") for tag in tags])
 
-    def _refill(self, box: QComboBox, everything: str, choices: list[tuple[object, str]]) -> None:
+    def _refill(
+        self, box: QComboBox, everything: str, choices: Sequence[tuple[object, str]]
+    ) -> None:
         current = box.currentData()
         box.blockSignals(True)
         box.clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,6 +22,9 @@ from storybank.core.database import StorageError
 from storybank.core.records import StoryRecord, Strength, ValueInfo
 from storybank.services.stories import StoryService
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QModelIndex, QPersistentModelIndex
+
 
 class TagCompleter(QCompleter):
     """Completes the tag being typed after the last comma."""
@@ -28,8 +32,9 @@ class TagCompleter(QCompleter):
     def splitPath(self, path: str) -> list[str]:
         return [path.split(",")[-1].strip()]
 
-    def pathFromIndex(self, index) -> str:  # type: ignore[no-untyped-def]
-        typed = self.widget().text() if self.widget() else ""
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:
+        widget = self.widget()
+        typed = widget.text() if isinstance(widget, QLineEdit) else ""
         head = typed.rsplit(",", 1)[0] + ", " if "," in typed else ""
         return f"{head}{index.data()}, "
 
@@ -128,7 +133,7 @@ class ValuesPanel(QWidget):
     def _build_rows(self) -> None:
         while self.grid.count():
             item = self.grid.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.setParent(None)
                 widget.deleteLater()
@@ -153,11 +158,14 @@ class ValuesPanel(QWidget):
         if self.isAncestorOf(self.tags_edit):  # not yet while the panel is being built
             order.append(self.tags_edit)
         anchor = self.previousInFocusChain()
-        while anchor is not self and (
-            anchor.focusPolicy() == Qt.FocusPolicy.NoFocus or self.isAncestorOf(anchor)
+        while (
+            anchor is not None
+            and anchor is not self
+            and (anchor.focusPolicy() == Qt.FocusPolicy.NoFocus or self.isAncestorOf(anchor))
         ):
             anchor = anchor.previousInFocusChain()
-        if anchor is not self:  # inside a window; alone, creation order already holds
+        # Inside a window; alone, creation order already holds.
+        if anchor is not None and anchor is not self:
             order.insert(0, anchor)
         for before, after in itertools.pairwise(order):
             QWidget.setTabOrder(before, after)

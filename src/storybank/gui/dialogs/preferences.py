@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
@@ -136,7 +138,7 @@ class ValuePacksPage(QWidget):
         item = self.values_list.currentItem()
         return item.data(ID_ROLE) if item else None
 
-    def _run(self, action, *args) -> bool:  # type: ignore[no-untyped-def]
+    def _run(self, action: Callable[..., object], *args: object) -> bool:
         try:
             action(*args)
         except StorageError as exc:

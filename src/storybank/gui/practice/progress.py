@@ -45,7 +45,7 @@ class Chart(QWidget):
     def plot_rect(self) -> QRectF:
         return QRectF(self.rect()).adjusted(44, 28, -12, -26)
 
-    def paintEvent(self, _event) -> None:  # type: ignore[no-untyped-def]
+    def paintEvent(self, _event: object) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         text = self.palette().color(QPalette.ColorRole.Text)

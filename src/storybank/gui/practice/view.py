@@ -517,8 +517,9 @@ class PracticeView(QWidget):
             tree.addTopLevelItem(empty)
         elif tree.topLevelItemCount():
             first = tree.topLevelItem(0)
-            tree.setCurrentItem(first)
-            first.setExpanded(True)  # the best match's outline, as a hint
+            if first is not None:
+                tree.setCurrentItem(first)
+                first.setExpanded(True)  # the best match's outline, as a hint
 
     def toggle_timer(self) -> None:
         """Space: start, skip the preparation, or stop the answer."""
@@ -621,7 +622,7 @@ class PracticeView(QWidget):
     def use_selected_story(self) -> None:
         item = self.session.suggestions.currentItem()
         story_id = item.data(0, STORY_ROLE) if item else None
-        if story_id is None:
+        if item is None or story_id is None:
             return
         self.used_story = story_id
         top = item.parent() or item
@@ -666,11 +667,11 @@ class PracticeView(QWidget):
             page.toggle_button.setText("Answer now (Space)")
             style = "color: #2f5d8a;"
         elif phase is TimerPhase.ANSWER:
-            target = clock_text(self.settings.target_seconds)
+            target_text = clock_text(self.settings.target_seconds)
             zone_text = {
-                TimerZone.BEFORE: f"Answering — target {target}",
-                TimerZone.NEAR: f"Wrap up — the target {target} is close",
-                TimerZone.OVER: f"Over the target {target}",
+                TimerZone.BEFORE: f"Answering — target {target_text}",
+                TimerZone.NEAR: f"Wrap up — the target {target_text} is close",
+                TimerZone.OVER: f"Over the target {target_text}",
             }[timer.zone]
             page.phase.setText(zone_text)
             page.hint.setText("Space stops the clock when you finish.")
