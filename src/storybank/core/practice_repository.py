@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from storybank.core.practice import AttemptInfo, Candidate, ReviewState
 from storybank.core.prompts import Prompt, PromptBank
 from storybank.core.repository import Store, _time
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from sqlmodel import Session
 
 
 def _aware(when: datetime) -> datetime:
@@ -120,6 +126,37 @@ class PracticeRepository(Store):
                 s, uuid, story_id, _aware(started_at), duration, rating, notes, session_key
             )
         )
+
+    def record_answer(
+        self,
+        state: ReviewState,
+        *,
+        story_id: int | None,
+        started_at: datetime,
+        duration: float,
+        rating: int,
+        notes: str = "",
+        session_key: str = "",
+    ) -> int:
+        """Store an answer and its prompt's new schedule in one transaction."""
+
+        def change(w: ModuleType, s: Session) -> int:
+            attempt_id: int = w.add_attempt(
+                s, state.prompt_uuid, story_id, _aware(started_at), duration, rating, notes,
+                session_key,
+            )  # fmt: skip
+            w.save_review(
+                s,
+                state.prompt_uuid,
+                _aware(state.due),
+                state.card_json,
+                state.reps,
+                state.lapses,
+                state.last_rating,
+            )
+            return attempt_id
+
+        return self._run(change)
 
     def set_attempt_story(self, attempt_id: int, story_id: int | None) -> None:
         self._run(lambda w, s: w.set_attempt_story(s, attempt_id, story_id))

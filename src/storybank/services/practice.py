@@ -139,8 +139,8 @@ class PracticeService(QObject):
             prompt.uuid, started_at
         )
         state = review(state, rating, self.now())
-        self.store.add_attempt(
-            prompt.uuid,
+        self.store.record_answer(
+            state,
             story_id=story_id,
             started_at=started_at,
             duration=duration,
@@ -148,7 +148,6 @@ class PracticeService(QObject):
             notes=notes,
             session_key=session_key,
         )
-        self.store.save_review(state)
         self.practice_changed.emit()
         return state
 

@@ -1,0 +1,83 @@
+"""The practice service: decks, suggestions and answers, one transaction each."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from storybank.core.database import StorageError
+from storybank.core.practice import DeckSpec, Rating
+from storybank.core.repository import Repository
+from storybank.services.practice import PracticeService
+from storybank.services.stories import StoryService
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def practice(repo: Repository) -> PracticeService:
+    return PracticeService(StoryService(repo, repo.db.path.parent), now=lambda: NOW)
+
+
+def stored_counts(repo: Repository) -> tuple[int, int]:
+    with sqlite3.connect(repo.db.path) as conn:
+        attempts = conn.execute("SELECT count(*) FROM attempt").fetchone()[0]
+        states = conn.execute("SELECT count(*) FROM review_state").fetchone()[0]
+    return attempts, states
+
+
+def test_rating_an_answer_stores_the_attempt_and_the_schedule(repo: Repository) -> None:
+    service = practice(repo)
+    story = repo.create_story(title="Billing", action="I rebuilt it.")
+    prompt = service.prompts()[0]
+    announced: list[bool] = []
+    service.practice_changed.connect(lambda: announced.append(True))
+    state = service.record_answer(
+        prompt,
+        started_at=NOW - timedelta(minutes=2),
+        duration=95.0,
+        rating=Rating.GOOD,
+        story_id=story.id,
+        notes="Lead with the number.",
+    )
+    assert stored_counts(repo) == (1, 1)
+    assert state.due > NOW
+    (attempt,) = service.attempts()
+    assert (attempt.prompt_uuid, attempt.story_id, attempt.rating) == (prompt.uuid, story.id, 3)
+    assert service.review_state(prompt) == state
+    assert announced == [True]
+
+
+def test_a_failing_last_write_of_a_rating_stores_none_of_it(repo: Repository) -> None:
+    service = practice(repo)
+    prompt = service.prompts()[0]
+    # A real SQLite failure in the schedule's write, the last part of the rating.
+    with sqlite3.connect(repo.db.path) as conn:
+        conn.execute(
+            "CREATE TRIGGER refuse_review BEFORE INSERT ON review_state "
+            "BEGIN SELECT RAISE(ABORT, 'the schedule cannot be written'); END"
+        )
+    with pytest.raises(StorageError, match="schedule cannot be written"):
+        service.record_answer(
+            prompt, started_at=NOW, duration=60.0, rating=Rating.HARD, story_id=None
+        )
+    assert stored_counts(repo) == (0, 0)
+    assert service.attempts() == []
+
+
+def test_an_all_prompts_deck_holds_every_visible_prompt(repo: Repository) -> None:
+    service = practice(repo)
+    deck = service.deck(DeckSpec(kind="all"))
+    assert {p.uuid for p in deck} == {p.uuid for p in service.prompts()}
+
+
+def test_suggestions_rank_a_tagged_story_for_its_prompt(repo: Repository) -> None:
+    service = practice(repo)
+    prompt = next(p for p in service.prompts() if "feedback" in p.text.lower())
+    story = repo.create_story(
+        title="Hard feedback from my manager",
+        action="I asked for specific feedback, then changed how I ran reviews.",
+    )
+    ranked = service.suggestions(prompt)
+    assert ranked and ranked[0].story_id == story.id
