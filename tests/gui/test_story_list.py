@@ -32,6 +32,34 @@ def test_model_passes_the_qt_model_tester(qtbot) -> None:  # type: ignore[no-unt
     assert "Acme · Engineer · 2024" in model.index(5).data(Qt.ItemDataRole.ToolTipRole)
     assert model.row_of(42) == 41
     assert model.row_of(999) == -1
+    model.update_story(42, to_top=True)  # the tester checks the move's signals
+    assert model.ids()[:3] == [42, 1, 2]
+    assert model.index(0).data() == "Story 42"
+
+
+def test_an_autosave_moves_one_row_and_never_resets_the_list(
+    qtbot,
+    make_window,
+    data_dir,  # type: ignore[no-untyped-def]
+) -> None:
+    from storybank.core.bank import open_bank
+
+    repo = open_bank(data_dir)
+    first = repo.create_story(title="Older story", action="a")
+    repo.create_story(title="Newer story", action="b")
+    repo.db.close()
+    window = make_window()
+    model = window.list_panel.model
+    view = window.list_panel.view
+    view.setCurrentIndex(model.index(model.row_of(first.id)))
+    qtbot.waitUntil(lambda: window.editor.story_id == first.id)
+    resets: list[bool] = []
+    model.modelAboutToBeReset.connect(lambda: resets.append(True))
+    qtbot.keyClicks(window.editor.inputs["result"], "Saved 3 hours a week.")
+    qtbot.waitUntil(lambda: not window.editor.is_dirty(), timeout=3000)
+    assert resets == []
+    assert model.ids()[0] == first.id  # the newest first: it moved to the top
+    assert view.currentIndex().data(ID_ROLE) == first.id  # and stayed selected
 
 
 def test_rows_are_fetched_lazily_in_batches() -> None:

@@ -621,7 +621,14 @@ class MainWindow(QMainWindow):
                 self.recovery = None  # the user kept the window for unsaved text
 
     def _on_story_changed(self, story_id: int) -> None:
-        self.reload_list()
+        panel = self.list_panel
+        if panel.sort() == "updated" and not (
+            self.search.text().strip() or panel.value_id() or panel.tag()
+        ):
+            # The newest first and nothing filtered: the story just moves to the top.
+            panel.model.update_story(story_id, to_top=True)
+        else:
+            self.reload_list()
         if story_id == self.editor.story_id:
             self.coach_panel.schedule()  # values may have changed the value hints
 

@@ -102,6 +102,24 @@ class StoryListModel(QAbstractListModel):
         if self._ids:
             self.dataChanged.emit(self.index(0), self.index(len(self._ids) - 1))
 
+    def update_story(self, story_id: int, *, to_top: bool) -> None:
+        """One story changed: fetch its row again, first in the list if ``to_top``.
+
+        A move, not a reset: the view keeps its selection, scroll position and
+        every other row it has fetched.
+        """
+        row = self.row_of(story_id)
+        if row < 0:
+            return
+        self._rows.pop(story_id, None)
+        if to_top and row > 0:
+            self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), 0)
+            self._ids.insert(0, self._ids.pop(row))
+            self.endMoveRows()
+            row = 0
+        index = self.index(row)
+        self.dataChanged.emit(index, index)
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._ids)
 
