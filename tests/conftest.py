@@ -21,6 +21,16 @@ if TYPE_CHECKING:
     from storybank.gui.main_window import MainWindow
 
 
+GUI_TESTS = Path(__file__).resolve().parent / "gui"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test under tests/gui/ with ``gui``."""
+    for item in items:
+        if GUI_TESTS in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.gui)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point the data and config folders at temp folders for every test."""
