@@ -35,6 +35,7 @@ from storybank.core.transfer import (
     file_names,
     plan_import,
     read_json,
+    read_markdown_file,
     read_markdown_folder,
 )
 
@@ -906,9 +907,7 @@ def test_file_names_are_always_safe_and_unique(titles: list[str]) -> None:
         assert name.removesuffix(".md") not in {"con", "prn", "aux", "nul", "com1", "lpt1"}
 
 
-def test_export_replaces_a_symlink_instead_of_following_it(
-    repo: Repository, tmp_path: Path
-) -> None:
+def test_export_neither_follows_nor_replaces_a_symlink(repo: Repository, tmp_path: Path) -> None:
     if sys.platform == "win32":
         pytest.skip("symlinks need privileges on Windows")
     outside = tmp_path / "outside.txt"
@@ -917,9 +916,30 @@ def test_export_replaces_a_symlink_instead_of_following_it(
     out.mkdir()
     (out / "story.md").symlink_to(outside)
     repo.create_story(title="")
-    export_markdown(repo, out)
+    assert export_markdown(repo, out) == [out.resolve() / "story-2.md"]
     assert outside.read_text(encoding="utf-8") == "precious"
-    assert not (out / "story.md").is_symlink()
+    assert (out / "story.md").is_symlink()
+
+
+def test_export_replaces_only_the_files_it_wrote(repo: Repository, tmp_path: Path) -> None:
+    first = repo.create_story(title="Leadership")
+    out = tmp_path / "notes"
+    out.mkdir()
+    (out / "leadership.md").write_text("my own notes", encoding="utf-8")
+    (written,) = export_markdown(repo, out)
+    assert written.name == "leadership-2.md"
+    assert (out / "leadership.md").read_text(encoding="utf-8") == "my own notes"
+    # A second story of the same title: the first keeps its file, the name after is free.
+    repo.create_story(title="Leadership")
+    again = export_markdown(repo, out)
+    assert sorted(p.name for p in again) == ["leadership-2.md", "leadership-3.md"]
+    by_name = {p.name: read_markdown_file(p).uuid for p in again}
+    assert by_name["leadership-2.md"] == first.uuid
+    assert sorted(p.name for p in out.iterdir()) == [
+        "leadership-2.md",
+        "leadership-3.md",
+        "leadership.md",
+    ]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
