@@ -279,15 +279,16 @@ def run_export(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     try:
         if args.format == "md":
-            written = export_markdown(repo, Path(args.output))
-            print(f"{one_line(args.output)}: {len(written)} story files")
+            done = f"{len(export_markdown(repo, Path(args.output)))} story files"
         else:
             export_json(repo, Path(args.output))
-            print(f"{one_line(args.output)}: written")
+            done = "written"
     except (TransferError, StorageError, OSError) as exc:
         return _fail(f"export failed: {exc}")
     finally:
         repo.db.close()
+    # Outside the try: failing to print this says nothing about the export.
+    print(f"{one_line(args.output)}: {done}")
     return 0
 
 
@@ -352,6 +353,21 @@ def run_backup(data_dir: str | None, demo: bool) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run a headless subcommand."""
+    try:
+        return _run(args)
+    except BrokenPipeError:
+        # The reader of the output went away (``storybank coach x.md | head``).
+        # Nothing is wrong with the command's input, so no message; stdout is
+        # pointed at the null device so that the flush at exit cannot fail again.
+        import os
+
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
         return run_check(args.data_dir, args.demo)
     if args.command == "backup":

@@ -389,3 +389,31 @@ def test_an_unreadable_file(run_child: RunChild, tmp_path: Path) -> None:
     bank = tmp_path / "bank"
     done = storybank(run_child, "import", str(path), "--data-dir", str(bank))
     assert "locked.json" in one_line_failure(done, 1)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["coach", "{story}"],
+        ["coach", "{story}", "--json"],
+        ["import", "{story}", "--dry-run", "--data-dir", "{bank}"],
+        ["export", "--demo", "--format", "json", "-o", "{tmp}/out.json"],
+    ],
+)
+def test_output_to_a_reader_that_went_away(tmp_path: Path, args: list[str]) -> None:
+    """``storybank coach x.md | head -1``: the pipe closes before everything is written."""
+    story = tmp_path / "story.md"
+    story.write_text(STORY, encoding="utf-8")
+    real = [arg.format(story=story, bank=tmp_path / "bank", tmp=tmp_path) for arg in args]
+    reader, writer = os.pipe()
+    os.close(reader)  # every write now fails with EPIPE
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "storybank", *real],
+            stdout=writer, stderr=subprocess.PIPE, text=True, timeout=QUICK, check=False,
+        )  # fmt: skip
+    finally:
+        os.close(writer)
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    assert done.returncode == 1 and len(done.stderr.splitlines()) <= 1
+    assert "export failed" not in done.stderr  # the export itself was written
