@@ -417,3 +417,25 @@ def test_output_to_a_reader_that_went_away(tmp_path: Path, args: list[str]) -> N
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
     assert done.returncode == 1 and len(done.stderr.splitlines()) <= 1
     assert "export failed" not in done.stderr  # the export itself was written
+
+
+def test_a_path_that_is_not_utf8_stays_printable(tmp_path: Path) -> None:
+    name = os.fsencode(tmp_path) + b"/caf\xe9\n.md"  # Latin-1 bytes and a newline
+    done = subprocess.run(
+        [sys.executable, "-m", "storybank", "coach", name],
+        capture_output=True, timeout=QUICK, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1 and b"Traceback" not in done.stderr
+    (line,) = done.stderr.decode("utf-8").splitlines()
+    assert "caf\\udce9\\n.md" in line
+
+
+def test_a_plan_shows_each_story_on_one_line(run_child: RunChild, tmp_path: Path) -> None:
+    path = tmp_path / "bank.json"
+    path.write_text(bundle(title="Two\nlines\u2028and\x1b[2J a clear screen"), encoding="utf-8")
+    done = storybank(run_child, "import", str(path), "--dry-run", "--data-dir", str(tmp_path / "b"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "new        Two\\nlines\\u2028and\\x1b[2J a clear screen",
+        "plan: 1 new",
+    ]
