@@ -135,6 +135,20 @@ def _split_front_matter(text: str) -> tuple[dict[str, object], str, int]:
     raise InterchangeError("front matter starts with '---' but is never closed", 1)
 
 
+def _join_pairs(text: str, what: str) -> str:
+    """``text`` with its UTF-16 surrogate pairs made whole characters, as JSON does.
+
+    PyYAML reads ``"\\ud83d\\ude00"`` as two halves of a pair; one half alone
+    is no character at all, and no file, database or terminal can hold it.
+    """
+    try:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError:
+        raise InterchangeError(
+            f"front matter: {what} holds a lone surrogate, which is not text"
+        ) from None
+
+
 def _text_of(value: object, what: str) -> str:
     """A scalar from the front matter as text; anything nested is refused.
 
@@ -144,7 +158,7 @@ def _text_of(value: object, what: str) -> str:
     if not isinstance(value, _SCALARS):
         raise InterchangeError(f"front matter: {what} must be text")
     if isinstance(value, str) and LONE_SURROGATE.search(value):
-        raise InterchangeError(f"front matter: {what} holds a lone surrogate, which is not text")
+        value = _join_pairs(value, what)
     try:
         return str(value)
     except ValueError as exc:  # an integer too long to print in decimal
