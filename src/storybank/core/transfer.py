@@ -2,12 +2,14 @@
 
 Export reads the bank with plain SQL and writes every file atomically (a temp
 file in the same folder, fsync, ``os.replace``), readable by its owner only.
+A Markdown export never replaces a file it did not write for the same story.
 
 Import is three steps, so that the window can show what will happen before
 anything changes:
 
-1. read: :func:`read_markdown_folder` or :func:`read_json` parse and check the
-   files (sizes capped, YAML and JSON parsed safely) and raise
+1. read: :func:`read_import` (:func:`read_markdown_folder`, :func:`read_json`)
+   parse and check the files (regular files only, sizes capped, links in a
+   folder skipped, YAML and JSON parsed safely) and raise
    :class:`TransferError` naming the file, the line where known, and why;
 2. plan: :func:`plan_import` matches stories by uuid and sorts each into new,
    unchanged, updated or conflict, without writing;
