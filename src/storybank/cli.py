@@ -8,11 +8,37 @@ line on stderr.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from storybank import __version__
+
+# What would break a line or drive the terminal: C0 and C1 controls (newline,
+# escape), Unicode's line and paragraph separators, and lone surrogates (bytes
+# of a path that were not UTF-8, which the terminal cannot be sent).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def one_line(text: str) -> str:
+    """``text`` kept to one safe line: each control character escaped as ``repr`` does."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose complaints are one line on stderr, with status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {one_line(message)} (see '{self.prog} --help')\n")
+
+
+def _given(text: str) -> str:
+    """A path argument, refused when empty: '' would quietly mean the current folder."""
+    if not text:
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text
 
 
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -20,6 +46,7 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
+        type=_given,
         default=default,
         help="use the story bank in DIR (default: $STORYBANK_DATA_DIR or the user data folder)",
     )
@@ -40,7 +67,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     When ``argv`` names no command and asks for no help, the subcommands are
     left out: the window opens without building their parsers.
     """
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="storybank",
         description="Storybank: write, tag and rehearse your behavioral-interview stories.",
     )
@@ -58,12 +85,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "export", help="export stories as a Markdown folder, or everything as one JSON file"
     )
     export.add_argument("--format", choices=("md", "json"), required=True)
-    export.add_argument("-o", "--output", metavar="PATH", required=True, help="folder or file")
+    export.add_argument(
+        "-o", "--output", metavar="PATH", type=_given, required=True, help="folder or file"
+    )
     _common(export, suppress=True)
     importer = commands.add_parser(
         "import", help="import a JSON export, a Markdown story, or a folder of them"
     )
-    importer.add_argument("path", metavar="PATH")
+    importer.add_argument("path", metavar="PATH", type=_given)
     importer.add_argument("--dry-run", action="store_true", help="print the plan; change nothing")
     importer.add_argument(
         "--on-conflict",
@@ -96,14 +125,16 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         help="coach a story written as a Markdown file, like a linter",
         description="Print the readiness score and the coach's findings for a story file.",
     )
-    coach.add_argument("file", metavar="FILE.md", help="a story in Storybank's Markdown format")
+    coach.add_argument(
+        "file", metavar="FILE.md", type=_given, help="a story in Storybank's Markdown format"
+    )
     coach.add_argument("--json", action="store_true", help="print the report as JSON")
     _common(coach, suppress=True)
     return parser
 
 
 def _fail(message: str) -> int:
-    print(f"storybank: {message}", file=sys.stderr)
+    print(f"storybank: {one_line(message)}", file=sys.stderr)
     return 1
 
 
@@ -152,15 +183,14 @@ def run_coach(path: str, as_json: bool) -> int:
     from storybank.core.packs import builtin_packs, value_key
     from storybank.core.records import Strength
     from storybank.core.speaking import clock
+    from storybank.core.transfer import TransferError, read_story_text
 
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return _fail(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}")
-    try:
-        story = parse_story_markdown(text)
+        story = parse_story_markdown(read_story_text(Path(path)))
     except InterchangeError as exc:
         return _fail(f"{path}: {exc}")
+    except TransferError as exc:  # it names the file
+        return _fail(str(exc))
     known = {}
     for pack in builtin_packs():
         for value in pack.values:
@@ -175,7 +205,8 @@ def run_coach(path: str, as_json: bool) -> int:
     if as_json:
         print(json.dumps(report_to_json(report), ensure_ascii=False, indent=2))
         return 0
-    print(f"{path}: readiness {report.score}/100 · about {clock(report.speaking_seconds)} spoken")
+    spoken = clock(report.speaking_seconds)
+    print(f"{one_line(path)}: readiness {report.score}/100 · about {spoken} spoken")
     for finding in report.findings:
         where = f"{finding.section}:{finding.start}-{finding.end}" if finding.section else "story"
         print(f"  {finding.severity:<8} {finding.rule:<16} {where:<20} {finding.message}")
@@ -248,15 +279,16 @@ def run_export(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     try:
         if args.format == "md":
-            written = export_markdown(repo, Path(args.output))
-            print(f"{args.output}: {len(written)} story files")
+            done = f"{len(export_markdown(repo, Path(args.output)))} story files"
         else:
             export_json(repo, Path(args.output))
-            print(f"{args.output}: written")
+            done = "written"
     except (TransferError, StorageError, OSError) as exc:
         return _fail(f"export failed: {exc}")
     finally:
         repo.db.close()
+    # Outside the try: failing to print this says nothing about the export.
+    print(f"{one_line(args.output)}: {done}")
     return 0
 
 
@@ -266,13 +298,7 @@ def run_import(args: argparse.Namespace) -> int:
     from storybank.core.bank import open_chosen_bank
     from storybank.core.database import StorageError
     from storybank.core.interchange import TransferError
-    from storybank.core.transfer import (
-        Choice,
-        apply_import,
-        plan_import,
-        read_json,
-        read_markdown_folder,
-    )
+    from storybank.core.transfer import Choice, apply_import, plan_import, read_import
 
     try:
         repo, folder = open_chosen_bank(args.data_dir, args.demo)
@@ -280,14 +306,13 @@ def run_import(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     path = Path(args.path)
     try:
-        source = read_json(path) if path.suffix.lower() == ".json" else read_markdown_folder(path)
-        plan = plan_import(repo, source)
+        plan = plan_import(repo, read_import(path))
         for item in plan.items:
             notes = "; ".join(item.problems)
-            print(f"{item.kind.value:<10} {item.story.title or 'Untitled story'}"
-                  + (f"  ({notes})" if notes else ""))  # fmt: skip
+            line = f"{item.kind.value:<10} {item.story.title or 'Untitled story'}"
+            print(one_line(line + (f"  ({notes})" if notes else "")))
         for problem in plan.problems:
-            print(f"problem    {problem}")
+            print(one_line(f"problem    {problem}"))
         counts = ", ".join(f"{n} {kind.value}" for kind, n in plan.summary().items() if n)
         print(f"plan: {counts or 'nothing to import'}")
         if args.dry_run:
@@ -328,6 +353,21 @@ def run_backup(data_dir: str | None, demo: bool) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run a headless subcommand."""
+    try:
+        return _run(args)
+    except BrokenPipeError:
+        # The reader of the output went away (``storybank coach x.md | head``).
+        # Nothing is wrong with the command's input, so no message; stdout is
+        # pointed at the null device so that the flush at exit cannot fail again.
+        import os
+
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
         return run_check(args.data_dir, args.demo)
     if args.command == "backup":

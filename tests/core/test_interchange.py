@@ -255,3 +255,26 @@ def test_alias_bombs_are_refused_quickly() -> None:
 def test_interchange_error_is_a_transfer_error() -> None:
     assert issubclass(InterchangeError, TransferError)
     assert issubclass(InterchangeError, ValueError)
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+05:00", "'9999-12-31T23:59:59-05:00'"])
+def test_a_date_utc_cannot_hold_is_refused_by_name(when: str) -> None:
+    with pytest.raises(InterchangeError, match=r"'updated'.*outside the years 1 to 9999"):
+        parse_story_markdown(f"---\ntitle: t\nupdated: {when}\n---\nText.\n")
+
+
+def test_a_date_at_the_edge_of_the_calendar_in_utc_is_kept() -> None:
+    story = parse_story_markdown("---\ncreated: 9999-12-31T23:59:59Z\n---\n")
+    assert story.created == datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "front", ['title: "\\ud800"', "tags: ['a', \"b\\udfff\"]", 'values: {"\\udc00x": primary}']
+)
+def test_a_lone_surrogate_in_front_matter_is_refused(front: str) -> None:
+    with pytest.raises(InterchangeError, match="lone surrogate"):
+        parse_story_markdown(f"---\n{front}\n---\n")
+
+
+def test_a_surrogate_pair_is_one_character() -> None:
+    assert parse_story_markdown('---\ntitle: "\\ud83d\\ude00"\n---\n').title == "\U0001f600"

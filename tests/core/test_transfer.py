@@ -34,7 +34,9 @@ from storybank.core.transfer import (
     export_markdown,
     file_names,
     plan_import,
+    read_import,
     read_json,
+    read_markdown_file,
     read_markdown_folder,
 )
 
@@ -906,9 +908,7 @@ def test_file_names_are_always_safe_and_unique(titles: list[str]) -> None:
         assert name.removesuffix(".md") not in {"con", "prn", "aux", "nul", "com1", "lpt1"}
 
 
-def test_export_replaces_a_symlink_instead_of_following_it(
-    repo: Repository, tmp_path: Path
-) -> None:
+def test_export_neither_follows_nor_replaces_a_symlink(repo: Repository, tmp_path: Path) -> None:
     if sys.platform == "win32":
         pytest.skip("symlinks need privileges on Windows")
     outside = tmp_path / "outside.txt"
@@ -917,9 +917,30 @@ def test_export_replaces_a_symlink_instead_of_following_it(
     out.mkdir()
     (out / "story.md").symlink_to(outside)
     repo.create_story(title="")
-    export_markdown(repo, out)
+    assert export_markdown(repo, out) == [out.resolve() / "story-2.md"]
     assert outside.read_text(encoding="utf-8") == "precious"
-    assert not (out / "story.md").is_symlink()
+    assert (out / "story.md").is_symlink()
+
+
+def test_export_replaces_only_the_files_it_wrote(repo: Repository, tmp_path: Path) -> None:
+    first = repo.create_story(title="Leadership")
+    out = tmp_path / "notes"
+    out.mkdir()
+    (out / "leadership.md").write_text("my own notes", encoding="utf-8")
+    (written,) = export_markdown(repo, out)
+    assert written.name == "leadership-2.md"
+    assert (out / "leadership.md").read_text(encoding="utf-8") == "my own notes"
+    # A second story of the same title: the first keeps its file, the name after is free.
+    repo.create_story(title="Leadership")
+    again = export_markdown(repo, out)
+    assert sorted(p.name for p in again) == ["leadership-2.md", "leadership-3.md"]
+    by_name = {p.name: read_markdown_file(p).uuid for p in again}
+    assert by_name["leadership-2.md"] == first.uuid
+    assert sorted(p.name for p in out.iterdir()) == [
+        "leadership-2.md",
+        "leadership-3.md",
+        "leadership.md",
+    ]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
@@ -933,3 +954,58 @@ def test_exported_files_are_private(repo: Repository, tmp_path: Path) -> None:
         os.umask(old)
     for path in [*files, tmp_path / "bank.json"]:
         assert path.stat().st_mode & 0o777 == 0o600, path
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('"stories": [{"title": "\\ud800"}]', "stories[0].title"),
+        ('"stories": [], "packs": [{"values": [{"x": ["\\udfff"]}]}]', "packs[0].values[0].x[0]"),
+        ('"stories": [{"values": {"\\ud800": "primary"}}]', "a key of stories[0].values"),
+    ],
+)
+def test_a_lone_surrogate_in_json_is_refused_by_place(
+    tmp_path: Path, text: str, where: str
+) -> None:
+    path = tmp_path / "bank.json"
+    path.write_text(f'{{"format": "storybank", "version": 1, {text}}}', encoding="utf-8")
+    with pytest.raises(TransferError, match=re.escape(f"{where}: holds a lone surrogate")):
+        read_json(path)
+
+
+def test_json_surrogate_pairs_and_escaped_backslashes_are_text(tmp_path: Path) -> None:
+    path = tmp_path / "bank.json"
+    title = "\U0001f600 \\ud800"
+    path.write_text(
+        json.dumps({"format": "storybank", "version": 1, "stories": [{"title": title}]}),
+        encoding="utf-8",
+    )
+    assert read_json(path).stories[0].title == title
+
+
+@pytest.mark.parametrize("key", ["created_at", "updated_at"])
+def test_a_json_time_utc_cannot_hold_is_refused_by_place(tmp_path: Path, key: str) -> None:
+    path = tmp_path / "bank.json"
+    story = {"title": "t", key: "0001-01-01T00:00:00+05:00"}
+    path.write_text(
+        json.dumps({"format": "storybank", "version": 1, "stories": [story]}), encoding="utf-8"
+    )
+    with pytest.raises(TransferError, match=f"stories\\[0\\].{key}: .* outside the years"):
+        read_json(path)
+
+
+def test_a_folder_import_skips_links_and_says_so(repo: Repository, tmp_path: Path) -> None:
+    if sys.platform == "win32":
+        pytest.skip("symlinks need privileges on Windows")
+    outside = tmp_path / "outside.md"
+    outside.write_text("# Outside\n", encoding="utf-8")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "inside.md").write_text("# Inside\n", encoding="utf-8")
+    (notes / "out.md").symlink_to(outside)
+    (notes / "again.md").symlink_to(notes / "inside.md")
+    bundle = read_import(notes)
+    assert [story.title for story in bundle.stories] == ["Inside"]
+    assert [story.title for story in read_markdown_folder(notes)] == ["Inside"]
+    plan = plan_import(repo, bundle)
+    assert [p.split(":")[0] for p in plan.problems] == ["again.md", "out.md"]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from storybank.core.backup import backup_dir, list_backups
@@ -101,3 +101,53 @@ def test_malformed_import_is_named_and_changes_nothing(
     ((kind, text),) = boxes.shown
     assert kind == "warning" and "broken.json" in text
     assert titles(window) == []
+
+
+def test_markdown_export_from_the_window_keeps_the_users_files(
+    qtbot: QtBot, make_window: MakeWindow, data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    repo = open_bank(data_dir)
+    repo.create_story(title="Leadership", action="Led.")
+    repo.db.close()
+    window = make_window()
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "leadership.md").write_text("my own notes\n", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    window.export_md_action.trigger()
+    assert (folder / "leadership.md").read_text(encoding="utf-8") == "my own notes\n"
+    assert "Led." in (folder / "leadership-2.md").read_text(encoding="utf-8")
+    window.export_md_action.trigger()
+    assert sorted(p.name for p in folder.iterdir()) == ["leadership-2.md", "leadership.md"]
+
+
+def test_import_preview_names_the_links_it_skipped(
+    qtbot: QtBot, make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import sys
+
+    if sys.platform == "win32":
+        pytest.skip("symlinks need privileges on Windows")
+    private = tmp_path / "diary.md"
+    private.write_text("# Private diary\n", encoding="utf-8")
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "story.md").write_text("# A story\n## Situation\nThen.\n", encoding="utf-8")
+    (folder / "diary.md").symlink_to(private)
+    window = make_window()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    seen: list[list[str]] = []
+
+    def look(preview: ImportPreview) -> int:
+        table = preview.table
+        seen.append([table.item(row, 0).text() for row in range(table.rowCount())])
+        seen.append([label.text() for label in preview.findChildren(QLabel)])
+        preview.reject()
+        return preview.result()
+
+    monkeypatch.setattr(ImportPreview, "exec", look)
+    window.import_folder_action.trigger()
+    stories, labels = seen
+    assert stories == ["A story"]
+    assert any("diary.md: a link, skipped" in label for label in labels)

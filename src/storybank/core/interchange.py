@@ -56,6 +56,11 @@ _NO_WRAP = 1 << 30
 # value written with one of them raw would not stay on its own line.
 _LINE_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")
 _SCALARS = (str, int, float, bool, date)
+# Half of a UTF-16 pair on its own: a "\\ud800" escape in YAML or JSON decodes to
+# one, and it is no character at all (it cannot be written out as UTF-8).
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Why a date and time is refused when it parses but UTC cannot hold it.
+OUTSIDE_CALENDAR = "is outside the years 1 to 9999 once moved to UTC"
 
 
 class TransferError(ValueError):
@@ -130,6 +135,20 @@ def _split_front_matter(text: str) -> tuple[dict[str, object], str, int]:
     raise InterchangeError("front matter starts with '---' but is never closed", 1)
 
 
+def _join_pairs(text: str, what: str) -> str:
+    """``text`` with its UTF-16 surrogate pairs made whole characters, as JSON does.
+
+    PyYAML reads ``"\\ud83d\\ude00"`` as two halves of a pair; one half alone
+    is no character at all, and no file, database or terminal can hold it.
+    """
+    try:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError:
+        raise InterchangeError(
+            f"front matter: {what} holds a lone surrogate, which is not text"
+        ) from None
+
+
 def _text_of(value: object, what: str) -> str:
     """A scalar from the front matter as text; anything nested is refused.
 
@@ -138,6 +157,8 @@ def _text_of(value: object, what: str) -> str:
     """
     if not isinstance(value, _SCALARS):
         raise InterchangeError(f"front matter: {what} must be text")
+    if isinstance(value, str) and LONE_SURROGATE.search(value):
+        value = _join_pairs(value, what)
     try:
         return str(value)
     except ValueError as exc:  # an integer too long to print in decimal
@@ -184,11 +205,22 @@ def _tags(raw: object, *, exact: bool = False) -> list[str]:
     return [tag if exact else tag.strip() for tag in tags if tag.strip()]
 
 
+def in_utc(when: datetime) -> datetime:
+    """``when`` moved to UTC (a naive time is taken as UTC already).
+
+    Raises OverflowError when UTC has no such time: an offset can push
+    0001-01-01 or 9999-12-31 out of the calendar Python knows.
+    """
+    return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+
+
 def _when(data: dict[str, object], *keys: str) -> datetime | None:
     """A date and time from the front matter, in UTC.
 
     Lenient on purpose: notes apps write these keys in many shapes, and they
-    only inform the merge, so one that cannot be read counts as absent.
+    only inform the merge, so one that cannot be read counts as absent. One
+    that reads as a date but that UTC cannot hold is refused, as JSON's is:
+    silently dropping a date the file plainly states would be a guess.
     """
     for key in keys:
         value = data.get(key)
@@ -198,7 +230,12 @@ def _when(data: dict[str, object], *keys: str) -> datetime | None:
             except ValueError:
                 continue
         if isinstance(value, datetime):
-            return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+            try:
+                return in_utc(value)
+            except OverflowError:
+                raise InterchangeError(
+                    f"front matter: '{key}': {str(value)[:40]} {OUTSIDE_CALENDAR}"
+                ) from None
         if isinstance(value, date):
             return datetime(value.year, value.month, value.day, tzinfo=UTC)
     return None
@@ -216,6 +253,21 @@ def _archived(data: dict[str, object], exact: bool) -> bool | None:
 def _is_exact(data: dict[str, object]) -> bool:
     mark = data.get(FORMAT_KEY)
     return type(mark) is int and mark == FORMAT_VERSION
+
+
+def written_for(text: str) -> str | None:
+    """The uuid of the story a file written by :func:`format_story_markdown` holds.
+
+    None for any other file (no front matter, no mark, no uuid, or not readable).
+    """
+    try:
+        data, _body, _offset = _split_front_matter(
+            text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
+        )
+    except InterchangeError:
+        return None
+    uuid = data.get("uuid")
+    return uuid if _is_exact(data) and isinstance(uuid, str) else None
 
 
 def _unescape_line(line: str) -> str:
@@ -332,8 +384,7 @@ def _inline_yaml(key: str, value: object) -> str:
 
 
 def _iso(when: datetime) -> str:
-    when = when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
-    return when.isoformat().replace("+00:00", "Z")
+    return in_utc(when).isoformat().replace("+00:00", "Z")
 
 
 def format_story_markdown(story: ExportStory) -> str:

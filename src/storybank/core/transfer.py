@@ -2,12 +2,14 @@
 
 Export reads the bank with plain SQL and writes every file atomically (a temp
 file in the same folder, fsync, ``os.replace``), readable by its owner only.
+A Markdown export never replaces a file it did not write for the same story.
 
 Import is three steps, so that the window can show what will happen before
 anything changes:
 
-1. read: :func:`read_markdown_folder` or :func:`read_json` parse and check the
-   files (sizes capped, YAML and JSON parsed safely) and raise
+1. read: :func:`read_import` (:func:`read_markdown_folder`, :func:`read_json`)
+   parse and check the files (regular files only, sizes capped, links in a
+   folder skipped, YAML and JSON parsed safely) and raise
    :class:`TransferError` naming the file, the line where known, and why;
 2. plan: :func:`plan_import` matches stories by uuid and sorts each into new,
    unchanged, updated or conflict, without writing;
@@ -23,6 +25,7 @@ import json
 import math
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 import uuid as uuid_module
@@ -35,12 +38,16 @@ from pathlib import Path
 from typing import Any
 
 from storybank.core.interchange import (
+    LONE_SURROGATE,
     MAX_FRONT_MATTER,
+    OUTSIDE_CALENDAR,
     InterchangeError,
     ParsedStory,
     TransferError,
     format_story_markdown,
+    in_utc,
     parse_story_markdown,
+    written_for,
 )
 from storybank.core.packs import value_key
 from storybank.core.practice import ReviewState
@@ -79,16 +86,22 @@ __all__ = [
     "file_names",
     "file_stem",
     "plan_import",
+    "read_capped",
+    "read_import",
     "read_json",
     "read_markdown_file",
     "read_markdown_folder",
+    "read_story_text",
     "write_atomic",
 ]
 
 # --- limits: every cap on what an import reads, in one place -----------------
 
 _MIB = 1024 * 1024
+#: Largest story file read (import, ``storybank coach``); far above any story.
 MAX_MARKDOWN_BYTES = 5 * _MIB
+#: Largest JSON export read: room for a bank of fields a megabyte long each,
+#: since refusing an export Storybank itself wrote would strand its data.
 MAX_JSON_BYTES = 200 * _MIB
 #: Longest text of one field (a title, a section, a note), in characters.
 MAX_FIELD_CHARS = 2_000_000
@@ -244,6 +257,8 @@ class ImportBundle:
     attempts: tuple[AttemptRecord, ...] = ()
     reviews: tuple[ReviewState, ...] = ()
     dismissed: tuple[DismissedRecord, ...] = ()
+    #: Entries of a folder left unread, each with why (links, pipes ...).
+    skipped: tuple[str, ...] = ()
 
     @property
     def extra_count(self) -> int:
@@ -493,15 +508,41 @@ def _sync_folder(folder: Path) -> None:
             os.close(handle)
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write ``target`` whole or not at all: temp file beside it, fsync, rename; 0600."""
+def _place_new(temp: str, target: Path) -> None:
+    """Give the finished ``temp`` the name ``target``; FileExistsError if it is taken.
+
+    A hard link refuses an existing name atomically, so a file that appears
+    meanwhile is never replaced; where links are not supported (some network
+    and FAT file systems) the name is checked just before the rename.
+    """
+    try:
+        os.link(temp, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        if os.path.lexists(target):
+            raise FileExistsError(f"{target} exists") from None
+        os.replace(temp, target)
+    else:
+        os.unlink(temp)
+
+
+def write_atomic(target: Path, data: bytes, *, overwrite: bool = True) -> None:
+    """Write ``target`` whole or not at all: temp file beside it, fsync, rename; 0600.
+
+    With ``overwrite=False`` an existing ``target`` is left alone and
+    FileExistsError raised.
+    """
     handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".storybank-", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temp, target)
+        if overwrite:
+            os.replace(temp, target)
+        else:
+            _place_new(temp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
@@ -524,27 +565,66 @@ def _inside(folder: Path, name: str) -> Path:
     return target
 
 
+def _holds_story(path: Path, uuid: str) -> bool:
+    """Whether ``path`` is a plain file an export wrote for the story ``uuid``."""
+    try:
+        text = read_story_text(path, follow_links=False)
+    except TransferError:
+        return False
+    return written_for(text) == uuid
+
+
+def _write_story_file(base: Path, stem: str, data: bytes, uuid: str, taken: set[str]) -> Path:
+    """Write one story as ``stem.md``, or ``stem-2.md`` ... when that name is not ours.
+
+    A name is reused only when the file there is one an export wrote for this
+    same story; the user's own notes (or links, or another story's file)
+    keep theirs, and the story takes the next free name instead.
+    """
+    number = 1
+    while True:
+        name = f"{stem}.md" if number == 1 else f"{stem}-{number}.md"
+        number += 1
+        if name in taken:
+            continue
+        target = _inside(base, name)
+        exists = os.path.lexists(target)
+        if exists and not _holds_story(target, uuid):
+            continue
+        try:
+            write_atomic(target, data, overwrite=exists)
+        except FileExistsError:
+            continue  # made by someone else since we looked: leave it be
+        except OSError as exc:
+            raise TransferError(f"cannot write: {exc.strerror}", path=str(target)) from exc
+        taken.add(name)
+        return target
+
+
 def export_markdown(repo: Repository, folder: Path) -> list[Path]:
     """Write one Markdown file per story (not in the trash) into ``folder``.
 
-    The folder is created if missing; files already there with the same
-    names are replaced. Returns the files written, in uuid order.
+    The folder is created if missing. A file already there is replaced only
+    when an earlier export wrote it for the same story (its front matter
+    says so); any other file is left as it is, and the story goes under the
+    next free name (``title-2.md``). Returns the files written, in uuid order.
     """
     try:
         folder.mkdir(parents=True, exist_ok=True)
         base = folder.resolve()
     except OSError as exc:
         raise TransferError(f"cannot create the folder: {exc.strerror}", path=str(folder)) from exc
-    stories = export_stories(repo)
-    written = []
-    for story, name in zip(stories, file_names(s.title for s in stories), strict=True):
-        target = _inside(base, name)
-        try:
-            write_atomic(target, format_story_markdown(story).encode("utf-8"))
-        except OSError as exc:
-            raise TransferError(f"cannot write: {exc.strerror}", path=str(target)) from exc
-        written.append(target)
-    return written
+    taken: set[str] = set()
+    return [
+        _write_story_file(
+            base,
+            file_stem(story.title),
+            format_story_markdown(story).encode("utf-8"),
+            story.uuid,
+            taken,
+        )
+        for story in export_stories(repo)
+    ]
 
 
 def _story_json(story: ExportStory) -> dict[str, Any]:
@@ -691,15 +771,49 @@ def export_json(repo: Repository, path: Path, *, now: datetime | None = None) ->
 # --- reading files ----------------------------------------------------------------
 
 
-def _read_capped(path: Path, limit: int) -> bytes:
-    """A file's bytes, refused when larger than ``limit``."""
+def _size(limit: int) -> str:
+    return f"{limit // _MIB} MiB" if limit % _MIB == 0 else f"{limit:,} bytes"
+
+
+# Opening never waits: a FIFO would block open() until a writer came along.
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def read_capped(path: Path, limit: int, *, follow_links: bool = True) -> bytes:
+    """A regular file's bytes, at most ``limit`` of them; else :class:`TransferError`.
+
+    Pipes, devices and folders are refused before a byte is read (``/dev/zero``
+    never ends, a FIFO may never answer), and no more than ``limit + 1``
+    bytes are read to find out that a file is too large. With
+    ``follow_links=False`` a symbolic link is refused too.
+    """
+    flags = _OPEN_FLAGS | (0 if follow_links else getattr(os, "O_NOFOLLOW", 0))
     try:
-        with path.open("rb") as stream:
+        if not follow_links and path.is_symlink():
+            raise TransferError("a link, not read", path=str(path))
+        handle = os.open(path, flags)
+    except OSError as exc:
+        raise TransferError(f"cannot read: {exc.strerror or exc}", path=str(path)) from exc
+    try:
+        # Asked of the open file, not the name, so that it cannot change in between.
+        mode = os.fstat(handle).st_mode
+        if stat.S_ISDIR(mode):
+            raise TransferError("a folder, not a file", path=str(path))
+        if not stat.S_ISREG(mode):
+            raise TransferError("not a regular file (a pipe or a device)", path=str(path))
+        with os.fdopen(handle, "rb", closefd=False) as stream:
             data = stream.read(limit + 1)
     except OSError as exc:
         raise TransferError(f"cannot read: {exc.strerror or exc}", path=str(path)) from exc
+    finally:
+        os.close(handle)
     if len(data) > limit:
-        raise TransferError(f"larger than {limit // _MIB} MiB", path=str(path))
+        raise TransferError(f"larger than {_size(limit)}, the most read", path=str(path))
     return data
 
 
@@ -737,9 +851,14 @@ def _source_story(parsed: ParsedStory, origin: str) -> SourceStory:
     )
 
 
-def read_markdown_file(path: Path) -> SourceStory:
+def read_story_text(path: Path, *, follow_links: bool = True) -> str:
+    """The text of one story file, read within :data:`MAX_MARKDOWN_BYTES`."""
+    return _decode(read_capped(path, MAX_MARKDOWN_BYTES, follow_links=follow_links), path)
+
+
+def read_markdown_file(path: Path, *, follow_links: bool = True) -> SourceStory:
     """Read one story file; raise :class:`TransferError` naming it if it is malformed."""
-    text = _decode(_read_capped(path, MAX_MARKDOWN_BYTES), path)
+    text = read_story_text(path, follow_links=follow_links)
     try:
         parsed = parse_story_markdown(text)
     except InterchangeError as exc:
@@ -747,32 +866,58 @@ def read_markdown_file(path: Path) -> SourceStory:
     return _source_story(parsed, str(path))
 
 
-def _is_story_file(path: Path) -> bool:
-    return (
-        path.suffix.lower() in (".md", ".markdown")
-        and not path.name.startswith(".")
-        and path.is_file()
-    )
+def _story_files(folder: Path) -> tuple[list[Path], list[str]]:
+    """The story files (``*.md``) directly in ``folder``, by name, and those skipped.
+
+    Only plain files inside the folder are read. A link is skipped, wherever
+    it points: following it could read a file the user never chose. So is
+    anything that is not a regular file (a pipe would never answer).
+    """
+    files: list[Path] = []
+    skipped: list[str] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") or Path(entry.name).suffix.lower() not in (
+                    ".md",
+                    ".markdown",
+                ):
+                    continue
+                if entry.is_symlink():
+                    skipped.append(f"{entry.name}: a link, skipped (only files in the folder)")
+                elif not entry.is_file(follow_symlinks=False):
+                    skipped.append(f"{entry.name}: not a regular file, skipped")
+                else:
+                    files.append(Path(entry.path))
+                    if len(files) > MAX_FILES:
+                        raise TransferError(
+                            f"more than {MAX_FILES:,} story files in one folder", path=str(folder)
+                        )
+    except OSError as exc:
+        raise TransferError(f"cannot list: {exc.strerror or exc}", path=str(folder)) from exc
+    return sorted(files), sorted(skipped)
+
+
+def _read_markdown(path: Path) -> ImportBundle:
+    if not path.is_dir():
+        return ImportBundle(source=str(path), stories=(read_markdown_file(path),))
+    files, skipped = _story_files(path)
+    stories = tuple(read_markdown_file(file, follow_links=False) for file in files)
+    return ImportBundle(source=str(path), stories=stories, skipped=tuple(skipped))
 
 
 def read_markdown_folder(path: Path) -> list[SourceStory]:
-    """Read every story file (``*.md``) in a folder, by name; or one file."""
-    if path.is_file():
-        return [read_markdown_file(path)]
-    if not path.is_dir():
-        raise TransferError("no such file or folder", path=str(path))
-    files = []
-    try:
-        for entry in path.iterdir():
-            if _is_story_file(entry):
-                files.append(entry)
-                if len(files) > MAX_FILES:
-                    raise TransferError(
-                        f"more than {MAX_FILES:,} story files in one folder", path=str(path)
-                    )
-    except OSError as exc:
-        raise TransferError(f"cannot list: {exc.strerror or exc}", path=str(path)) from exc
-    return [read_markdown_file(file) for file in sorted(files)]
+    """Read every story file (``*.md``) in a folder, by name; or one file.
+
+    Links and other entries that are not plain files are skipped; see
+    :func:`read_import` for a bundle that says which.
+    """
+    return list(_read_markdown(path).stories)
+
+
+def read_import(path: Path) -> ImportBundle:
+    """Read what an import of ``path`` offers: a JSON export, one story file or a folder."""
+    return read_json(path) if path.suffix.lower() == ".json" else _read_markdown(path)
 
 
 class _Object:
@@ -838,10 +983,11 @@ class _Object:
         if not isinstance(value, str):
             raise self.error(key, "must be a date and time (ISO 8601)")
         try:
-            when = datetime.fromisoformat(value)
+            return in_utc(datetime.fromisoformat(value))
         except ValueError:
             raise self.error(key, f"'{value[:40]}' is not a date and time (ISO 8601)") from None
-        return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+        except OverflowError:
+            raise self.error(key, f"'{value[:40]}' {OUTSIDE_CALENDAR}") from None
 
     def uuid(self, key: str, *, required: bool = True) -> str | None:
         value = self.data.get(key)
@@ -982,9 +1128,35 @@ def _refuse_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+# A JSON escape of half a UTF-16 pair: the only way a lone surrogate gets in.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _lone_surrogate_at(data: object) -> str | None:
+    """Where parsed JSON holds a lone surrogate (``stories[0].title``), or None.
+
+    Walked with a list, not recursion: the parser accepts nesting deeper
+    than Python's recursion limit.
+    """
+    pending: list[tuple[object, str]] = [(data, "")]
+    while pending:
+        item, where = pending.pop()
+        if isinstance(item, str):
+            if LONE_SURROGATE.search(item):
+                return where or "the file"
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if LONE_SURROGATE.search(key):
+                    return f"a key of {where or 'the file'}"
+                pending.append((value, f"{where}.{key}" if where else key))
+        elif isinstance(item, list):
+            pending.extend((value, f"{where}[{index}]") for index, value in enumerate(item))
+    return None
+
+
 def read_json(path: Path) -> ImportBundle:
     """Read a JSON export; raise :class:`TransferError` naming the file if it is malformed."""
-    text = _decode(_read_capped(path, MAX_JSON_BYTES), path).removeprefix("\ufeff")
+    text = _decode(read_capped(path, MAX_JSON_BYTES), path).removeprefix("\ufeff")
     origin = str(path)
     try:
         data = json.loads(text, parse_constant=_refuse_constant)
@@ -994,6 +1166,12 @@ def read_json(path: Path) -> ImportBundle:
         raise TransferError("nested too deeply", path=origin) from None
     except ValueError as exc:  # a constant refused above, or a number too long to read
         raise TransferError(str(exc), path=origin) from None
+    # Only text that escapes half of a UTF-16 pair can hold a lone one: most
+    # files need no walk.
+    if _SURROGATE_ESCAPE.search(text):
+        where = _lone_surrogate_at(data)
+        if where is not None:
+            raise TransferError(f"{where}: holds a lone surrogate, which is not text", path=origin)
     top = _Object(data, "", origin)
     if top.data.get("format") != FORMAT_NAME:
         raise TransferError('not a Storybank export (no "format": "storybank")', path=origin)
@@ -1173,7 +1351,7 @@ def plan_import(repo: Repository, bundle: ImportBundle | Sequence[SourceStory]) 
     return ImportPlan(
         bundle=bundle,
         items=tuple(items),
-        problems=tuple(_extra_problems(repo, bundle, story_uuids)),
+        problems=(*bundle.skipped, *_extra_problems(repo, bundle, story_uuids)),
     )
 
 

@@ -394,10 +394,9 @@ class StoryService(QObject):
 
     def plan_import(self, path: Path) -> ImportPlan:
         """Read a JSON export, a Markdown file or a folder of them; plan the import."""
-        from storybank.core.transfer import plan_import, read_json, read_markdown_folder
+        from storybank.core.transfer import plan_import, read_import
 
-        source = read_json(path) if path.suffix.lower() == ".json" else read_markdown_folder(path)
-        return plan_import(self.repo, source)
+        return plan_import(self.repo, read_import(path))
 
     def apply_import(
         self,
