@@ -12,13 +12,18 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt, QTimer
+from pytestqt.qtbot import QtBot
 
 from storybank.core.bank import open_bank
 from storybank.core.markdown import to_html
 from storybank.core.sheet import plain_line
+from storybank.gui.main_window import MainWindow
+from storybank.services.stories import StoryService
 
 RunChild = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -88,3 +93,50 @@ def test_sheet_of_hostile_stories_finishes(
     assert done.returncode == 0, done.stderr
     assert pdf.read_bytes().startswith(b"%PDF")
     assert elapsed < 60, f"{elapsed:.0f} s"
+
+
+#: Text the old preview froze on (20,000 "[": 65 s) or crashed on (deep lists).
+HOSTILE_STORY = {
+    "title": "Hostile",
+    "situation": HOSTILE["20,000 ["],
+    "task": HOSTILE["30,000 characters of !["],
+    "action": HOSTILE["10,000 list lines"],
+    "result": HOSTILE["250 list indents"],
+    "reflection": HOSTILE["250 nested quotes"] + " end",
+}
+
+
+def test_preview_of_a_hostile_story_keeps_the_window_responsive(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    folder = tmp_path / "bank"
+    repo = open_bank(folder)
+    repo.create_story(**HOSTILE_STORY)
+    repo.db.close()
+    service = StoryService(open_bank(folder), folder)
+    try:
+        window = MainWindow(service)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        qtbot.waitUntil(lambda: window.editor.field_text("title") == "Hostile")
+        # A timer ticking every 10 ms on the GUI thread: a long gap is a freeze.
+        ticks: list[float] = []
+        timer = QTimer()
+        timer.setInterval(10)
+        timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+        timer.start()
+        qtbot.waitUntil(lambda: len(ticks) >= 3)
+        started = time.perf_counter()
+        qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+        returned = time.perf_counter() - started
+        preview = window.editor.preview
+        qtbot.waitUntil(lambda: "deep end" in preview.toPlainText(), timeout=60_000)
+        timer.stop()
+        longest = max(b - a for a, b in pairwise(ticks))
+        assert returned < 0.5, f"Ctrl+E took {returned:.1f} s"
+        assert longest < 0.5, f"the GUI thread froze for {longest:.1f} s"
+    finally:
+        service.close()
