@@ -80,12 +80,14 @@ def _bank_with_actions(folder: Path, actions: dict[str, str]) -> Path:
     try:
         for title, action in actions.items():
             repo.create_story(title=title, action=action, result=action[:1000])
+        # The title field takes up to a million characters too.
+        repo.create_story(title="[" * 1_000_000, company="[a](" * 250_000, action="x")
     finally:
         repo.db.close()
     return folder
 
 
-@pytest.mark.parametrize("layout", ["full", "cheat"])
+@pytest.mark.parametrize("layout", ["full", "cheat", "matrix"])
 def test_sheet_of_hostile_stories_finishes(
     run_child: RunChild, tmp_path: Path, layout: str
 ) -> None:

@@ -27,6 +27,9 @@ PREVIEW_LIMIT = 100_000
 #: The parser's worst case is about 20 µs a character (a line of ``[``), so this
 #: keeps one section well under a second; a real STAR section is a few thousand.
 MARKDOWN_LIMIT = 30_000
+#: Longest title or context line shown: Qt paints a paragraph whole on every
+#: page it spans, so a megabyte-long title took minutes to print.
+HEADING_LIMIT = 1_000
 #: Longest paragraph of the plain-text fallback; longer ones are split.
 PLAIN_BLOCK = 2_000
 #: Deepest nesting of blocks or inline spans formatted; deeper text is shown plain.
@@ -125,6 +128,11 @@ def to_html(text: str, *, limit: int = PREVIEW_LIMIT) -> str:
     if _too_deep(tokens):
         return plain_html(text) + _PLAIN_NOTE + extra
     return sanitize(parser.renderer.render(tokens, parser.options, {})) + extra
+
+
+def clip(text: str, limit: int = HEADING_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis, for one-line headings."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def escape(text: str) -> str:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from storybank.core.database import StorageError
-from storybank.core.markdown import escape, to_html
+from storybank.core.markdown import clip, escape, to_html
 from storybank.core.records import CONTEXT_FIELDS, SECTIONS, StoryRecord
 from storybank.services.stories import StoryService
 
@@ -94,8 +94,10 @@ def utf16_offset(text: str, index: int) -> int:
 
 def story_html(fields: dict[str, str]) -> str:
     """The preview of a story: title, context and each section from Markdown."""
-    title = fields.get("title") or "Untitled story"
-    context = " · ".join(fields[name] for name in CONTEXT_FIELDS if fields.get(name, "").strip())
+    title = clip(fields.get("title") or "Untitled story")
+    context = clip(
+        " · ".join(fields[name] for name in CONTEXT_FIELDS if fields.get(name, "").strip())
+    )
     parts = [f"<h1>{escape(title)}</h1>"]
     if context:
         parts.append(f"<p><i>{escape(context)}</i></p>")
