@@ -259,7 +259,7 @@ def run_sheet(args: argparse.Namespace) -> int:
     except StorageError as exc:
         return _fail(str(exc))
     except OSError as exc:
-        return _fail(f"cannot write {args.output}: {exc}")
+        return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
     finally:
         repo.db.close()
     print(f"{args.output}: {pages} page(s), {len(ids)} stor{'y' if len(ids) == 1 else 'ies'}")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from storybank.core.coach import key_result
-from storybank.core.markdown import escape, to_html
+from storybank.core.markdown import clip, escape, to_html
 from storybank.core.records import (
     CONTEXT_FIELDS,
     SECTIONS,
@@ -43,7 +43,9 @@ SECTION_TITLES = {
     "result": "Result",
     "reflection": "Reflection",
 }
-_MARKDOWN_NOISE = re.compile(r"(^|\s)[#>*+-]+\s|[*_`~]+|\[([^\]]*)\]\([^)]*\)", re.MULTILINE)
+# A link's text and address stop at the next bracket, so a line of "[" or "[a]("
+# is scanned once, not once from every bracket (which took minutes on 1 MB).
+_MARKDOWN_NOISE = re.compile(r"(^|\s)[#>*+-]+\s|[*_`~]+|\[([^\[\]]*)\]\([^()]*\)", re.MULTILINE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -110,7 +112,13 @@ def plain_line(text: str, limit: int = CARD_LINE) -> str:
 
 
 def _context(record: StoryRecord) -> str:
-    return " · ".join(record.text(name) for name in CONTEXT_FIELDS if record.text(name).strip())
+    return clip(
+        " · ".join(record.text(name) for name in CONTEXT_FIELDS if record.text(name).strip())
+    )
+
+
+def _title(record: StoryRecord) -> str:
+    return escape(clip(record.title or "Untitled story"))
 
 
 def _values_line(story: SheetStory) -> str:
@@ -143,7 +151,7 @@ def _document(body: str) -> str:
 
 def _card(story: SheetStory) -> str:
     record = story.record
-    parts = [f"<p class='card-title'>{escape(record.title or 'Untitled story')}</p>"]
+    parts = [f"<p class='card-title'>{_title(record)}</p>"]
     context = _context(record)
     if context:
         parts.append(f"<p class='card context'>{escape(context)}</p>")
@@ -187,7 +195,7 @@ def full_stories(stories: Sequence[SheetStory]) -> str:
     for number, story in enumerate(stories):
         record = story.record
         brk = " style='page-break-before: always'" if number else ""
-        parts.append(f"<h1{brk}>{escape(record.title or 'Untitled story')}</h1>")
+        parts.append(f"<h1{brk}>{_title(record)}</h1>")
         context = _context(record)
         if context:
             parts.append(f"<p class='context'>{escape(context)}</p>")
@@ -239,7 +247,7 @@ def value_matrix(stories: Sequence[SheetStory], values: Sequence[ValueInfo]) -> 
                 )
                 gap = " class=gap" if value.name in gaps else ""
                 cells.append(f"<td align='center'{gap}>{mark}</td>")
-            title = escape(story.record.title or "Untitled story")
+            title = _title(story.record)
             rows.append(f"<tr><td><small>{title}</small></td>{''.join(cells)}</tr>")
         last = first + MATRIX_ROWS_PER_PAGE >= len(stories)
         if last:

@@ -1,26 +1,42 @@
-"""Printing a story sheet: HTML from core/sheet.py -> QTextDocument -> QPrinter.
+"""Printing a story sheet: HTML from core/sheet.py -> QTextDocument -> a paged device.
 
-The document is laid out on the printer's own resolution and paginated by
+The document is laid out on the device's own resolution and paginated by
 Qt (a line is never cut at a page edge; ``page-break-before`` starts a new
 page); each page gets a running header and a footer with the page number
-and the date. The same function prints on paper, fills a print preview and
-writes a PDF, in the window or headless.
+and the date. The same function prints on paper (a QPrinter), fills a print
+preview and writes a PDF (a QPdfWriter), in the window or headless.
+
+A PDF never touches QPrinter: creating one asks the print service (CUPS)
+for its printers over the network, and a PDF needs no printer.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, QMarginsF, QRectF, QSizeF, Qt
-from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QTextDocument
-from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QLocale, QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QTextDocument,
+)
 
-from storybank.paths import make_private
+from storybank.core.transfer import write_atomic
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
 
 PAGE_SIZES = {"A4": QPageSize.PageSizeId.A4, "Letter": QPageSize.PageSizeId.Letter}
+#: Dots per inch of an exported PDF (what QPrinter's high resolution gave).
+PDF_DPI = 1200
 #: Countries that use US Letter paper by default.
 _LETTER_TERRITORIES = {
     QLocale.Country.UnitedStates,
@@ -41,7 +57,7 @@ def default_page_size(locale: QLocale | None = None) -> str:
     return "Letter" if territory in _LETTER_TERRITORIES else "A4"
 
 
-def setup_printer(printer: QPrinter, page_size: str, landscape: bool) -> None:
+def setup_printer(printer: QPagedPaintDevice, page_size: str, landscape: bool) -> None:
     """Paper size, orientation and margins for a sheet."""
     orientation = (
         QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
@@ -55,7 +71,9 @@ def setup_printer(printer: QPrinter, page_size: str, landscape: bool) -> None:
     printer.setPageLayout(layout)
 
 
-def render_sheet(printer: QPrinter, html: str, header: str, today: date | None = None) -> int:
+def render_sheet(
+    printer: QPrinter | QPdfWriter, html: str, header: str, today: date | None = None
+) -> int:
     """Paint the sheet onto ``printer`` (paper, preview or PDF); return the page count."""
     today = today or date.today()
     painter = QPainter()
@@ -111,13 +129,33 @@ def render_sheet(printer: QPrinter, html: str, header: str, today: date | None =
         painter.end()
 
 
+def pdf_bytes(html: str, header: str, *, page_size: str, landscape: bool) -> tuple[bytes, int]:
+    """The sheet as the bytes of a PDF file, made in memory; and its page count."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(PDF_DPI)
+    writer.setCreator("Storybank")
+    writer.setTitle(header)
+    setup_printer(writer, page_size, landscape)
+    pages = render_sheet(writer, html, header)  # the PDF is complete when its painter ends
+    buffer.close()
+    content = data.data()
+    # QPdfWriter reports no errors: check that a whole PDF came out.
+    if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-64:]:
+        raise OSError("the PDF could not be made")
+    return content, pages
+
+
 def export_pdf(
     path: str | os.PathLike[str], html: str, header: str, *, page_size: str, landscape: bool
 ) -> int:
     """Write the sheet as a PDF file, atomically; return the page count.
 
-    The PDF is written next to the target under a temporary name, flushed to
-    disk and then swapped in, so a failure never leaves half a file behind.
+    The PDF is made in memory, then written under a short temporary name
+    beside the target, flushed to disk and swapped in: a full disk or any
+    other failure raises OSError and leaves the old file as it was.
     """
     target = Path(path)
     folder = target.parent
@@ -125,21 +163,6 @@ def export_pdf(
         raise OSError(f"the folder {folder} does not exist")
     if not os.access(folder, os.W_OK):
         raise OSError(f"the folder {folder} is not writable")
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    os.close(handle)
-    try:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(temporary)
-        printer.setCreator("Storybank")
-        printer.setDocName(header)
-        setup_printer(printer, page_size, landscape)
-        pages = render_sheet(printer, html, header)
-        with open(temporary, "rb+") as written:
-            os.fsync(written.fileno())
-        make_private(Path(temporary))
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    content, pages = pdf_bytes(html, header, page_size=page_size, landscape=landscape)
+    write_atomic(target, content)
     return pages
