@@ -180,7 +180,7 @@ def run_coach(path: str, as_json: bool) -> int:
 
     from storybank.core.coach import analyze, report_to_json
     from storybank.core.interchange import InterchangeError, parse_story_markdown
-    from storybank.core.packs import builtin_packs, value_key
+    from storybank.core.packs import PackValue, builtin_packs, value_key
     from storybank.core.records import Strength
     from storybank.core.speaking import clock
     from storybank.core.transfer import TransferError, read_story_text
@@ -191,11 +191,11 @@ def run_coach(path: str, as_json: bool) -> int:
         return _fail(f"{path}: {exc}")
     except TransferError as exc:  # it names the file
         return _fail(str(exc))
-    known = {}
+    known: dict[str, PackValue] = {}
     for pack in builtin_packs():
-        for value in pack.values:
-            for alias in (value.key, value.name.casefold()):
-                known.setdefault(alias, value)
+        for pack_value in pack.values:
+            for alias in (pack_value.key, pack_value.name.casefold()):
+                known.setdefault(alias, pack_value)
     keywords = {}
     for name, strength in story.values.items():
         value = known.get(name) or known.get(name.casefold()) or known.get(value_key(name))

@@ -1056,9 +1056,9 @@ def _json_pack(item: _Object) -> PackRecord:
         )
         for value in item.objects("values")
     )
-    for value in values:
-        if not value.name.strip():
-            raise item.error("values", f"value '{value.key}' needs a name")
+    for record in values:
+        if not record.name.strip():
+            raise item.error("values", f"value '{record.key}' needs a name")
     key = item.text("key", None)
     if not key or key != value_key(key):
         raise item.error("key", "must be lowercase words joined by hyphens")

@@ -141,7 +141,7 @@ def pdf_bytes(html: str, header: str, *, page_size: str, landscape: bool) -> tup
     setup_printer(writer, page_size, landscape)
     pages = render_sheet(writer, html, header)  # the PDF is complete when its painter ends
     buffer.close()
-    content = data.data()
+    content = bytes(data.data())
     # QPdfWriter reports no errors: check that a whole PDF came out.
     if not content.startswith(b"%PDF-") or b"%%EOF" not in content[-64:]:
         raise OSError("the PDF could not be made")

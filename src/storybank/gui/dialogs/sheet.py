@@ -60,8 +60,8 @@ class SheetDialog(QDialog):
         self.layout_box = QComboBox()
         self.layout_box.setObjectName("sheetLayout")
         self.layout_box.setAccessibleName("Layout")
-        for layout, label in LAYOUT_LABELS.items():
-            self.layout_box.addItem(label, layout.value)
+        for kind, label in LAYOUT_LABELS.items():
+            self.layout_box.addItem(label, kind.value)
         self.page_box = QComboBox()
         self.page_box.setObjectName("pageSize")
         self.page_box.setAccessibleName("Paper size")
@@ -71,8 +71,8 @@ class SheetDialog(QDialog):
         scope = str(settings.value("sheet/scope", "list"))
         if scope == "current" and not has_current:
             scope = "list"
-        for button in self.scope_group.buttons():
-            button.setChecked(button.property("scope") == scope)
+        for choice in self.scope_group.buttons():
+            choice.setChecked(choice.property("scope") == scope)
         self.layout_box.setCurrentIndex(
             max(0, self.layout_box.findData(settings.value("sheet/layout", Layout.CHEAT.value)))
         )
@@ -90,9 +90,9 @@ class SheetDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(action)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
+        column = QVBoxLayout(self)
+        column.addLayout(form)
+        column.addWidget(buttons)
 
     def scope(self) -> str:
         checked = self.scope_group.checkedButton()
