@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from storybank.core.practice import DayStat, daily_stats, value_readiness
+from storybank.core.practice import DayStat, Rating, daily_stats, value_readiness
 from storybank.core.records import Strength
 from storybank.gui.lazy import RefreshWhenShown
 from storybank.gui.practice.view import RATING_LABELS, clock_text
@@ -311,7 +311,7 @@ class ProgressView(RefreshWhenShown):
                 story = titles[attempt.story_id]
             rating = ""
             if attempt.rating:
-                rating = RATING_LABELS[attempt.rating].split(" · ")[1]  # type: ignore[index]
+                rating = RATING_LABELS[Rating(attempt.rating)].split(" · ")[1]
             for column, text in enumerate(
                 (
                     when,
