@@ -114,6 +114,19 @@ class _PreviewReady(QObject):
     ready = Signal(int, str)
 
 
+def _banner(name: str, background: str, color: str, border: str) -> QLabel:
+    """A hidden, word-wrapped message strip above the title."""
+    banner = QLabel()
+    banner.setObjectName(name)
+    banner.setWordWrap(True)
+    banner.setStyleSheet(
+        f"QLabel {{ background: {background}; color: {color}; border: 1px solid {border};"
+        " border-radius: 4px; padding: 6px; }"
+    )
+    banner.hide()
+    return banner
+
+
 class StoryEditor(QWidget):
     """Edits one story; owns its autosave."""
 
@@ -141,77 +154,15 @@ class StoryEditor(QWidget):
         self._timer.setInterval(AUTOSAVE_MS)
         self._timer.timeout.connect(self.save)
 
-        self.title = QLineEdit()
-        self.title.setObjectName("title")
-        self.title.setAccessibleName("Story title")
-        self.title.setPlaceholderText("A short, memorable title for this story")
-        title_font = QFont(self.title.font())
-        title_font.setPointSizeF(title_font.pointSizeF() * 1.45)
-        title_font.setBold(True)
-        self.title.setFont(title_font)
-        self.title.setFrame(False)
-        self.title.setMaxLength(1_000_000)
-
-        self.banner = QLabel()
-        self.banner.setObjectName("saveBanner")
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(
-            "QLabel { background: #fde7e7; color: #7a1010; border: 1px solid #e5a0a0;"
-            " border-radius: 4px; padding: 6px; }"
-        )
-        self.banner.hide()
-
+        self.title = self._build_title()
+        self.banner = _banner("saveBanner", "#fde7e7", "#7a1010", "#e5a0a0")
         # What happened without the user's doing (a change made elsewhere).
-        self.notice = QLabel()
-        self.notice.setObjectName("changedElsewhereNotice")
-        self.notice.setWordWrap(True)
+        self.notice = _banner("changedElsewhereNotice", "#fff4d6", "#5c4200", "#e0c27a")
         self.notice.setTextFormat(Qt.TextFormat.RichText)
-        self.notice.setStyleSheet(
-            "QLabel { background: #fff4d6; color: #5c4200; border: 1px solid #e0c27a;"
-            " border-radius: 4px; padding: 6px; }"
-        )
         self.notice.linkActivated.connect(self._on_notice_link)
-        self.notice.hide()
-
         self.inputs: dict[str, QLineEdit | QPlainTextEdit] = {"title": self.title}
-        context = QHBoxLayout()
-        context.setSpacing(6)
-        for name in CONTEXT_FIELDS:
-            line = QLineEdit()
-            line.setObjectName(name)
-            line.setAccessibleName(CONTEXT_LABELS[name])
-            line.setPlaceholderText(f"{CONTEXT_LABELS[name]} — {CONTEXT_HINTS[name]}")
-            line.setToolTip(CONTEXT_LABELS[name])
-            line.setMaxLength(1_000_000)
-            context.addWidget(line, 2 if name != "period" else 1)
-            self.inputs[name] = line
-
-        column = QVBoxLayout()
-        column.setContentsMargins(0, 4, 4, 4)
-        column.setSpacing(2)
-        for name in SECTIONS:
-            field = QPlainTextEdit()
-            field.setObjectName(name)
-            field.setAccessibleName(SECTION_LABELS[name])
-            field.setPlaceholderText(SECTION_HINTS[name])
-            field.setTabChangesFocus(True)
-            field.setMinimumHeight(SECTION_HEIGHTS[name])
-            label = QLabel(f"<b>{SECTION_LABELS[name]}</b>")
-            label.setBuddy(field)
-            column.addSpacing(6)
-            column.addWidget(label)
-            column.addWidget(field, SECTION_STRETCH[name])
-            self.inputs[name] = field
-
-        sections = QWidget()
-        sections.setLayout(column)
-        scroll = QScrollArea()
-        self._scroll = scroll
-        scroll.setObjectName("sectionsScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields inside
-        scroll.setWidget(sections)
+        context = self._build_context()
+        scroll = self._build_sections()
 
         self.preview = SafeTextBrowser()
         self.preview.setObjectName("preview")
@@ -246,6 +197,63 @@ class StoryEditor(QWidget):
         self._retry.setSingleShot(True)
         self._retry.setInterval(RETRY_MS)
         self._retry.timeout.connect(self.save)
+
+    def _build_title(self) -> QLineEdit:
+        title = QLineEdit()
+        title.setObjectName("title")
+        title.setAccessibleName("Story title")
+        title.setPlaceholderText("A short, memorable title for this story")
+        title_font = QFont(title.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.45)
+        title_font.setBold(True)
+        title.setFont(title_font)
+        title.setFrame(False)
+        title.setMaxLength(1_000_000)
+        return title
+
+    def _build_context(self) -> QHBoxLayout:
+        """Company, role and when, on one row."""
+        context = QHBoxLayout()
+        context.setSpacing(6)
+        for name in CONTEXT_FIELDS:
+            line = QLineEdit()
+            line.setObjectName(name)
+            line.setAccessibleName(CONTEXT_LABELS[name])
+            line.setPlaceholderText(f"{CONTEXT_LABELS[name]} — {CONTEXT_HINTS[name]}")
+            line.setToolTip(CONTEXT_LABELS[name])
+            line.setMaxLength(1_000_000)
+            context.addWidget(line, 2 if name != "period" else 1)
+            self.inputs[name] = line
+        return context
+
+    def _build_sections(self) -> QScrollArea:
+        """The STAR sections and the reflection, labelled, in one scrolling column."""
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 4, 4, 4)
+        column.setSpacing(2)
+        for name in SECTIONS:
+            field = QPlainTextEdit()
+            field.setObjectName(name)
+            field.setAccessibleName(SECTION_LABELS[name])
+            field.setPlaceholderText(SECTION_HINTS[name])
+            field.setTabChangesFocus(True)
+            field.setMinimumHeight(SECTION_HEIGHTS[name])
+            label = QLabel(f"<b>{SECTION_LABELS[name]}</b>")
+            label.setBuddy(field)
+            column.addSpacing(6)
+            column.addWidget(label)
+            column.addWidget(field, SECTION_STRETCH[name])
+            self.inputs[name] = field
+        sections = QWidget()
+        sections.setLayout(column)
+        scroll = QScrollArea()
+        self._scroll = scroll
+        scroll.setObjectName("sectionsScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields inside
+        scroll.setWidget(sections)
+        return scroll
 
     # --- state ------------------------------------------------------------
 
