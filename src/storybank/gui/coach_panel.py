@@ -208,6 +208,11 @@ class CoachPanel(QWidget):
         self.show_dismissed.setObjectName("showDismissed")
         self.show_dismissed.toggled.connect(lambda _on: self._show_findings())
 
+        self._lay_out()
+        self.set_story(None)
+
+    def _lay_out(self) -> None:
+        """Score and time on top, the gauge and the balance, then the findings."""
         head = QHBoxLayout()
         head.addWidget(self.score_label)
         caption = QVBoxLayout()
@@ -228,7 +233,6 @@ class CoachPanel(QWidget):
         layout.addWidget(self.star_bar)
         layout.addWidget(self.findings, 1)
         layout.addLayout(buttons)
-        self.set_story(None)
 
     # --- inputs -----------------------------------------------------------
 
