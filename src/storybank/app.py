@@ -258,7 +258,8 @@ def _run_gui(data_dir: str | None, demo: bool) -> int:
                 code = app.exec()
             finally:
                 # Never back up a damaged bank: the backups are what recovery restores.
-                if service.changed_since_backup and not demo and window.recovery is None:
+                damaged = window.recovery is not None or service.damage() is not None
+                if service.changed_since_backup and not demo and not damaged:
                     try:
                         service.back_up("exit", Preferences.load(window.settings).backups)
                     except StorageError as exc:

@@ -10,6 +10,7 @@ folders).
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -40,17 +41,36 @@ def config_dir() -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` if needed; on POSIX make it readable by its owner only."""
+    """Create ``path`` if needed; on POSIX take away every permission of others.
+
+    Permissions are only ever narrowed: a folder its owner made read-only
+    stays read-only (writing into it then fails, with a message, instead of
+    Storybank quietly making it writable again).
+    """
     path.mkdir(parents=True, exist_ok=True)
-    if sys.platform != "win32":
-        path.chmod(0o700)
+    if not path.is_dir():
+        raise NotADirectoryError(f"{path} is not a folder.")
+    _narrow(path)
     return path
 
 
 def make_private(path: Path) -> None:
-    """Restrict a file to its owner on POSIX (no-op elsewhere or if missing)."""
-    if sys.platform != "win32" and path.exists():
-        path.chmod(0o600)
+    """Take away every permission of others from a file on POSIX (never widens).
+
+    A no-op elsewhere, or if the file is missing.
+    """
+    _narrow(path)
+
+
+def _narrow(path: Path) -> None:
+    if sys.platform == "win32":
+        return
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return
+    if mode & 0o077:
+        path.chmod(mode & 0o700)
 
 
 def database_path(folder: Path) -> Path:

@@ -190,8 +190,11 @@ def test_fts_index_follows_inserts_updates_and_deletes(repo) -> None:  # type: i
     assert [r.id for r in repo.list_stories("pipeline")] == [story.id]
     repo.purge_story(story.id)
     assert repo.list_stories("pipeline") == []
-    reader = repo.db.reader()
-    reader.execute("INSERT INTO story_fts(story_fts, rank) VALUES ('integrity-check', 1)")
+    # The FTS5 check is an INSERT: it runs on a write connection (the reader is read-only).
+    with repo.db.write() as session:
+        session.connection().exec_driver_sql(
+            "INSERT INTO story_fts(story_fts, rank) VALUES ('integrity-check', 1)"
+        )
 
 
 def test_start_up_and_reads_import_no_orm(data_dir: Path) -> None:

@@ -151,10 +151,11 @@ def add_story(repo: Repository, story: dict[str, Any]) -> int:
         repo.set_story_value(record.id, lookup[key], strength)
     repo.set_story_tags(record.id, story["tags"])
     repo.set_archived(record.id, story["archived"])
-    repo.db.reader().execute(
-        "UPDATE story SET created_at = ?, updated_at = ? WHERE id = ?",
-        (_stored(story["created"]), _stored(story["updated"]), record.id),
-    )
+    with repo.db.write() as session:  # the reader is read-only
+        session.connection().exec_driver_sql(
+            "UPDATE story SET created_at = ?, updated_at = ? WHERE id = ?",
+            (_stored(story["created"]), _stored(story["updated"]), record.id),
+        )
     return record.id
 
 

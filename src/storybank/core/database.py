@@ -11,6 +11,12 @@ The structural check (``PRAGMA quick_check``) reads the whole file, so on the
 fast path it runs on a thread of its own while the window opens; every write
 waits for its verdict, so a damaged file is still caught before anything is
 written into it.
+
+Until that verdict is in, the file is only ever opened read-only (a ``mode=ro``
+URI): SQLite's last connection to close checkpoints the ``-wal`` into the main
+file and deletes it, and a read-only connection cannot, so a damaged file and
+its ``-wal`` stay exactly as they were. The SQLAlchemy engine, the only
+connection that writes, is made once the check has passed.
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
 HEAD_REVISION = SCHEMA_REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
+#: Pragmas of the read-only read connection (it cannot change the file).
+READ_PRAGMAS = ("busy_timeout=5000",)
 PRAGMAS = (
     "journal_mode=WAL",
     "synchronous=FULL",
@@ -101,7 +109,7 @@ def inspect_file(path: Path, *, quick_check: bool = True) -> str | None:
             "It was left untouched; move it away or choose another data folder."
         )
     try:
-        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as conn:
+        with closing(connect_read_only(path)) as conn:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
             if not tables:
                 return None
@@ -111,9 +119,15 @@ def inspect_file(path: Path, *, quick_check: bool = True) -> str | None:
                     "It was left untouched."
                 )
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError as exc:
-        raise _damaged(path, str(exc)) from exc
+    except sqlite3.Error as exc:
+        raise _unreadable(path, exc) from exc
     revision = row[0] if row else None
+    if revision is None and {t for t in tables if not t.startswith("sqlite_")} - {
+        "alembic_version"
+    }:
+        # Tables, but no revision: not a bank Storybank could have left, and
+        # migrating it "from nothing" would run into the tables it has.
+        raise _damaged(path, "it holds tables but no schema revision")
     if revision is not None and revision not in SCHEMA_REVISIONS:
         raise NewerSchema(
             f"{path} was written by a newer version of Storybank (schema {revision}). "
@@ -128,17 +142,52 @@ def _damaged(path: Path, detail: str) -> DatabaseDamaged:
     return DatabaseDamaged(f"{path} is damaged ({detail}). It was left untouched.")
 
 
+def _unreadable(path: Path, exc: sqlite3.Error) -> DatabaseRefused:
+    """Damage, or a failure to read a file that may well be sound (no room, no access)."""
+    if is_damage(exc):
+        return _damaged(path, str(exc))
+    return DatabaseRefused(f"Storybank cannot read {path}: {exc}. It was left untouched.")
+
+
+def connect_read_only(path: Path, **kwargs: Any) -> sqlite3.Connection:
+    """A connection that cannot write to ``path``, nor checkpoint its -wal on close."""
+    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, **kwargs)
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether a driver error (or what caused it) says the file is corrupt.
+
+    SQLite reports a corrupt file or one that is not a database as a plain
+    ``DatabaseError``; busy, locked, I/O and permission errors are subclasses.
+    """
+    seen: BaseException | None = exc
+    while seen is not None:
+        if type(seen) is sqlite3.DatabaseError:
+            return True
+        seen = seen.__cause__
+    return False
+
+
 class IntegrityCheck:
     """``PRAGMA quick_check`` of a bank, read-only, on a thread of its own.
 
     Start-up does not wait for it; :meth:`Database.write` does, so nothing is
     written into a damaged file. The window asks :meth:`done` and shows the
-    verdict.
+    verdict. :meth:`stop` ends it early (closing the bank does), and waits
+    until its connection is closed; a stopped check has no verdict, so
+    :meth:`verdict` then runs it again, to the end.
     """
 
     def __init__(self, path: Path, *, wait: bool = False) -> None:
         self.path = path
+        #: The damage found, once the check is done (None: none found).
         self.problem: str | None = None
+        #: Why the check could not run (no room for the -shm, I/O error): not damage.
+        self.failure: sqlite3.Error | None = None
+        self._finished = False
+        self._stopping = False
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
         self._thread = threading.Thread(target=self._run, name="quick_check", daemon=True)
         if wait:
             self._run()
@@ -146,23 +195,62 @@ class IntegrityCheck:
             self._thread.start()
 
     def _run(self) -> None:
+        problem: str | None
         try:
-            with closing(sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True)) as conn:
-                rows = conn.execute("PRAGMA quick_check").fetchall()
-        except sqlite3.Error as exc:  # sqlite3 lets go of the GIL while it reads
-            self.problem = str(exc)
-            return
-        verdict = "; ".join(str(row[0]) for row in rows[:3])
-        self.problem = None if verdict == "ok" else verdict
+            with closing(connect_read_only(self.path, check_same_thread=False)) as conn:
+                with self._lock:
+                    if self._stopping:
+                        return
+                    self._conn = conn
+                try:
+                    # sqlite3 lets go of the GIL while it reads
+                    rows = conn.execute("PRAGMA quick_check").fetchall()
+                finally:
+                    with self._lock:
+                        self._conn = None
+        except sqlite3.Error as exc:
+            if self._stopping:
+                return  # interrupted by stop(): no verdict
+            if not is_damage(exc):
+                self.failure = exc
+                self._finished = True
+                return
+            problem = str(exc)
+        else:
+            verdict = "; ".join(str(row[0]) for row in rows[:3])
+            problem = None if verdict == "ok" else verdict
+        self.failure = None
+        self.problem = problem
+        self._finished = True
+
+    def passed(self) -> bool:
+        """Whether the check ran to the end and found nothing wrong (never blocks)."""
+        return self.done() and self._finished and self.problem is None and self.failure is None
 
     def done(self) -> bool:
-        """Whether the verdict is in (never blocks)."""
+        """Whether the check is over (never blocks)."""
         return not self._thread.is_alive()
+
+    def stop(self) -> None:
+        """Interrupt the check if it still runs, and wait for its thread to end."""
+        with self._lock:
+            if self._thread.is_alive():
+                self._stopping = True
+                if self._conn is not None:
+                    self._conn.interrupt()
+        if self._thread.is_alive():
+            self._thread.join()
 
     def verdict(self) -> None:
         """Wait for the check; raise :class:`DatabaseDamaged` if it found damage."""
         if self._thread.is_alive():
             self._thread.join()
+        if not self._finished or self.failure is not None:
+            # Stopped before the end, or could not run: check again, in full.
+            self._stopping = False
+            self._run()
+        if self.failure is not None:
+            raise _unreadable(self.path, self.failure)
         if self.problem is not None:
             raise _damaged(self.path, self.problem)
 
@@ -211,6 +299,20 @@ def _migrate(path: Path, revision: str | None, backup_dir: Path) -> None:
         engine.dispose()
 
 
+def _create_private(path: Path) -> None:
+    """Create an empty bank file readable by its owner only.
+
+    SQLite gives the -wal and -shm it makes the main file's permissions, so
+    they are private from the start too.
+    """
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        make_private(path)
+    except OSError as exc:
+        raise StorageError(f"Storybank cannot create {path}: {exc.strerror}.") from exc
+
+
 class Database:
     """An open story bank: a plain read connection, and a lazily made write engine."""
 
@@ -230,10 +332,12 @@ class Database:
         """
         revision = inspect_file(path, quick_check=False)
         if revision == HEAD_REVISION:
-            make_private(path)
+            for suffix in ("", "-wal", "-shm"):  # narrowed only: the bytes stay as they are
+                make_private(Path(f"{path}{suffix}"))
             return cls(path, IntegrityCheck(path))
-        if revision is not None:
+        if path.exists() and path.stat().st_size:
             IntegrityCheck(path, wait=True).verdict()
+        _create_private(path)
         from sqlalchemy.exc import SQLAlchemyError
 
         try:
@@ -244,17 +348,44 @@ class Database:
         return cls(path)
 
     def reader(self) -> sqlite3.Connection:
-        """The connection for reads (autocommit: every query sees the latest commit)."""
+        """The connection for reads (autocommit: every query sees the latest commit).
+
+        It is read-only, so that closing it never writes to the file (see the
+        module's notes).
+        """
         if self._reader is None:
-            conn = sqlite3.connect(self.path, isolation_level=None)
-            _apply_pragmas(conn)
+            conn = connect_read_only(self.path, isolation_level=None)
+            for pragma in READ_PRAGMAS:
+                conn.execute(f"PRAGMA {pragma}")
             self._reader = conn
         return self._reader
 
+    def verify(self) -> None:
+        """Wait for the structural check; raise :class:`DatabaseDamaged` if it failed."""
+        if self.integrity is not None:
+            self.integrity.verdict()
+
+    def damage_behind(self, error: BaseException) -> DatabaseDamaged | None:
+        """The damage that explains ``error``, if the file is damaged (waits for the check)."""
+        try:
+            self.verify()
+        except DatabaseDamaged as damaged:
+            return damaged
+        except StorageError:
+            pass  # the check could not run either: no verdict
+        if is_damage(error):
+            return _damaged(self.path, str(error.__cause__ or error))
+        return None
+
     @property
     def engine(self) -> Engine:
-        """The SQLAlchemy engine, made (and SQLAlchemy imported) on first use."""
+        """The SQLAlchemy engine, made (and SQLAlchemy imported) on first use.
+
+        Made only once the structural check has passed: its connections write
+        (pragmas, checkpoints), so a damaged file never gets one.
+        """
         if self._engine is None:
+            self.verify()
             self._engine = _make_engine(self.path)
         return self._engine
 
@@ -266,8 +397,7 @@ class Database:
         """
         from sqlmodel import Session
 
-        if self.integrity is not None:
-            self.integrity.verdict()
+        self.verify()
 
         engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         with Session(engine, expire_on_commit=False) as session:
@@ -279,10 +409,27 @@ class Database:
                 raise
 
     def close(self) -> None:
-        """Release every connection."""
+        """Release every connection, and stop the structural check if it still runs.
+
+        The read-only reader closes first, so the last connection to close,
+        which checkpoints the -wal, is the engine's: made only for a file that
+        passed the check. A file that passed but was only read gets one
+        writable connection, opened and closed, which tidies away the -wal and
+        -shm the read-only ones leave (if no other program has the bank open).
+        """
+        sound = self.integrity is None or self.integrity.passed()
+        if self.integrity is not None:
+            self.integrity.stop()
         if self._reader is not None:
             self._reader.close()
             self._reader = None
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+        elif sound and Path(f"{self.path}-wal").exists():
+            try:
+                uri = f"{self.path.absolute().as_uri()}?mode=rw"  # never creates the file
+                with closing(sqlite3.connect(uri, uri=True)) as conn:
+                    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.Error:
+                pass  # tidying only: the bank is as sound as it was

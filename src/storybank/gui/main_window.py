@@ -525,15 +525,25 @@ class MainWindow(QMainWindow):
         self._search_timer.stop()
         query = self.search.text()
         show = self.list_panel.show_key()
-        ids = self.service.story_ids(
-            query,
-            value_id=self.list_panel.value_id(),
-            tag=self.list_panel.tag(),
-            sort=self.list_panel.sort(),
-            show=show,
-        )
-        total = self.service.count_stories()
-        if query.strip() or self.list_panel.value_id() or self.list_panel.tag():
+        filtered = bool(query.strip() or self.list_panel.value_id() or self.list_panel.tag())
+        unreadable = ""
+        try:
+            ids = self.service.story_ids(
+                query,
+                value_id=self.list_panel.value_id(),
+                tag=self.list_panel.tag(),
+                sort=self.list_panel.sort(),
+                show=show,
+            )
+        except StorageError as exc:  # a damaged bank: say so in the list, not in a box
+            ids, unreadable = [], f"The story list cannot be read.\n{exc}"
+        try:
+            total = self.service.count_stories()
+        except StorageError:
+            total = len(ids) if ids and show == "active" and not filtered else -1
+        if unreadable:
+            empty = unreadable
+        elif filtered:
             empty = "No stories match. Clear the search or the filters to see them all."
         elif show == "trash":
             empty = "The Trash is empty."
@@ -544,7 +554,7 @@ class MainWindow(QMainWindow):
         keep = select_id if select_id is not None else self.editor.story_id
         self.list_panel.set_ids(ids, self.service.story_rows, keep, empty)
         noun = "story" if total == 1 else "stories"
-        self.count_label.setText(f"{total} {noun}")
+        self.count_label.setText(f"{total} {noun}" if total >= 0 else "stories cannot be counted")
         self._total = total
         if select_id is not None:
             self._open_story(select_id)
@@ -616,9 +626,45 @@ class MainWindow(QMainWindow):
         box.setDefaultButton(recover)
         box.exec()
         if box.clickedButton() is recover:
-            self.recovery = damage
-            if not self.close():
-                self.recovery = None  # the user kept the window for unsaved text
+            self._recover_now(damage)
+        if self.recovery is None:
+            self._show_damage(damage)
+
+    def _recover_now(self, damage: str) -> None:
+        """Close, so that run_gui moves the damaged file aside and offers a backup."""
+        self.recovery = damage
+        if not self.close():
+            self.recovery = None  # the user kept the window for unsaved text
+
+    def _show_damage(self, damage: str) -> None:
+        """After "Later": the window stays, read-only, with one banner that says why.
+
+        Reads that fail show in the list and the status bar; nothing more pops up.
+        """
+        if self.findChild(QToolBar, "damageBar") is not None:
+            return
+        bar = QToolBar("Damaged story bank", self)
+        bar.setObjectName("damageBar")
+        bar.setMovable(False)
+        bar.setFloatable(False)
+        bar.setStyleSheet("QToolBar#damageBar { background: #f7d9d5; }")
+        banner = QLabel(
+            "This story bank is damaged, so Storybank saves nothing into it. Copy out "
+            "what you need; Recover Now moves the file aside, unchanged, and offers "
+            "your newest good backup."
+        )
+        banner.setObjectName("damageBanner")
+        banner.setWordWrap(True)
+        banner.setToolTip(damage)
+        banner.setStyleSheet("color: #5c1a12; padding: 4px;")
+        banner.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        recover = QPushButton("Recover Now…")
+        recover.setObjectName("damageRecover")
+        recover.clicked.connect(lambda: self._recover_now(damage))
+        bar.addWidget(banner)
+        bar.addWidget(recover)
+        self.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
 
     def _on_story_changed(self, story_id: int) -> None:
         panel = self.list_panel

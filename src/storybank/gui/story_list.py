@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from storybank.core.database import StorageError
 from storybank.core.records import StoryRow
 from storybank.core.repository import ShowKey, SortKey
 
@@ -69,6 +70,20 @@ def score_color(score: int) -> QColor:
 def context_line(row: StoryRow) -> str:
     """ "company · role · period", skipping empty parts."""
     return " · ".join(part for part in (row.company, row.role, row.period) if part.strip())
+
+
+def unreadable_row(story_id: int) -> StoryRow:
+    """What the list shows for a story that a damaged bank cannot give back."""
+    return StoryRow(
+        id=story_id,
+        title="This story cannot be read (the bank is damaged)",
+        company="",
+        role="",
+        period="",
+        updated_at=datetime.fromtimestamp(0, UTC),
+        archived=False,
+        deleted=False,
+    )
 
 
 class StoryListModel(QAbstractListModel):
@@ -131,9 +146,27 @@ class StoryListModel(QAbstractListModel):
         row = self._rows.get(story_id)
         if row is None:
             window = self._ids[max(0, number - self.PREFETCH // 4) : number + self.PREFETCH]
-            self._rows.update(self._fetch([i for i in window if i not in self._rows]))
+            self._rows.update(self._fetched([i for i in window if i not in self._rows]))
             row = self._rows.get(story_id)
         return row
+
+    def _fetched(self, ids: list[int]) -> dict[int, StoryRow]:
+        """Rows of ``ids``; on a damaged bank, those that can be read, one by one.
+
+        A story that cannot be read is shown as such (and not asked for again),
+        so the rest of the list stays usable.
+        """
+        try:
+            return self._fetch(ids)
+        except StorageError:
+            pass
+        rows: dict[int, StoryRow] = {}
+        for story_id in ids:
+            try:
+                rows.update(self._fetch([story_id]))
+            except StorageError:
+                rows[story_id] = unreadable_row(story_id)
+        return rows
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
