@@ -197,7 +197,8 @@ def _run_gui(data_dir: str | None, demo: bool) -> int:
     from storybank.paths import ensure_private_dir
     from storybank.services.stories import StoryService
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Storybank")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Storybank")

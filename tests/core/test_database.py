@@ -27,6 +27,10 @@ from storybank.paths import database_path
 FIXTURES = Path(__file__).parent.parent / "data"
 
 
+def no_backup_expected(path: Path, reason: str) -> None:
+    raise AssertionError(f"no migration was expected: {reason}")
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -44,7 +48,7 @@ def test_known_revisions_match_the_alembic_scripts() -> None:
 
 
 def test_new_bank_is_created_at_head_with_pragmas(tmp_path: Path) -> None:
-    db = Database.open(tmp_path / "bank.sqlite3")
+    db = Database.open(tmp_path / "bank.sqlite3", backup=no_backup_expected)
     try:
         with db.write() as session:
             conn = session.connection()
@@ -58,7 +62,7 @@ def test_new_bank_is_created_at_head_with_pragmas(tmp_path: Path) -> None:
 
 
 def test_write_transactions_begin_immediate(tmp_path: Path) -> None:
-    db = Database.open(tmp_path / "bank.sqlite3")
+    db = Database.open(tmp_path / "bank.sqlite3", backup=no_backup_expected)
     statements: list[str] = []
     from sqlalchemy import event
 

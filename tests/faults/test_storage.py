@@ -46,6 +46,10 @@ SUFFIXES = ("", "-wal")
 # --- making damaged banks --------------------------------------------------------
 
 
+def no_backup_expected(path: Path, reason: str) -> None:
+    raise AssertionError(f"no migration was expected: {reason}")
+
+
 def digests(bank: Path) -> dict[str, str | None]:
     """sha256 of the main file and of its -wal (None where missing)."""
     result: dict[str, str | None] = {}
@@ -224,7 +228,7 @@ def test_close_ends_the_background_check(
 ) -> None:
     folder = filled_bank(200)
     for _ in range(5):
-        db = Database.open(database_path(folder))
+        db = Database.open(database_path(folder), backup=no_backup_expected)
         time.sleep(0.05)  # the check is under way
         assert quick_check_threads()
         started = time.monotonic()
@@ -233,7 +237,7 @@ def test_close_ends_the_background_check(
         assert time.monotonic() - started < 5  # interrupted, not waited out
     # A check stopped early has no verdict; a write afterwards checks again, in full.
     slow_check()
-    db = Database.open(database_path(folder))
+    db = Database.open(database_path(folder), backup=no_backup_expected)
     db.close()
     with db.write() as session:
         session.connection().exec_driver_sql("SELECT 1")

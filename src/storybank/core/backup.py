@@ -147,7 +147,7 @@ def remove_stale_temporaries(folder: Path, *, now: float | None = None) -> list[
     :data:`STALE_AFTER_SECONDS` when that cannot be told.
     """
     now = time.time() if now is None else now
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:

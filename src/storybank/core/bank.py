@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from storybank.core.backup import make_backup
 from storybank.core.database import Database, DatabaseRefused, StorageError
 from storybank.core.packs import builtin_pack_versions, builtin_packs
 from storybank.core.repository import Repository
@@ -31,7 +32,10 @@ def open_bank(folder: Path, *, verified: bool = False) -> Repository:
             f"Storybank cannot write in {folder}. Check the folder's permissions "
             "(Storybank left them as they are)."
         )
-    db = Database.open(database_path(folder), backup_dir=folder / "backups")
+    db = Database.open(
+        database_path(folder),
+        backup=lambda path, reason: make_backup(path, folder / "backups", reason),
+    )
     try:
         if verified:
             db.verify()

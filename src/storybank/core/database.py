@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -279,12 +279,10 @@ def _make_engine(path: Path) -> Engine:
     return engine
 
 
-def _migrate(path: Path, revision: str | None, backup_dir: Path) -> None:
+def _migrate(path: Path, revision: str | None, backup: Callable[[Path, str], object]) -> None:
     """Bring the file to the head revision (Alembic is imported only here)."""
     if revision is not None:
-        from storybank.core.backup import make_backup
-
-        make_backup(path, backup_dir, f"before-migration-{revision}")
+        backup(path, f"before-migration-{revision}")
     from alembic import command
     from alembic.config import Config
 
@@ -324,8 +322,11 @@ class Database:
         self._engine: Engine | None = None
 
     @classmethod
-    def open(cls, path: Path, *, backup_dir: Path | None = None) -> Database:
+    def open(cls, path: Path, *, backup: Callable[[Path, str], object]) -> Database:
         """Check, migrate if needed, and open ``path``; raise StorageError if refused.
+
+        ``backup(path, reason)`` makes a verified copy before a migration
+        (:func:`storybank.core.backup.make_backup`, which builds on this module).
 
         At the head revision the structural check goes on in the background
         (:attr:`integrity`); an older file is checked in full before migrating.
@@ -341,7 +342,7 @@ class Database:
         from sqlalchemy.exc import SQLAlchemyError
 
         try:
-            _migrate(path, revision, backup_dir or path.parent / "backups")
+            _migrate(path, revision, backup)
         except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
             raise StorageError(f"Storybank could not prepare {path}: {exc}") from exc
         make_private(path)
