@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -78,6 +78,37 @@ def story_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         repo.db.close()
     return folder.parent / "all.json"
+
+
+SmallDisk = Callable[[str, int], Path]
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[SmallDisk]:
+    """Mount real tmpfs file systems of a given size and inode count (skip if impossible)."""
+    mounts: list[Path] = []
+
+    def mount(size: str, inodes: int) -> Path:
+        point = tmp_path / f"disk-{len(mounts)}"
+        point.mkdir()
+        options = f"size={size},nr_inodes={inodes}"
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(point)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+        mounts.append(point)
+        return point
+
+    try:
+        yield mount
+    finally:
+        for point in mounts:
+            if subprocess.run(["umount", str(point)], check=False).returncode != 0:
+                subprocess.run(["umount", "-l", str(point)], check=False)
 
 
 ChildRun = Callable[..., subprocess.CompletedProcess[str]]

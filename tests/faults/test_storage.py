@@ -312,17 +312,9 @@ def test_backups_as_a_plain_file_is_one_line(filled_bank: FilledBank, run_child:
 
 
 def test_no_free_inodes_for_the_backups_folder_is_one_line(
-    run_child: RunChild, tmp_path: Path
+    run_child: RunChild, small_disk: Callable[[str, int], Path]
 ) -> None:
-    mount = tmp_path / "tiny"
-    mount.mkdir()
-    made = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=8m,nr_inodes=8", "tmpfs", str(mount)],
-        capture_output=True,
-        check=False,
-    )
-    if made.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode().strip()}")
+    mount = small_disk("8m", 8)
     holder = None
     try:
         folder = mount / "data"
@@ -364,7 +356,6 @@ def test_no_free_inodes_for_the_backups_folder_is_one_line(
         if holder is not None:
             holder.kill()
             holder.communicate()
-        subprocess.run(["umount", str(mount)], check=False)
 
 
 HOLD = """
