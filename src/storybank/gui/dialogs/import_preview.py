@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from storybank.core.transfer import Choice, ImportPlan, ItemKind
+from storybank.core.transfer import Choice, ImportItem, ImportPlan, ItemKind
 
 KIND_LABELS = {
     ItemKind.NEW: "New",
@@ -42,16 +42,38 @@ class ImportPreview(QDialog):
         self.plan = plan
         self.setWindowTitle("Import stories")
         self.setObjectName("importPreview")
-        counts = plan.summary()
+        summary = self._build_summary(source)
+        self._build_table()
+        default_row = self._build_default_row()
+        problems = QLabel("<br>".join(plan.problems))
+        problems.setWordWrap(True)
+        problems.setVisible(bool(plan.problems))
+        buttons = self._build_buttons()
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addWidget(self.table, 1)
+        if self.choice_boxes:
+            layout.addLayout(default_row)
+        layout.addWidget(problems)
+        layout.addWidget(buttons)
+        self.resize(820, 520)
+
+    def _build_summary(self, source: str) -> QLabel:
+        """The source, how many stories of each kind, and what Import will do."""
+        counts = self.plan.summary()
         parts = [f"{n} {KIND_LABELS[kind].lower()}" for kind, n in counts.items() if n]
         summary = QLabel(
-            f"<b>{source}</b><br>{len(plan.items)} stories: {', '.join(parts) or 'none'}. "
+            f"<b>{source}</b><br>{len(self.plan.items)} stories: {', '.join(parts) or 'none'}. "
             "Nothing is written until you press Import, and the import is all or nothing. "
             "Your bank is backed up first."
         )
         summary.setWordWrap(True)
         summary.setObjectName("importSummary")
-        self.table = QTableWidget(len(plan.items), 3)
+        return summary
+
+    def _build_table(self) -> None:
+        """One row per story of the plan; a conflict's row holds a choice box."""
+        self.table = QTableWidget(len(self.plan.items), 3)
         self.table.setObjectName("importTable")
         self.table.setAccessibleName("Stories to import")
         self.table.setHorizontalHeaderLabels(["Story", "What happens", "Notes"])
@@ -61,26 +83,32 @@ class ImportPreview(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.choice_boxes: dict[str, QComboBox] = {}
-        for row, item in enumerate(plan.items):
-            title = QTableWidgetItem(item.story.title or "Untitled story")
-            title.setFlags(title.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            self.table.setItem(row, 0, title)
-            if item.kind is ItemKind.CONFLICT:
-                box = QComboBox()
-                box.setAccessibleName(f"What to do with {item.story.title}")
-                for choice, label in CHOICE_LABELS.items():
-                    box.addItem(f"Conflict: {label.lower()}", choice.value)
-                self.table.setCellWidget(row, 1, box)
-                self.choice_boxes[item.story.uuid or f"row-{row}"] = box
-            else:
-                kind = QTableWidgetItem(KIND_LABELS[item.kind])
-                kind.setFlags(kind.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                self.table.setItem(row, 1, kind)
-            notes = "; ".join((*item.problems, item.note) if item.note else item.problems)
-            note = QTableWidgetItem(notes)
-            note.setToolTip(notes)
-            note.setFlags(note.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            self.table.setItem(row, 2, note)
+        for row, item in enumerate(self.plan.items):
+            self._fill_row(row, item)
+
+    def _fill_row(self, row: int, item: ImportItem) -> None:
+        title = QTableWidgetItem(item.story.title or "Untitled story")
+        title.setFlags(title.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        self.table.setItem(row, 0, title)
+        if item.kind is ItemKind.CONFLICT:
+            box = QComboBox()
+            box.setAccessibleName(f"What to do with {item.story.title}")
+            for choice, label in CHOICE_LABELS.items():
+                box.addItem(f"Conflict: {label.lower()}", choice.value)
+            self.table.setCellWidget(row, 1, box)
+            self.choice_boxes[item.story.uuid or f"row-{row}"] = box
+        else:
+            kind = QTableWidgetItem(KIND_LABELS[item.kind])
+            kind.setFlags(kind.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(row, 1, kind)
+        notes = "; ".join((*item.problems, item.note) if item.note else item.problems)
+        note = QTableWidgetItem(notes)
+        note.setToolTip(notes)
+        note.setFlags(note.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        self.table.setItem(row, 2, note)
+
+    def _build_default_row(self) -> QHBoxLayout:
+        """The choice applied to every conflict at once (laid out only if there is one)."""
         self.default_box = QComboBox()
         self.default_box.setObjectName("conflictDefault")
         self.default_box.setAccessibleName("For every conflict")
@@ -91,23 +119,16 @@ class ImportPreview(QDialog):
         default_row.addWidget(QLabel("For every conflict:"))
         default_row.addWidget(self.default_box)
         default_row.addStretch(1)
-        problems = QLabel("<br>".join(plan.problems))
-        problems.setWordWrap(True)
-        problems.setVisible(bool(plan.problems))
+        return default_row
+
+    def _build_buttons(self) -> QDialogButtonBox:
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(summary)
-        layout.addWidget(self.table, 1)
-        if self.choice_boxes:
-            layout.addLayout(default_row)
-        layout.addWidget(problems)
-        layout.addWidget(buttons)
-        self.resize(820, 520)
+        return buttons
 
     def _apply_default(self) -> None:
         value = self.default_box.currentData()

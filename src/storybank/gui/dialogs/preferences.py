@@ -185,6 +185,18 @@ class ValuePacksPage(QWidget):
             self.reload(value_id)
 
 
+def _spin(name: str, low: int, high: int, value: int, suffix: str, step: int = 1) -> QSpinBox:
+    """A named spin box for one number of the General page."""
+    box = QSpinBox()
+    box.setObjectName(name)
+    box.setRange(low, high)
+    box.setSingleStep(step)
+    box.setValue(value)
+    box.setSuffix(suffix)
+    box.setMaximumWidth(150)
+    return box
+
+
 class GeneralPage(QWidget):
     """Coach and practice timing, appearance, backups and the data folder."""
 
@@ -192,29 +204,26 @@ class GeneralPage(QWidget):
         super().__init__()
         self.settings = settings
         prefs = Preferences.load(settings)
+        self._build_timing(prefs)
+        self._build_theme(prefs)
+        self._build_backups(prefs)
+        where = self._build_data_folder(service)
+        self._lay_out(where)
 
-        def spin(
-            name: str, low: int, high: int, value: int, suffix: str, step: int = 1
-        ) -> QSpinBox:
-            box = QSpinBox()
-            box.setObjectName(name)
-            box.setRange(low, high)
-            box.setSingleStep(step)
-            box.setValue(value)
-            box.setSuffix(suffix)
-            box.setMaximumWidth(150)
-            return box
-
-        self.wpm = spin("wordsPerMinute", 80, 250, prefs.words_per_minute, " words/min", 5)
+    def _build_timing(self, prefs: Preferences) -> None:
+        """The coach's speaking rate and answer band, the practice target and preparation."""
+        self.wpm = _spin("wordsPerMinute", 80, 250, prefs.words_per_minute, " words/min", 5)
         self.wpm.setAccessibleName("Speaking rate")
-        self.band_min = spin("bandMin", 30, 600, prefs.band_min, " s", 15)
+        self.band_min = _spin("bandMin", 30, 600, prefs.band_min, " s", 15)
         self.band_min.setAccessibleName("Shortest good answer")
-        self.band_max = spin("bandMax", 30, 900, prefs.band_max, " s", 15)
+        self.band_max = _spin("bandMax", 30, 900, prefs.band_max, " s", 15)
         self.band_max.setAccessibleName("Longest good answer")
-        self.target = spin("practiceTarget", 30, 600, prefs.practice_target, " s", 15)
+        self.target = _spin("practiceTarget", 30, 600, prefs.practice_target, " s", 15)
         self.target.setAccessibleName("Practice target answer time")
-        self.prep = spin("practicePrep", 0, 300, prefs.practice_prep, " s", 5)
+        self.prep = _spin("practicePrep", 0, 300, prefs.practice_prep, " s", 5)
         self.prep.setAccessibleName("Practice preparation time")
+
+    def _build_theme(self, prefs: Preferences) -> None:
         self.theme = QComboBox()
         self.theme.setObjectName("theme")
         self.theme.setAccessibleName("Appearance")
@@ -222,12 +231,18 @@ class GeneralPage(QWidget):
             self.theme.addItem(label, key)
         self.theme.setCurrentIndex(max(0, self.theme.findData(prefs.theme)))
         self.theme.setMaximumWidth(260)  # in line with the other fields
-        self.recent = spin("backupsRecent", 1, 50, prefs.backups.recent, " recent")
+
+    def _build_backups(self, prefs: Preferences) -> None:
+        """How many recent, daily and weekly backups are kept."""
+        self.recent = _spin("backupsRecent", 1, 50, prefs.backups.recent, " recent")
         self.recent.setAccessibleName("Recent backups kept")
-        self.daily = spin("backupsDaily", 0, 60, prefs.backups.daily, " daily")
+        self.daily = _spin("backupsDaily", 0, 60, prefs.backups.daily, " daily")
         self.daily.setAccessibleName("Daily backups kept")
-        self.weekly = spin("backupsWeekly", 0, 52, prefs.backups.weekly, " weekly")
+        self.weekly = _spin("backupsWeekly", 0, 52, prefs.backups.weekly, " weekly")
         self.weekly.setAccessibleName("Weekly backups kept")
+
+    def _build_data_folder(self, service: StoryService) -> QHBoxLayout:
+        """The data folder's path, selectable, and a button that opens it."""
         folder = QLabel(str(service.data_dir))
         folder.setObjectName("dataFolderPath")
         folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -238,6 +253,13 @@ class GeneralPage(QWidget):
         open_folder.clicked.connect(
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(service.data_dir)))
         )
+        where = QHBoxLayout()
+        where.addWidget(folder, 1)
+        where.addWidget(open_folder)
+        return where
+
+    def _lay_out(self, where: QHBoxLayout) -> None:
+        """One form: a bold heading, then the fields, for each section."""
         band = QHBoxLayout()
         band.addWidget(self.band_min)
         band.addWidget(QLabel("to"))
@@ -247,9 +269,6 @@ class GeneralPage(QWidget):
         for box in (self.recent, self.daily, self.weekly):
             backups.addWidget(box)
         backups.addStretch(1)
-        where = QHBoxLayout()
-        where.addWidget(folder, 1)
-        where.addWidget(open_folder)
         form = QFormLayout(self)
         form.addRow("<b>Coach</b>", QLabel())
         form.addRow("Speaking rate:", self.wpm)

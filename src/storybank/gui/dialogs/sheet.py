@@ -43,6 +43,13 @@ class SheetDialog(QDialog):
         self.settings = settings
         self.setWindowTitle(f"{action} story sheet")
         self.setObjectName("sheetDialog")
+        scope_box = self._build_scopes(has_current, list_count, all_count)
+        self._build_choices()
+        self._restore(settings, has_current)
+        self._lay_out(scope_box, action)
+
+    def _build_scopes(self, has_current: bool, list_count: int, all_count: int) -> QVBoxLayout:
+        """One radio button per scope, in one group; the current story's only if there is one."""
         self.scope_group = QButtonGroup(self)
         scope_box = QVBoxLayout()
         labels = {
@@ -57,6 +64,10 @@ class SheetDialog(QDialog):
             self.scope_group.addButton(button)
             button.setProperty("scope", scope)
             scope_box.addWidget(button)
+        return scope_box
+
+    def _build_choices(self) -> None:
+        """The layout and paper size boxes."""
         self.layout_box = QComboBox()
         self.layout_box.setObjectName("sheetLayout")
         self.layout_box.setAccessibleName("Layout")
@@ -68,6 +79,8 @@ class SheetDialog(QDialog):
         for name in PAGE_SIZES:
             self.page_box.addItem(name, name)
 
+    def _restore(self, settings: QSettings, has_current: bool) -> None:
+        """Select the choices remembered from last time (the list, if there is no current story)."""
         scope = str(settings.value("sheet/scope", "list"))
         if scope == "current" and not has_current:
             scope = "list"
@@ -80,6 +93,8 @@ class SheetDialog(QDialog):
             max(0, self.page_box.findData(settings.value("sheet/page_size", default_page_size())))
         )
 
+    def _lay_out(self, scope_box: QVBoxLayout, action: str) -> None:
+        """The form, then the buttons; OK is named after the action."""
         form = QFormLayout()
         form.addRow("Stories:", scope_box)
         form.addRow("Layout:", self.layout_box)

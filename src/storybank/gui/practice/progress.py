@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from storybank.core.practice import DayStat, Rating, daily_stats, value_readiness
+from storybank.core.practice import AttemptInfo, DayStat, Rating, daily_stats, value_readiness
 from storybank.core.records import Strength
 from storybank.gui.lazy import RefreshWhenShown
 from storybank.gui.practice.view import RATING_LABELS, clock_text
@@ -272,6 +272,13 @@ class ProgressView(RefreshWhenShown):
         if target_seconds is not None:
             self.times.set_target(target_seconds)
         self.times.update()
+        self._show_readiness(attempts)
+        self._show_summary(attempts, days)
+        self._fill_history(attempts)
+        self._stale = False
+
+    def _show_readiness(self, attempts: list[AttemptInfo]) -> None:
+        """Readiness per value, from its primary stories and the answers given."""
         coverage = self.service.stories.coverage()
         primary_counts: dict[str, int] = {}
         for (_story, value_id), strength in coverage.links.items():
@@ -282,6 +289,8 @@ class ProgressView(RefreshWhenShown):
         keys = [v.key for v in coverage.values]
         scores = value_readiness(keys, primary_counts, attempts)
         self.readiness.set_rows([(v.name, scores.get(v.key, 0.0)) for v in coverage.values])
+
+    def _show_summary(self, attempts: list[AttemptInfo], days: list[DayStat]) -> None:
         total = len(attempts)
         week = sum(d.answers for d in days[-7:])
         self.summary.setText(
@@ -291,6 +300,9 @@ class ProgressView(RefreshWhenShown):
             else "No answers yet. Practise in the Practice mode (Ctrl+3) and your progress "
             "shows here."
         )
+
+    def _fill_history(self, attempts: list[AttemptInfo]) -> None:
+        """The last 200 answers, newest first."""
         prompts = {p.uuid: p for p in self.service.prompts(include_hidden=True)}
         titles = {}
         self.history.setRowCount(0)
@@ -322,4 +334,3 @@ class ProgressView(RefreshWhenShown):
                 )
             ):
                 self.history.setItem(row, column, QTableWidgetItem(text))
-        self._stale = False

@@ -90,6 +90,17 @@ class DeckChooser(QWidget):
         self.service = service
         self.group = QButtonGroup(self)
         self.radios: dict[DeckKind, QRadioButton] = {}
+        self._build_fields()
+        self._build_buttons()
+        self.due_label = QLabel()
+        self.due_label.setObjectName("dueLabel")
+        grid = self._build_decks()
+        form = self._build_form()
+        self._lay_out(grid, form)
+        self.refresh()
+
+    def _build_fields(self) -> None:
+        """A deck's theme, value and size; the timer settings; reading aloud."""
         self.theme_box = QComboBox()
         self.theme_box.setAccessibleName("Theme")
         self.value_box = QComboBox()
@@ -114,6 +125,8 @@ class DeckChooser(QWidget):
         self.target.setAccessibleName("Target answer time")
         self.voice = QCheckBox("Read each prompt aloud")
         self.voice.setObjectName("readAloud")
+
+    def _build_buttons(self) -> None:
         self.start_button = QPushButton("Start practising")
         self.start_button.setObjectName("startPractice")
         self.start_button.setDefault(True)
@@ -122,9 +135,9 @@ class DeckChooser(QWidget):
         self.manage_button.setObjectName("managePrompts")
         self.manage_button.setToolTip("Add, edit and hide interview prompts")
         self.manage_button.clicked.connect(self.manage_requested)
-        self.due_label = QLabel()
-        self.due_label.setObjectName("dueLabel")
 
+    def _build_decks(self) -> QGridLayout:
+        """One radio button per kind of deck, with its field and a hint; the mock is checked."""
         grid = QGridLayout()
         rows = (
             (DeckKind.MOCK, "Mock interview", self.mock_size, "prompts from different themes"),
@@ -148,7 +161,10 @@ class DeckChooser(QWidget):
                 grid.addWidget(label, row, 2)
         self.radios[DeckKind.MOCK].setChecked(True)
         grid.setColumnStretch(2, 1)
+        return grid
 
+    def _build_form(self) -> QFormLayout:
+        """The timer settings and reading aloud; the fields' widths are capped."""
         for spin in (self.mock_size, self.prep, self.target):
             spin.setMaximumWidth(160)
         for box in (self.theme_box, self.value_box):
@@ -157,7 +173,10 @@ class DeckChooser(QWidget):
         form.addRow("Preparation:", self.prep)
         form.addRow("Target answer time:", self.target)
         form.addRow("", self.voice)
+        return form
 
+    def _lay_out(self, grid: QGridLayout, form: QFormLayout) -> None:
+        """The title, what is due, the decks, the timer settings, then the buttons."""
         title = QLabel("<h2>Practice</h2><p>Storybank plays the interviewer. Answer each "
                        "prompt out loud, then rate how it went: prompts you found hard come "
                        "back sooner.</p>")  # fmt: skip
@@ -176,7 +195,6 @@ class DeckChooser(QWidget):
         start_row.addStretch(1)
         layout.addLayout(start_row)
         layout.addStretch(1)
-        self.refresh()
 
     def refresh(self) -> None:
         current_theme = self.theme_box.currentData()
@@ -219,6 +237,21 @@ class SessionPage(QWidget):
         super().__init__()
         # The page itself takes focus so that its keys (Space, 1–4, N…) work.
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._build_prompt()
+        self._build_timer()
+        controls = self._build_controls()
+        ratings = self._build_rating()
+        split = QSplitter()
+        split.addWidget(self._lay_out_answer(controls, ratings))
+        split.addWidget(self._build_suggestions())
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
+
+    def _build_prompt(self) -> None:
+        """Where the session is, the prompt's theme, and the prompt in large type."""
         self.progress = QLabel()
         self.progress.setObjectName("sessionProgress")
         self.theme = QLabel()
@@ -230,6 +263,9 @@ class SessionPage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.9)
         self.prompt.setFont(font)
         self.prompt.setAccessibleName("Prompt")
+
+    def _build_timer(self) -> None:
+        """The phase, the stopwatch in large bold type, the gauge and the key hint."""
         self.phase = QLabel()
         self.phase.setObjectName("timerPhase")
         self.timer = QLabel("0:00")
@@ -245,9 +281,9 @@ class SessionPage(QWidget):
         self.hint = QLabel()
         self.hint.setObjectName("keyHint")
         self.hint.setEnabled(False)
-        self.follow_up = QLabel()
-        self.follow_up.setObjectName("followUp")
-        self.follow_up.setWordWrap(True)
+
+    def _build_controls(self) -> QHBoxLayout:
+        """Start, Pause, Skip, Next and End, in one row."""
         self.toggle_button = QPushButton("Start (Space)")
         self.toggle_button.setObjectName("toggleTimer")
         self.pause_button = QPushButton("Pause (P)")
@@ -258,6 +294,24 @@ class SessionPage(QWidget):
         self.next_button.setObjectName("nextPrompt")
         self.end_button = QPushButton("End (Esc)")
         self.end_button.setObjectName("endSession")
+        controls = QHBoxLayout()
+        for button in (
+            self.toggle_button,
+            self.pause_button,
+            self.skip_button,
+            self.next_button,
+            self.end_button,
+        ):
+            controls.addWidget(button)
+        controls.addStretch(1)
+        return controls
+
+    def _build_rating(self) -> QHBoxLayout:
+        """The follow-up question, the row of rating buttons (returned), the rating
+        given and a note on the answer."""
+        self.follow_up = QLabel()
+        self.follow_up.setObjectName("followUp")
+        self.follow_up.setWordWrap(True)
         self.rating_buttons: dict[Rating, QPushButton] = {}
         ratings = QHBoxLayout()
         ratings.addWidget(QLabel("How did it go?"))
@@ -273,28 +327,10 @@ class SessionPage(QWidget):
         self.notes.setObjectName("attemptNotes")
         self.notes.setPlaceholderText("A note for next time (optional)")
         self.notes.setAccessibleName("Notes on this answer")
+        return ratings
 
-        self.suggestions = QTreeWidget()
-        self.suggestions.setObjectName("suggestions")
-        self.suggestions.setAccessibleName("Suggested stories")
-        self.suggestions.setHeaderLabels(["Stories that could answer this"])
-        self.suggestions.setWordWrap(True)
-        self.used_button = QPushButton("I used this story")
-        self.used_button.setObjectName("usedStory")
-        self.used_label = QLabel()
-        self.used_label.setObjectName("usedLabel")
-        self.used_label.setWordWrap(True)
-
-        controls = QHBoxLayout()
-        for button in (
-            self.toggle_button,
-            self.pause_button,
-            self.skip_button,
-            self.next_button,
-            self.end_button,
-        ):
-            controls.addWidget(button)
-        controls.addStretch(1)
+    def _lay_out_answer(self, controls: QHBoxLayout, ratings: QHBoxLayout) -> QWidget:
+        """The left side: the prompt, the timer and its controls, then the rating."""
         main = QWidget()
         left = QVBoxLayout(main)
         left.setContentsMargins(24, 12, 12, 12)
@@ -314,20 +350,27 @@ class SessionPage(QWidget):
         left.addWidget(self.rated)
         left.addWidget(self.notes)
         left.addStretch(1)
+        return main
+
+    def _build_suggestions(self) -> QWidget:
+        """The right side: stories that could answer the prompt, and which one was used."""
+        self.suggestions = QTreeWidget()
+        self.suggestions.setObjectName("suggestions")
+        self.suggestions.setAccessibleName("Suggested stories")
+        self.suggestions.setHeaderLabels(["Stories that could answer this"])
+        self.suggestions.setWordWrap(True)
+        self.used_button = QPushButton("I used this story")
+        self.used_button.setObjectName("usedStory")
+        self.used_label = QLabel()
+        self.used_label.setObjectName("usedLabel")
+        self.used_label.setWordWrap(True)
         side = QWidget()
         right = QVBoxLayout(side)
         right.setContentsMargins(6, 12, 12, 12)
         right.addWidget(self.suggestions, 1)
         right.addWidget(self.used_button)
         right.addWidget(self.used_label)
-        split = QSplitter()
-        split.addWidget(main)
-        split.addWidget(side)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
+        return side
 
 
 class SummaryPage(QWidget):
@@ -377,15 +420,7 @@ class PracticeView(QWidget):
         super().__init__()
         self.service = service
         self.clock = clock
-        self.chooser = DeckChooser(service)
-        self.session = SessionPage()
-        self.summary = SummaryPage()
-        self.pages = QStackedWidget()
-        for page in (self.chooser, self.session, self.summary):
-            self.pages.addWidget(page)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.pages)
+        self._build_pages()
 
         self.voice = Voice()
         self.chooser.voice.setEnabled(self.voice.available)
@@ -405,6 +440,25 @@ class PracticeView(QWidget):
         self._ticker.setInterval(TICK_MS)
         self._ticker.timeout.connect(self._tick)
 
+        self._connect_pages()
+        self._add_shortcuts()
+        service.practice_changed.connect(self.chooser.refresh)
+        service.stories.values_changed.connect(self.chooser.refresh)
+
+    def _build_pages(self) -> None:
+        """The chooser, the session and the summary, stacked."""
+        self.chooser = DeckChooser(self.service)
+        self.session = SessionPage()
+        self.summary = SummaryPage()
+        self.pages = QStackedWidget()
+        for page in (self.chooser, self.session, self.summary):
+            self.pages.addWidget(page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+
+    def _connect_pages(self) -> None:
+        """The pages' buttons and the suggestions list to the session flow."""
         self.chooser.start_requested.connect(self.start_session)
         self.summary.again_button.clicked.connect(self.show_chooser)
         page = self.session
@@ -417,6 +471,9 @@ class PracticeView(QWidget):
         page.suggestions.itemDoubleClicked.connect(self._open_story_item)
         for rating, button in page.rating_buttons.items():
             button.clicked.connect(lambda _=False, r=rating: self.rate(r))
+
+    def _add_shortcuts(self) -> None:
+        """The session's keys, active while the session page (or a child) has focus."""
         self._shortcuts = []
         for key, slot in (
             (Qt.Key.Key_Space, self.toggle_timer),
@@ -433,8 +490,6 @@ class PracticeView(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
             self._shortcuts.append(shortcut)
-        service.practice_changed.connect(self.chooser.refresh)
-        service.stories.values_changed.connect(self.chooser.refresh)
 
     # --- session flow -----------------------------------------------------
 
