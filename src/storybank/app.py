@@ -23,8 +23,12 @@ from storybank.cli import build_parser, run
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
 
     from storybank.core.repository import Repository
+    from storybank.gui.main_window import MainWindow
+    from storybank.gui.single_instance import SingleInstance
+    from storybank.services.stories import StoryService
 
 log = logging.getLogger("storybank")
 
@@ -184,18 +188,9 @@ def run_gui(data_dir: str | None, demo: bool) -> int:
         gc.enable()
 
 
-def _run_gui(data_dir: str | None, demo: bool) -> int:
-    from PySide6.QtCore import QTimer
+def _make_app() -> QApplication:
+    """The Qt application (or the one a test already made), named for settings."""
     from PySide6.QtWidgets import QApplication
-
-    from storybank.core.bank import open_demo_bank
-    from storybank.core.database import StorageError
-    from storybank.gui.main_window import MainWindow
-    from storybank.gui.settings import Preferences
-    from storybank.gui.single_instance import SingleInstance, ask_running_instance
-    from storybank.paths import data_dir as resolve_data_dir
-    from storybank.paths import ensure_private_dir
-    from storybank.services.stories import StoryService
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
@@ -203,6 +198,85 @@ def _run_gui(data_dir: str | None, demo: bool) -> int:
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Storybank")
     app.setDesktopFileName(APP_ID)
+    return app
+
+
+def _open_folder_bank(
+    data_dir: str | None,
+) -> tuple[Repository, Path, SingleInstance] | int:
+    """Open the bank in the chosen folder, as its one window; or an exit status."""
+    from storybank.gui.single_instance import SingleInstance, ask_running_instance
+    from storybank.paths import data_dir as resolve_data_dir
+    from storybank.paths import ensure_private_dir
+
+    folder = resolve_data_dir(data_dir)
+    try:
+        ensure_private_dir(folder)
+    except OSError as exc:
+        _alert("Storybank", f"Cannot use the data folder: {exc}")
+        return 1
+    guard = SingleInstance(folder)
+    if not guard.acquire():
+        if ask_running_instance(folder):
+            print("storybank: already open on this data folder; brought it forward.")
+            return 0
+        _alert(
+            "Storybank is already open",
+            f"Another Storybank is using {folder}. Close it first, so that two windows "
+            "never write the same stories.",
+            kind="warning",
+        )
+        return 1
+    opened = _open_with_recovery(folder)
+    if opened is None:
+        guard.release()
+        return 1
+    return opened, folder, guard
+
+
+def _show_window(service: StoryService, guard: SingleInstance | None) -> MainWindow:
+    """Show the main window; what is not needed for its first paint comes after it."""
+    from PySide6.QtCore import QTimer
+
+    from storybank.gui.main_window import MainWindow
+
+    window = MainWindow(service)
+    if guard is not None:
+        guard.activation_requested.connect(window.bring_forward)
+    window.show()
+    QTimer.singleShot(0, _collect_from_now_on)
+    # After the first paint: the window icon (SVG rendering) and the
+    # local server that answers a second launch (QtNetwork).
+    QTimer.singleShot(0, _use_app_icon)
+    if guard is not None and guard.server is None:
+        QTimer.singleShot(0, guard.listen)
+    # Not before the first paint: its imports would hold the GIL the
+    # window's paint code waits for.
+    QTimer.singleShot(WARM_UP_DELAY_MS, _warm_up_write_path)
+    return window
+
+
+def _back_up_on_exit(service: StoryService, window: MainWindow, demo: bool) -> None:
+    """A backup at exit after a change; never of a damaged bank (recovery restores them)."""
+    from storybank.core.database import StorageError
+    from storybank.gui.settings import Preferences
+
+    damaged = window.recovery is not None or service.damage() is not None
+    if service.changed_since_backup and not demo and not damaged:
+        try:
+            service.back_up("exit", Preferences.load(window.settings).backups)
+        except StorageError as exc:
+            log.error("exit backup failed: %s", exc)
+
+
+def _run_gui(data_dir: str | None, demo: bool) -> int:
+    from storybank.core.bank import open_demo_bank
+    from storybank.core.database import StorageError
+    from storybank.gui.settings import Preferences, app_settings
+    from storybank.gui.theme import apply_theme
+    from storybank.services.stories import StoryService
+
+    app = _make_app()
     guard: SingleInstance | None = None
     if demo:
         try:
@@ -211,60 +285,20 @@ def _run_gui(data_dir: str | None, demo: bool) -> int:
             _alert("Storybank cannot open the story bank", str(exc))
             return 1
     else:
-        folder = resolve_data_dir(data_dir)
-        try:
-            ensure_private_dir(folder)
-        except OSError as exc:
-            _alert("Storybank", f"Cannot use the data folder: {exc}")
-            return 1
-        guard = SingleInstance(folder)
-        if not guard.acquire():
-            if ask_running_instance(folder):
-                print("storybank: already open on this data folder; brought it forward.")
-                return 0
-            _alert(
-                "Storybank is already open",
-                f"Another Storybank is using {folder}. Close it first, so that two windows "
-                "never write the same stories.",
-                kind="warning",
-            )
-            return 1
-        opened = _open_with_recovery(folder)
-        if opened is None:
-            guard.release()
-            return 1
-        repo = opened
+        opened = _open_folder_bank(data_dir)
+        if isinstance(opened, int):
+            return opened
+        repo, folder, guard = opened
     _install_excepthook()
-    from storybank.gui.settings import app_settings
-    from storybank.gui.theme import apply_theme
-
     apply_theme(app, Preferences.load(app_settings()).theme)
     try:
         while True:
             service = StoryService(repo, folder, demo=demo)
-            window = MainWindow(service)
-            if guard is not None:
-                guard.activation_requested.connect(window.bring_forward)
-            window.show()
-            QTimer.singleShot(0, _collect_from_now_on)
-            # After the first paint: the window icon (SVG rendering) and the
-            # local server that answers a second launch (QtNetwork).
-            QTimer.singleShot(0, _use_app_icon)
-            if guard is not None and guard.server is None:
-                QTimer.singleShot(0, guard.listen)
-            # Not before the first paint: its imports would hold the GIL the
-            # window's paint code waits for.
-            QTimer.singleShot(WARM_UP_DELAY_MS, _warm_up_write_path)
+            window = _show_window(service, guard)
             try:
                 code = app.exec()
             finally:
-                # Never back up a damaged bank: the backups are what recovery restores.
-                damaged = window.recovery is not None or service.damage() is not None
-                if service.changed_since_backup and not demo and not damaged:
-                    try:
-                        service.back_up("exit", Preferences.load(window.settings).backups)
-                    except StorageError as exc:
-                        log.error("exit backup failed: %s", exc)
+                _back_up_on_exit(service, window, demo)
                 service.close()
             if window.recovery is None:
                 return code
