@@ -77,6 +77,13 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         parser.set_defaults(command=None)
         return parser
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_data_commands(commands)
+    _add_output_commands(commands)
+    return parser
+
+
+def _add_data_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """check, export, import and backup: the bank's own data."""
     check = commands.add_parser(
         "check", help="check the story bank's integrity and schema, and count its contents"
     )
@@ -105,6 +112,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "backup", help="make a verified backup of the story bank now (and rotate old ones)"
     )
     _common(backup, suppress=True)
+
+
+def _add_output_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """sheet and coach: what Storybank makes of the stories."""
     sheet = commands.add_parser(
         "sheet",
         help="print a story sheet to PDF, with no window",
@@ -130,7 +141,6 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     )
     coach.add_argument("--json", action="store_true", help="print the report as JSON")
     _common(coach, suppress=True)
-    return parser
 
 
 def _fail(message: str) -> int:
