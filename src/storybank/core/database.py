@@ -88,39 +88,11 @@ def inspect_file(path: Path, *, quick_check: bool = True) -> str | None:
     Nothing is written to the file. ``quick_check=False`` leaves out the
     structural check of every page (see :class:`IntegrityCheck`).
     """
-    if not path.exists():
+    if not _is_sqlite(path):
         return None
-    if not path.is_file():
-        raise DatabaseRefused(f"{path} is not a file.")
-    if not os.access(path, os.R_OK) or not os.access(path, os.W_OK):
-        raise DatabaseRefused(
-            f"Storybank cannot read and write {path}. Check the file's permissions."
-        )
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise DatabaseRefused(f"Storybank cannot read {path}: {exc.strerror}.") from exc
-    if not header:
+    tables, row = _schema_of(path)
+    if not tables:
         return None
-    if header != SQLITE_HEADER:
-        raise NotABank(
-            f"{path} is not a Storybank database (it is not an SQLite file). "
-            "It was left untouched; move it away or choose another data folder."
-        )
-    try:
-        with closing(connect_read_only(path)) as conn:
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-            if not tables:
-                return None
-            if "alembic_version" not in tables:
-                raise NotABank(
-                    f"{path} is an SQLite file, but not a Storybank database. "
-                    "It was left untouched."
-                )
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.Error as exc:
-        raise _unreadable(path, exc) from exc
     revision = row[0] if row else None
     if revision is None and {t for t in tables if not t.startswith("sqlite_")} - {
         "alembic_version"
@@ -136,6 +108,48 @@ def inspect_file(path: Path, *, quick_check: bool = True) -> str | None:
     if quick_check:
         IntegrityCheck(path, wait=True).verdict()
     return revision
+
+
+def _is_sqlite(path: Path) -> bool:
+    """Whether ``path`` holds an SQLite file (False: missing or empty); refuse anything else."""
+    if not path.exists():
+        return False
+    if not path.is_file():
+        raise DatabaseRefused(f"{path} is not a file.")
+    if not os.access(path, os.R_OK) or not os.access(path, os.W_OK):
+        raise DatabaseRefused(
+            f"Storybank cannot read and write {path}. Check the file's permissions."
+        )
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DatabaseRefused(f"Storybank cannot read {path}: {exc.strerror}.") from exc
+    if not header:
+        return False
+    if header != SQLITE_HEADER:
+        raise NotABank(
+            f"{path} is not a Storybank database (it is not an SQLite file). "
+            "It was left untouched; move it away or choose another data folder."
+        )
+    return True
+
+
+def _schema_of(path: Path) -> tuple[set[str], tuple[str] | None]:
+    """The file's tables and its ``alembic_version`` row, read read-only."""
+    try:
+        with closing(connect_read_only(path)) as conn:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            if not tables:
+                return tables, None
+            if "alembic_version" not in tables:
+                raise NotABank(
+                    f"{path} is an SQLite file, but not a Storybank database. "
+                    "It was left untouched."
+                )
+            return tables, conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error as exc:
+        raise _unreadable(path, exc) from exc
 
 
 def _damaged(path: Path, detail: str) -> DatabaseDamaged:
