@@ -72,45 +72,8 @@ class ValuesPanel(QWidget):
         self.record: StoryRecord | None = None
         self._buttons: dict[int, tuple[QToolButton, QToolButton]] = {}
 
-        self.values_box = QGroupBox("Values")
-        self.values_box.setObjectName("valuesBox")
-        self.grid = QGridLayout()
-        self.grid.setColumnStretch(0, 1)
-        self.grid.setHorizontalSpacing(4)
-        self.grid.setVerticalSpacing(4)
-        inner = QWidget()
-        inner.setLayout(self.grid)
-        inner.setStyleSheet(STRENGTH_STYLE)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the buttons inside
-        scroll.setWidget(inner)
-        box_layout = QVBoxLayout(self.values_box)
-        box_layout.setContentsMargins(6, 6, 6, 6)
-        hint = QLabel("Mark the values this story proves best as <b>primary</b>.")
-        hint.setWordWrap(True)
-        hint.setObjectName("valuesHint")
-        box_layout.addWidget(hint)
-        box_layout.addWidget(scroll, 1)
-
-        self.tags_box = QGroupBox("Tags")
-        self.tags_edit = QLineEdit()
-        self.tags_edit.setObjectName("tags")
-        self.tags_edit.setAccessibleName("Tags")
-        self.tags_edit.setPlaceholderText("failure, feedback, conflict…")
-        self.tags_edit.setToolTip("Themes for this story, separated by commas; Enter saves them")
-        self.tags_edit.setMaxLength(5000)
-        self._tag_model = QStringListModel(self)
-        completer = TagCompleter(self._tag_model, self.tags_edit)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.tags_edit.setCompleter(completer)
-        self.tags_edit.editingFinished.connect(self.commit_tags)
-        tags_layout = QVBoxLayout(self.tags_box)
-        tags_layout.setContentsMargins(6, 6, 6, 6)
-        tags_layout.addWidget(self.tags_edit)
+        self.values_box = self._build_values_box()
+        self.tags_box = self._build_tags_box()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 6, 6)
@@ -124,6 +87,54 @@ class ValuesPanel(QWidget):
         self.load(None)
 
     # --- building ---------------------------------------------------------
+
+    def _build_values_box(self) -> QGroupBox:
+        """The value rows (made by :meth:`_build_rows`), in a scrolling grid."""
+        box = QGroupBox("Values")
+        box.setObjectName("valuesBox")
+        self.grid = QGridLayout()
+        self.grid.setColumnStretch(0, 1)
+        self.grid.setHorizontalSpacing(4)
+        self.grid.setVerticalSpacing(4)
+        inner = QWidget()
+        inner.setLayout(self.grid)
+        inner.setStyleSheet(STRENGTH_STYLE)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the buttons inside
+        scroll.setWidget(inner)
+        box_layout = QVBoxLayout(box)
+        box_layout.setContentsMargins(6, 6, 6, 6)
+        hint = QLabel("Mark the values this story proves best as <b>primary</b>.")
+        hint.setWordWrap(True)
+        hint.setObjectName("valuesHint")
+        box_layout.addWidget(hint)
+        box_layout.addWidget(scroll, 1)
+
+        return box
+
+    def _build_tags_box(self) -> QGroupBox:
+        """The tags field, with completion from the tags already in use."""
+        box = QGroupBox("Tags")
+        self.tags_edit = QLineEdit()
+        self.tags_edit.setObjectName("tags")
+        self.tags_edit.setAccessibleName("Tags")
+        self.tags_edit.setPlaceholderText("failure, feedback, conflict…")
+        self.tags_edit.setToolTip("Themes for this story, separated by commas; Enter saves them")
+        self.tags_edit.setMaxLength(5000)
+        self._tag_model = QStringListModel(self)
+        completer = TagCompleter(self._tag_model, self.tags_edit)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.tags_edit.setCompleter(completer)
+        self.tags_edit.editingFinished.connect(self.commit_tags)
+        tags_layout = QVBoxLayout(box)
+        tags_layout.setContentsMargins(6, 6, 6, 6)
+        tags_layout.addWidget(self.tags_edit)
+
+        return box
 
     def refresh_values(self) -> None:
         """Rebuild the rows for the active values."""
