@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid as uuid_module
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from storybank.core.packs import value_key
+from storybank.core.practice_repository import PracticeRepository
 from storybank.core.records import TEXT_FIELDS, Strength
-from storybank.core.repository import MAX_TAG_LENGTH, Repository, _time, clean_tag
+from storybank.core.repository import MAX_TAG_LENGTH, Repository, clean_tag
 from storybank.core.transfer.records import (
     Choice,
     ImportBundle,
@@ -89,34 +89,17 @@ class _BankStory:
 
 def _bank_stories(repo: Repository) -> dict[str, _BankStory]:
     """Every story in the bank (the trash too) by uuid, with a fingerprint of its content."""
-    values: dict[int, list[tuple[ValueRef, Strength]]] = defaultdict(list)
-    for story_id, pack, key, strength in repo._rows(
-        "SELECT sv.story_id, f.key, v.key, sv.strength FROM story_value sv "
-        "JOIN value v ON v.id = sv.value_id JOIN framework f ON f.id = v.framework_id"
-    ):
-        values[story_id].append(((pack, key), Strength(strength)))
-    tags: dict[int, list[str]] = defaultdict(list)
-    for story_id, name in repo._rows(
-        "SELECT st.story_id, t.name FROM story_tag st JOIN tag t ON t.id = st.tag_id"
-    ):
-        tags[story_id].append(name)
-    bank = {}
-    columns = ", ".join(TEXT_FIELDS)
-    for row in repo._rows(
-        f"SELECT id, uuid, updated_at, archived, deleted_at IS NOT NULL, {columns} FROM story"
-    ):
-        updated = _time(row[2])
-        assert updated is not None
-        fields = dict(zip(TEXT_FIELDS, row[5:], strict=True))
-        bank[row[1]] = _BankStory(
-            id=row[0],
-            title=fields["title"],
-            updated_at=updated,
-            archived=bool(row[3]),
-            trashed=bool(row[4]),
-            digest=_digest(fields, values.get(row[0], ()), tags.get(row[0], ())),
+    return {
+        uuid: _BankStory(
+            id=story.id,
+            title=story.fields["title"],
+            updated_at=story.updated_at,
+            archived=story.archived,
+            trashed=story.trashed,
+            digest=_digest(story.fields, story.values, story.tags),
         )
-    return bank
+        for uuid, story in repo.stories_by_uuid().items()
+    }
 
 
 class _ValueLookup:
@@ -165,7 +148,7 @@ def _extra_problems(repo: Repository, bundle: ImportBundle, story_uuids: set[str
     """Practice records that point at prompts or stories nowhere to be found."""
     from storybank.core.prompts import builtin_prompt_bank
 
-    prompts = {uuid for (uuid,) in repo._rows("SELECT uuid FROM prompt")}
+    prompts = PracticeRepository(repo.db).prompt_uuids()
     prompts |= {p.uuid for p in builtin_prompt_bank().prompts} | {p.uuid for p in bundle.prompts}
     problems = []
     lost = sum(1 for a in bundle.attempts if a.prompt_uuid not in prompts)
@@ -308,10 +291,10 @@ def apply_import(
         from storybank.core.prompts import builtin_prompt_bank
 
         prompt_bank = builtin_prompt_bank()
-        stored = repo._rows("SELECT max(bank_version) FROM prompt WHERE builtin = 1")[0][0]
+        stored = PracticeRepository(repo.db).builtin_prompt_version()
         if stored is not None and stored >= prompt_bank.version:
             prompt_bank = None
-    counts = repo._run(lambda w, s: w.apply_import(s, writes, bundle, prompt_bank, progress))
+    counts = repo.write_import(writes, bundle, prompt_bank, progress)
     kinds = plan.summary()
     return ImportResult(
         added=sum(1 for w in writes if w is not None and w.bank_id is None and not w.kept_both),

@@ -21,6 +21,7 @@ __all__ = [
     "FORMAT_NAME",
     "FORMAT_VERSION",
     "AttemptRecord",
+    "BankStory",
     "Choice",
     "DismissedRecord",
     "ExportStory",
@@ -207,6 +208,20 @@ class Choice(StrEnum):
 
 
 ValueRef = tuple[str, str]  # (pack key, value key): a value, the same in any bank
+
+
+@dataclass(frozen=True)
+class BankStory:
+    """A story already in the bank (the trash too), as an import is matched against it."""
+
+    id: int
+    uuid: str
+    updated_at: datetime
+    archived: bool
+    trashed: bool
+    fields: dict[str, str]
+    values: tuple[tuple[ValueRef, Strength], ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
