@@ -196,3 +196,14 @@ def test_the_circle_check_finds_a_circle(tmp_path: Path) -> None:
     # A package whose __init__ re-exports a module that imports the package: a circle too.
     (package / "sub" / "__init__.py").write_text("from pkg.sub.c import b\n")
     assert import_circles(import_graph(package)) == [["pkg.a", "pkg.sub", "pkg.sub.b", "pkg.sub.c"]]
+
+
+def test_only_the_repositories_call_the_private_reads() -> None:
+    owners = {"core/repository.py", "core/practice_repository.py"}
+    callers = [
+        path.relative_to(PACKAGE).as_posix()
+        for path in PACKAGE.rglob("*.py")
+        if path.relative_to(PACKAGE).as_posix() not in owners
+        and re.search(r"\._rows\(", path.read_text(encoding="utf-8"))
+    ]
+    assert callers == []
