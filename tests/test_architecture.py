@@ -1,9 +1,11 @@
-"""The layers and their map: imports point down only, and ARCHITECTURE.md names every module."""
+"""The layers and their map: imports point down only, no import circles, and
+ARCHITECTURE.md names every module."""
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import storybank
@@ -67,3 +69,137 @@ def test_architecture_md_names_every_module_and_no_missing_one() -> None:
     named = set(re.findall(r"`([\w/]+\.py)`", text))
     unknown = [n for n in named if not any(m == n or m.endswith("/" + n) for m in modules)]
     assert unknown == []
+
+
+# --- import circles ----------------------------------------------------------------
+
+
+def _modules(package: Path) -> dict[str, Path]:
+    """Every module under ``package`` by dotted name (a package by its own name)."""
+    modules = {}
+    for path in package.rglob("*.py"):
+        parts = path.relative_to(package.parent).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        modules[".".join(parts)] = path
+    return modules
+
+
+def _targets(node: ast.Import | ast.ImportFrom, name: str, is_package: bool) -> Iterator[str]:
+    """The dotted names one import statement asks for, relative ones made absolute."""
+    if isinstance(node, ast.Import):
+        yield from (alias.name for alias in node.names)
+        return
+    base = node.module or ""
+    if node.level:
+        parts = name.split(".") if is_package else name.split(".")[:-1]
+        parts = parts[: len(parts) - (node.level - 1)]
+        base = ".".join([*parts, *([base] if base else [])])
+    yield base
+    yield from (f"{base}.{alias.name}" for alias in node.names)
+
+
+def import_graph(package: Path) -> dict[str, set[str]]:
+    """Which modules each module under ``package`` imports, by dotted name.
+
+    Every import counts, at any depth: inside functions and under
+    ``TYPE_CHECKING`` too. ``from a.b import c`` depends on the module
+    ``a.b.c`` when there is one, else on ``a.b``; importing a submodule also
+    runs its parent packages' ``__init__``, so it depends on those too.
+    """
+    modules = _modules(package)
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        is_package = path.name == "__init__.py"
+        wanted: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                wanted.update(_targets(node, name, is_package))
+        depends: set[str] = set()
+        for target in wanted:
+            parts = target.split(".")
+            while parts and ".".join(parts) not in modules:
+                parts.pop()  # c is a name in a.b, not a module: a.b
+            depends.update(".".join(parts[:end]) for end in range(1, len(parts) + 1))
+        depends.discard(name)
+        graph[name] = depends
+    return graph
+
+
+def import_circles(graph: Mapping[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of ``graph`` that are circles (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: list[list[str]] = []
+
+    def visit(node: str) -> Iterator[str]:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        return iter(sorted(graph[node] & graph.keys()))
+
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, visit(root))]
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    work.append((child, visit(child)))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1 or node in graph[node]:
+                        circles.append(sorted(component))
+    return sorted(circles)
+
+
+def test_no_import_circles() -> None:
+    circles = import_circles(import_graph(PACKAGE))
+    assert circles == []
+
+
+def test_the_circle_check_finds_a_circle(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("def f():\n    from pkg.sub.b import g\n")
+    (package / "sub" / "__init__.py").write_text("")
+    (package / "sub" / "b.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .. import a\n"
+    )
+    (package / "sub" / "c.py").write_text("from pkg.sub import b\n")
+    graph = import_graph(package)
+    assert graph["pkg.a"] == {"pkg", "pkg.sub", "pkg.sub.b"}
+    assert graph["pkg.sub.c"] == {"pkg", "pkg.sub", "pkg.sub.b"}
+    assert import_circles(graph) == [["pkg.a", "pkg.sub.b"]]
+    # A package whose __init__ re-exports a module that imports the package: a circle too.
+    (package / "sub" / "__init__.py").write_text("from pkg.sub.c import b\n")
+    assert import_circles(import_graph(package)) == [["pkg.a", "pkg.sub", "pkg.sub.b", "pkg.sub.c"]]
+
+
+def test_only_the_repositories_call_the_private_reads() -> None:
+    owners = {"core/repository.py", "core/practice_repository.py"}
+    callers = [
+        path.relative_to(PACKAGE).as_posix()
+        for path in PACKAGE.rglob("*.py")
+        if path.relative_to(PACKAGE).as_posix() not in owners
+        and re.search(r"\._rows\(", path.read_text(encoding="utf-8"))
+    ]
+    assert callers == []

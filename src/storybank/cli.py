@@ -189,11 +189,11 @@ def run_coach(path: str, as_json: bool) -> int:
     import json
 
     from storybank.core.coach import analyze, report_to_json
-    from storybank.core.interchange import InterchangeError, parse_story_markdown
+    from storybank.core.interchange import InterchangeError, TransferError, parse_story_markdown
     from storybank.core.packs import PackValue, builtin_packs, value_key
     from storybank.core.records import Strength
     from storybank.core.speaking import clock
-    from storybank.core.transfer import TransferError, read_story_text
+    from storybank.core.transfer.reading import read_story_text
 
     try:
         story = parse_story_markdown(read_story_text(Path(path)))
@@ -281,7 +281,7 @@ def run_export(args: argparse.Namespace) -> int:
     from storybank.core.bank import open_chosen_bank
     from storybank.core.database import StorageError
     from storybank.core.interchange import TransferError
-    from storybank.core.transfer import export_json, export_markdown
+    from storybank.core.transfer.export import export_json, export_markdown
 
     try:
         repo, _folder = open_chosen_bank(args.data_dir, args.demo)
@@ -308,7 +308,9 @@ def run_import(args: argparse.Namespace) -> int:
     from storybank.core.bank import open_chosen_bank
     from storybank.core.database import StorageError
     from storybank.core.interchange import TransferError
-    from storybank.core.transfer import Choice, apply_import, plan_import, read_import
+    from storybank.core.transfer.plan import apply_import, plan_import
+    from storybank.core.transfer.reading import read_import
+    from storybank.core.transfer.records import Choice
 
     try:
         repo, folder = open_chosen_bank(args.data_dir, args.demo)

@@ -17,7 +17,7 @@ from storybank.core.interchange import (
     parse_story_markdown,
 )
 from storybank.core.records import SECTIONS, Strength
-from storybank.core.transfer import ExportStory
+from storybank.core.transfer.records import ExportStory
 from storybank.resources import resource_files
 
 

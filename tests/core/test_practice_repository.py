@@ -104,3 +104,22 @@ def test_attempt_keeps_the_story_used(repo: Repository) -> None:
     assert practice.attempts()[0].story_id is None  # the attempt stays; the link goes
     practice.set_attempt_story(attempt, None)
     assert practice.attempts(since=NOW + timedelta(days=1)) == []
+
+
+def test_reads_for_the_json_export(repo: Repository) -> None:
+    practice = PracticeRepository(repo.db)
+    assert practice.builtin_prompt_version() is None
+    practice.sync_prompts(builtin_prompt_bank())
+    assert practice.builtin_prompt_version() == builtin_prompt_bank().version
+    assert practice.export_prompts() == []  # built-in and untouched: they ship with the app
+    mine = practice.save_prompt(None, "A night shift?", "ownership", ["candor"], ["Why?", " "])
+    assert mine in practice.prompt_uuids()
+    (prompt,) = practice.export_prompts()
+    assert (prompt.uuid, prompt.values, prompt.follow_ups) == (mine, ("candor",), ("Why?",))
+    kept, trashed = repo.create_story(title="Kept"), repo.create_story(title="Trashed")
+    for story in (kept, trashed):
+        practice.add_attempt(mine, story_id=story.id, started_at=NOW, duration=80, rating=3)
+    repo.set_trashed(trashed.id, True)
+    attempts = practice.export_attempts()
+    assert [(a.prompt_uuid, a.story_uuid) for a in attempts] == [(mine, kept.uuid), (mine, None)]
+    assert attempts[0].started_at == NOW

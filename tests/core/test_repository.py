@@ -162,6 +162,34 @@ def test_duplicate_trash_restore_archive_and_purge(repo: Repository) -> None:
     assert repo.tag_names() == ["feedback"]
 
 
+def test_reads_for_export_and_import_planning(repo: Repository) -> None:
+    kept = repo.create_story(title="Kept", action="did things")
+    repo.set_story_value(kept.id, value_id(repo, "candor"), Strength.PRIMARY)
+    repo.set_story_tags(kept.id, ["feedback"])
+    trashed = repo.create_story(title="Trashed")
+    repo.set_trashed(trashed.id, True)
+    repo.set_dismissed(kept.id, "no-result", True)
+    repo.set_dismissed(trashed.id, "no-result", True)
+
+    (story,) = repo.export_stories()
+    assert (story.uuid, story.title, story.action) == (kept.uuid, "Kept", "did things")
+    assert (story.values, story.tags) == ({"candor": Strength.PRIMARY}, ("feedback",))
+    assert [(d.story_uuid, d.key) for d in repo.dismissed_findings()] == [(kept.uuid, "no-result")]
+    bank = repo.stories_by_uuid()
+    assert set(bank) == {kept.uuid, trashed.uuid}
+    assert bank[trashed.uuid].trashed and not bank[kept.uuid].trashed
+    assert bank[kept.uuid].fields["title"] == "Kept"
+    assert bank[kept.uuid].values == ((("netflix-culture", "candor"), Strength.PRIMARY),)
+    assert bank[kept.uuid].tags == ("feedback",)
+    packs = {pack.key: pack for pack in repo.export_packs()}
+    assert [v.key for v in packs["netflix-culture"].values] == [
+        "freedom",
+        "responsibility",
+        "candor",
+        "context-over-control",
+    ]
+
+
 def test_user_values_add_rename_reorder_hide(repo: Repository) -> None:
     pack = next(p for p in repo.packs() if p.key == "netflix-culture")
     added = repo.add_value(pack.id, "  Customer   obsession ")

@@ -18,27 +18,25 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from storybank.core import transfer, writes
+from storybank.core import writes
 from storybank.core.bank import open_bank
+from storybank.core.interchange import TransferError
 from storybank.core.practice import ReviewState
 from storybank.core.practice_repository import PracticeRepository
 from storybank.core.prompts import builtin_prompt_bank
 from storybank.core.records import SECTIONS, Strength
 from storybank.core.repository import Repository
-from storybank.core.transfer import (
-    Choice,
-    ItemKind,
-    TransferError,
-    apply_import,
-    export_json,
-    export_markdown,
-    file_names,
-    plan_import,
+from storybank.core.transfer import reading
+from storybank.core.transfer.export import export_json, export_markdown
+from storybank.core.transfer.files import file_names
+from storybank.core.transfer.plan import apply_import, plan_import
+from storybank.core.transfer.reading import (
     read_import,
     read_json,
     read_markdown_file,
     read_markdown_folder,
 )
+from storybank.core.transfer.records import Choice, ImportResult, ItemKind
 
 NOW = datetime(2026, 11, 24, 9, tzinfo=UTC)
 KEYS = ("freedom", "responsibility", "candor", "context-over-control", "judgment", "impact")
@@ -495,7 +493,7 @@ def test_importing_the_same_json_twice_changes_nothing(
         plan = plan_import(target, read_json(tmp_path / "bank.json"))
         assert plan.summary()[ItemKind.UNCHANGED] == 1
         second = apply_import(target, plan)
-        assert second == transfer.ImportResult(unchanged=1)
+        assert second == ImportResult(unchanged=1)
         assert snapshot(target) == before
 
 
@@ -785,20 +783,20 @@ def test_malformed_markdown_names_file_line_and_reason(tmp_path: Path) -> None:
 def test_limits_are_enforced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "big.md"
     path.write_text("x" * 200, encoding="utf-8")
-    monkeypatch.setattr(transfer, "MAX_MARKDOWN_BYTES", 100)
+    monkeypatch.setattr(reading, "MAX_MARKDOWN_BYTES", 100)
     with pytest.raises(TransferError, match="larger than"):
         read_markdown_folder(path)
-    monkeypatch.setattr(transfer, "MAX_MARKDOWN_BYTES", 10_000)
-    monkeypatch.setattr(transfer, "MAX_FIELD_CHARS", 50)
+    monkeypatch.setattr(reading, "MAX_MARKDOWN_BYTES", 10_000)
+    monkeypatch.setattr(reading, "MAX_FIELD_CHARS", 50)
     with pytest.raises(TransferError, match="situation is longer than"):
         read_markdown_folder(path)
-    monkeypatch.setattr(transfer, "MAX_FILES", 2)
+    monkeypatch.setattr(reading, "MAX_FILES", 2)
     for index in range(3):
         (tmp_path / f"{index}.md").write_text("x", encoding="utf-8")
     with pytest.raises(TransferError, match="more than 2 story files"):
         read_markdown_folder(tmp_path)
     (tmp_path / "big.json").write_text('{"format": "storybank"}' + " " * 100, encoding="utf-8")
-    monkeypatch.setattr(transfer, "MAX_JSON_BYTES", 100)
+    monkeypatch.setattr(reading, "MAX_JSON_BYTES", 100)
     with pytest.raises(TransferError, match="larger than"):
         read_json(tmp_path / "big.json")
 

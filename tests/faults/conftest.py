@@ -69,7 +69,7 @@ def filled_bank(tmp_path: Path) -> Callable[[int], Path]:
 @pytest.fixture(scope="session")
 def story_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A JSON export (made by the real exporter) of a bank of 300 ordinary stories."""
-    from storybank.core.transfer import export_json
+    from storybank.core.transfer.export import export_json
 
     folder = fill_bank(tmp_path_factory.mktemp("export") / "bank", 300)
     repo = open_bank(folder)

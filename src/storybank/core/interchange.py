@@ -25,7 +25,7 @@ import yaml
 from storybank.core.records import SECTIONS, Strength
 
 if TYPE_CHECKING:
-    from storybank.core.transfer import ExportStory
+    from storybank.core.transfer.records import ExportStory
 
 MAX_FRONT_MATTER = 64 * 1024
 #: The front matter key (and its value) that marks a file written by Storybank.

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from storybank.core.practice import AttemptInfo, Candidate, ReviewState
 from storybank.core.prompts import Prompt, PromptBank
 from storybank.core.repository import Store, _time
+from storybank.core.transfer.records import AttemptRecord, PromptRecord
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -33,10 +34,45 @@ class PracticeRepository(Store):
 
     def sync_prompts(self, bank: PromptBank) -> None:
         """Load a newer built-in prompt bank; one query when already current."""
-        stored = self._rows("SELECT max(bank_version) FROM prompt WHERE builtin = 1")[0][0]
+        stored = self.builtin_prompt_version()
         if stored is not None and stored >= bank.version:
             return
         self._run(lambda w, s: w.sync_prompts(s, bank))
+
+    def builtin_prompt_version(self) -> int | None:
+        """The version of the built-in prompt bank held, or None before the first sync."""
+        version: int | None = self._rows("SELECT max(bank_version) FROM prompt WHERE builtin = 1")[
+            0
+        ][0]
+        return version
+
+    def prompt_uuids(self) -> set[str]:
+        """The uuid of every prompt in the bank (hidden ones too)."""
+        return {uuid for (uuid,) in self._rows("SELECT uuid FROM prompt")}
+
+    def export_prompts(self) -> list[PromptRecord]:
+        """The user's prompts, and built-in ones they edited or hid (the rest ship with the app)."""
+        keys: dict[int, list[str]] = defaultdict(list)
+        for prompt_id, key in self._rows(
+            "SELECT prompt_id, value_key FROM prompt_value ORDER BY rowid"
+        ):
+            keys[prompt_id].append(key)
+        return [
+            PromptRecord(
+                uuid=row[1],
+                text=row[2],
+                theme=row[3],
+                values=tuple(keys[row[0]]),
+                follow_ups=tuple(line for line in row[4].split("\n") if line.strip()),
+                builtin=bool(row[5]),
+                hidden=bool(row[6]),
+                edited=bool(row[7]),
+            )
+            for row in self._rows(
+                "SELECT id, uuid, text, theme, follow_ups, builtin, hidden, edited FROM prompt "
+                "WHERE builtin = 0 OR edited = 1 OR hidden = 1 ORDER BY uuid"
+            )
+        ]
 
     def prompts(self, *, include_hidden: bool = False) -> list[Prompt]:
         """Prompts in a stable order (theme, then text)."""
@@ -187,6 +223,33 @@ class PracticeRepository(Store):
                     started_at=started,
                     duration_seconds=row[5],
                     rating=row[6],
+                )
+            )
+        return result
+
+    def export_attempts(self) -> list[AttemptRecord]:
+        """Every attempt, oldest first, naming its prompt and story by uuid.
+
+        A story in the trash is not exported, so neither is the link to it.
+        """
+        result = []
+        for row in self._rows(
+            "SELECT p.uuid, s.uuid, a.started_at, a.duration, a.rating, a.notes, a.session "
+            "FROM attempt a JOIN prompt p ON p.id = a.prompt_id "
+            "LEFT JOIN story s ON s.id = a.story_id AND s.deleted_at IS NULL "
+            "ORDER BY a.started_at, a.id"
+        ):
+            started = _time(row[2])
+            assert started is not None
+            result.append(
+                AttemptRecord(
+                    prompt_uuid=row[0],
+                    story_uuid=row[1],
+                    started_at=started,
+                    duration=row[3],
+                    rating=row[4],
+                    notes=row[5],
+                    session=row[6],
                 )
             )
         return result

@@ -29,12 +29,22 @@ from storybank.core.records import (
     Strength,
     ValueInfo,
 )
+from storybank.core.transfer.records import (
+    BankStory,
+    DismissedRecord,
+    ExportStory,
+    PackRecord,
+    PackValueRecord,
+    ValueRef,
+)
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from storybank.core.coverage import Coverage
     from storybank.core.interchange import ParsedStory
+    from storybank.core.prompts import PromptBank
+    from storybank.core.transfer.records import ImportBundle, StoryWrite
 
 T = TypeVar("T")
 SortKey = Literal["updated", "title"]
@@ -572,6 +582,151 @@ class Repository(Store):
     def purge_story(self, story_id: int) -> None:
         """Delete a story for good (its links go with it)."""
         self._run(lambda w, s: w.purge_story(s, story_id))
+
+    # --- export and import ------------------------------------------------
+
+    def export_stories(self) -> list[ExportStory]:
+        """Every story not in the trash (active and archived), in uuid order.
+
+        A value is named by its key, or by ``pack/key`` when two packs share the key.
+        """
+        shared = {
+            key for (key,) in self._rows("SELECT key FROM value GROUP BY key HAVING count(*) > 1")
+        }
+        values: dict[int, dict[str, Strength]] = defaultdict(dict)
+        for story_id, pack, key, strength in self._rows(
+            "SELECT sv.story_id, f.key, v.key, sv.strength FROM story_value sv "
+            "JOIN value v ON v.id = sv.value_id JOIN framework f ON f.id = v.framework_id "
+            "ORDER BY f.position, f.key, v.position, v.key"
+        ):
+            values[story_id][f"{pack}/{key}" if key in shared else key] = Strength(strength)
+        tags: dict[int, list[str]] = defaultdict(list)
+        for story_id, name in self._rows(
+            "SELECT st.story_id, t.name FROM story_tag st JOIN tag t ON t.id = st.tag_id "
+            "ORDER BY t.name COLLATE NOCASE"
+        ):
+            tags[story_id].append(name)
+        stories = []
+        for row in self._rows(
+            "SELECT id, uuid, title, company, role, period, situation, task, action, result, "
+            "reflection, created_at, updated_at, archived FROM story "
+            "WHERE deleted_at IS NULL ORDER BY uuid"
+        ):
+            created, updated = _time(row[11]), _time(row[12])
+            assert created is not None and updated is not None
+            stories.append(
+                ExportStory(
+                    uuid=row[1],
+                    title=row[2],
+                    company=row[3],
+                    role=row[4],
+                    period=row[5],
+                    situation=row[6],
+                    task=row[7],
+                    action=row[8],
+                    result=row[9],
+                    reflection=row[10],
+                    created_at=created,
+                    updated_at=updated,
+                    archived=bool(row[13]),
+                    values=values.get(row[0], {}),
+                    tags=tuple(tags.get(row[0], ())),
+                )
+            )
+        return stories
+
+    def stories_by_uuid(self) -> dict[str, BankStory]:
+        """Every story in the bank (the trash too) by uuid: its text, values and tags."""
+        values: dict[int, list[tuple[ValueRef, Strength]]] = defaultdict(list)
+        for story_id, pack, key, strength in self._rows(
+            "SELECT sv.story_id, f.key, v.key, sv.strength FROM story_value sv "
+            "JOIN value v ON v.id = sv.value_id JOIN framework f ON f.id = v.framework_id"
+        ):
+            values[story_id].append(((pack, key), Strength(strength)))
+        tags: dict[int, list[str]] = defaultdict(list)
+        for story_id, name in self._rows(
+            "SELECT st.story_id, t.name FROM story_tag st JOIN tag t ON t.id = st.tag_id"
+        ):
+            tags[story_id].append(name)
+        bank = {}
+        columns = ", ".join(TEXT_FIELDS)
+        for row in self._rows(
+            f"SELECT id, uuid, updated_at, archived, deleted_at IS NOT NULL, {columns} FROM story"
+        ):
+            updated = _time(row[2])
+            assert updated is not None
+            bank[row[1]] = BankStory(
+                id=row[0],
+                uuid=row[1],
+                updated_at=updated,
+                archived=bool(row[3]),
+                trashed=bool(row[4]),
+                fields=dict(zip(TEXT_FIELDS, row[5:], strict=True)),
+                values=tuple(values.get(row[0], ())),
+                tags=tuple(tags.get(row[0], ())),
+            )
+        return bank
+
+    def export_packs(self) -> list[PackRecord]:
+        """Every pack with all its values (hidden ones too), in the order shown."""
+        values: dict[int, list[PackValueRecord]] = defaultdict(list)
+        for row in self._rows(
+            "SELECT framework_id, key, name, description, position, hidden, builtin, renamed "
+            "FROM value ORDER BY position, id"
+        ):
+            values[row[0]].append(
+                PackValueRecord(
+                    key=row[1],
+                    name=row[2],
+                    description=row[3],
+                    position=row[4],
+                    hidden=bool(row[5]),
+                    builtin=bool(row[6]),
+                    renamed=bool(row[7]),
+                )
+            )
+        return [
+            PackRecord(
+                key=row[1],
+                name=row[2],
+                version=row[3],
+                date=row[4],
+                source=row[5],
+                description=row[6],
+                builtin=bool(row[7]),
+                active=bool(row[8]),
+                position=row[9],
+                values=tuple(values[row[0]]),
+            )
+            for row in self._rows(
+                "SELECT id, key, name, version, date, source, description, builtin, active, "
+                "position FROM framework ORDER BY position, id"
+            )
+        ]
+
+    def dismissed_findings(self) -> list[DismissedRecord]:
+        """The coach findings dismissed for stories not in the trash, by story uuid and key."""
+        return [
+            DismissedRecord(story_uuid=story, key=key)
+            for story, key in self._rows(
+                "SELECT s.uuid, d.key FROM dismissed_finding d JOIN story s ON s.id = d.story_id "
+                "WHERE s.deleted_at IS NULL ORDER BY s.uuid, d.key"
+            )
+        ]
+
+    def write_import(
+        self,
+        stories: Sequence[StoryWrite | None],
+        bundle: ImportBundle,
+        prompt_bank: PromptBank | None,
+        progress: Callable[[int, int], None] | None,
+    ) -> dict[str, Any]:
+        """Write a planned import in one transaction: all of it or nothing.
+
+        See :func:`storybank.core.transfer.plan.apply_import`; returns how many
+        of each record were written, and the ids of the stories written.
+        """
+        return self._run(lambda w, s: w.apply_import(s, stories, bundle, prompt_bank, progress))
 
     def add_parsed_story(self, parsed: ParsedStory) -> StoryRecord:
         """Store a story read from a file, matching values by key or name."""

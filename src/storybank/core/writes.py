@@ -35,7 +35,7 @@ from storybank.core.prompts import PromptBank
 from storybank.core.records import TEXT_FIELDS, CoachFigures, Strength, utcnow
 
 if TYPE_CHECKING:
-    from storybank.core.transfer import ImportBundle, PackRecord, PromptRecord, StoryWrite
+    from storybank.core.transfer.records import ImportBundle, PackRecord, PromptRecord, StoryWrite
 
 T = TypeVar("T")
 
@@ -639,7 +639,7 @@ def apply_import(
     prompt_bank: PromptBank | None,
     progress: Callable[[int, int], None] | None,
 ) -> dict[str, Any]:
-    """Write a planned import (see :func:`storybank.core.transfer.apply_import`).
+    """Write a planned import (see :func:`storybank.core.transfer.plan.apply_import`).
 
     Packs first (stories may name values they add), then stories, then the
     practice records that point at prompts and stories by uuid. Records

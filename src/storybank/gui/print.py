@@ -29,7 +29,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from storybank.core.transfer import write_atomic
+from storybank.core.transfer.files import write_atomic
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter

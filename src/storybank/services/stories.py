@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from storybank.core.backup import BackupPolicy
     from storybank.core.coach import CoachReport
     from storybank.core.coverage import Coverage
-    from storybank.core.transfer import Choice, ImportPlan, ImportResult
+    from storybank.core.transfer.records import Choice, ImportPlan, ImportResult
 
 log = logging.getLogger("storybank")
 
@@ -383,18 +383,19 @@ class StoryService(QObject):
     # --- export and import ------------------------------------------------
 
     def export_markdown(self, folder: Path) -> list[Path]:
-        from storybank.core.transfer import export_markdown
+        from storybank.core.transfer.export import export_markdown
 
         return export_markdown(self.repo, folder)
 
     def export_json(self, path: Path) -> None:
-        from storybank.core.transfer import export_json
+        from storybank.core.transfer.export import export_json
 
         export_json(self.repo, path)
 
     def plan_import(self, path: Path) -> ImportPlan:
         """Read a JSON export, a Markdown file or a folder of them; plan the import."""
-        from storybank.core.transfer import plan_import, read_import
+        from storybank.core.transfer.plan import plan_import
+        from storybank.core.transfer.reading import read_import
 
         return plan_import(self.repo, read_import(path))
 
@@ -407,7 +408,8 @@ class StoryService(QObject):
         progress: Callable[[int, int], None] | None = None,
     ) -> ImportResult:
         """Back up, then write the plan in one transaction (all or nothing)."""
-        from storybank.core.transfer import Choice, apply_import
+        from storybank.core.transfer.plan import apply_import
+        from storybank.core.transfer.records import Choice
 
         self.back_up("before-import")
         result = apply_import(

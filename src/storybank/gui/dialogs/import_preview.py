@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from storybank.core.transfer import Choice, ImportItem, ImportPlan, ItemKind
+from storybank.core.transfer.records import Choice, ImportItem, ImportPlan, ItemKind
 
 KIND_LABELS = {
     ItemKind.NEW: "New",

@@ -1,0 +1,212 @@
+"""Export: every story (not in the trash) as Markdown files, or the whole bank as JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from storybank.core.interchange import TransferError, format_story_markdown, written_for
+from storybank.core.practice_repository import PracticeRepository
+from storybank.core.records import TEXT_FIELDS, utcnow
+from storybank.core.repository import Repository
+from storybank.core.transfer.files import file_stem, write_atomic
+from storybank.core.transfer.reading import read_story_text
+from storybank.core.transfer.records import FORMAT_NAME, FORMAT_VERSION, ExportStory
+
+__all__ = ["bundle_json", "export_json", "export_markdown"]
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _inside(folder: Path, name: str) -> Path:
+    """``folder / name``, refused unless it is a plain name directly inside ``folder``."""
+    target = folder / name
+    if (
+        name in ("", ".", "..")
+        or Path(name).name != name
+        or os.sep in name
+        or (os.altsep is not None and os.altsep in name)
+        or Path(os.path.normpath(target)).parent != folder
+    ):
+        raise TransferError(f"refusing to write {name!r} outside the export folder")
+    return target
+
+
+def _holds_story(path: Path, uuid: str) -> bool:
+    """Whether ``path`` is a plain file an export wrote for the story ``uuid``."""
+    try:
+        text = read_story_text(path, follow_links=False)
+    except TransferError:
+        return False
+    return written_for(text) == uuid
+
+
+def _write_story_file(base: Path, stem: str, data: bytes, uuid: str, taken: set[str]) -> Path:
+    """Write one story as ``stem.md``, or ``stem-2.md`` ... when that name is not ours.
+
+    A name is reused only when the file there is one an export wrote for this
+    same story; the user's own notes (or links, or another story's file)
+    keep theirs, and the story takes the next free name instead.
+    """
+    number = 1
+    while True:
+        name = f"{stem}.md" if number == 1 else f"{stem}-{number}.md"
+        number += 1
+        if name in taken:
+            continue
+        target = _inside(base, name)
+        exists = os.path.lexists(target)
+        if exists and not _holds_story(target, uuid):
+            continue
+        try:
+            write_atomic(target, data, overwrite=exists)
+        except FileExistsError:
+            continue  # made by someone else since we looked: leave it be
+        except OSError as exc:
+            raise TransferError(f"cannot write: {exc.strerror}", path=str(target)) from exc
+        taken.add(name)
+        return target
+
+
+def export_markdown(repo: Repository, folder: Path) -> list[Path]:
+    """Write one Markdown file per story (not in the trash) into ``folder``.
+
+    The folder is created if missing. A file already there is replaced only
+    when an earlier export wrote it for the same story (its front matter
+    says so); any other file is left as it is, and the story goes under the
+    next free name (``title-2.md``). Returns the files written, in uuid order.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        base = folder.resolve()
+    except OSError as exc:
+        raise TransferError(f"cannot create the folder: {exc.strerror}", path=str(folder)) from exc
+    taken: set[str] = set()
+    return [
+        _write_story_file(
+            base,
+            file_stem(story.title),
+            format_story_markdown(story).encode("utf-8"),
+            story.uuid,
+            taken,
+        )
+        for story in repo.export_stories()
+    ]
+
+
+def _story_json(story: ExportStory) -> dict[str, Any]:
+    return {
+        "uuid": story.uuid,
+        **{name: getattr(story, name) for name in TEXT_FIELDS},
+        "created_at": _iso(story.created_at),
+        "updated_at": _iso(story.updated_at),
+        "archived": story.archived,
+        "values": {key: str(strength) for key, strength in story.values.items()},
+        "tags": list(story.tags),
+    }
+
+
+def _packs_json(repo: Repository) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": pack.key,
+            "name": pack.name,
+            "version": pack.version,
+            "date": pack.date,
+            "source": pack.source,
+            "description": pack.description,
+            "builtin": pack.builtin,
+            "active": pack.active,
+            "position": pack.position,
+            "values": [
+                {
+                    "key": value.key,
+                    "name": value.name,
+                    "description": value.description,
+                    "position": value.position,
+                    "hidden": value.hidden,
+                    "builtin": value.builtin,
+                    "renamed": value.renamed,
+                }
+                for value in pack.values
+            ],
+        }
+        for pack in repo.export_packs()
+    ]
+
+
+def _prompts_json(practice: PracticeRepository) -> list[dict[str, Any]]:
+    """The user's prompts, and built-in ones they edited or hid (the rest ship with the app)."""
+    return [
+        {
+            "uuid": prompt.uuid,
+            "text": prompt.text,
+            "theme": prompt.theme,
+            "values": list(prompt.values),
+            "follow_ups": list(prompt.follow_ups),
+            "builtin": prompt.builtin,
+            "hidden": prompt.hidden,
+            "edited": prompt.edited,
+        }
+        for prompt in practice.export_prompts()
+    ]
+
+
+def _attempts_json(practice: PracticeRepository) -> list[dict[str, Any]]:
+    return [
+        {
+            "prompt": attempt.prompt_uuid,
+            "story": attempt.story_uuid,
+            "started_at": _iso(attempt.started_at),
+            "duration": attempt.duration,
+            "rating": attempt.rating,
+            "notes": attempt.notes,
+            "session": attempt.session,
+        }
+        for attempt in practice.export_attempts()
+    ]
+
+
+def bundle_json(repo: Repository, now: datetime | None = None) -> dict[str, Any]:
+    """Everything in the bank, as the JSON export writes it."""
+    practice = PracticeRepository(repo.db)
+    reviews = practice.review_states()
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "exported_at": _iso(now or utcnow()),
+        "stories": [_story_json(story) for story in repo.export_stories()],
+        "packs": _packs_json(repo),
+        "prompts": _prompts_json(practice),
+        "attempts": _attempts_json(practice),
+        "reviews": [
+            {
+                "prompt": state.prompt_uuid,
+                "due": _iso(state.due),
+                "card_json": state.card_json,
+                "reps": state.reps,
+                "lapses": state.lapses,
+                "last_rating": state.last_rating,
+            }
+            for _uuid, state in sorted(reviews.items())
+        ],
+        "dismissed_findings": [
+            {"story": finding.story_uuid, "key": finding.key}
+            for finding in repo.dismissed_findings()
+        ],
+    }
+
+
+def export_json(repo: Repository, path: Path, *, now: datetime | None = None) -> None:
+    """Write the whole bank (stories, packs, prompts, practice) to one JSON file."""
+    data = json.dumps(bundle_json(repo, now), ensure_ascii=False, indent=2) + "\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, data.encode("utf-8"))
+    except OSError as exc:
+        raise TransferError(f"cannot write: {exc.strerror}", path=str(path)) from exc
