@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from storybank import __version__
 from storybank.core.database import StorageError
 from storybank.gui.coach_panel import CoachPanel
+from storybank.gui.current_story import CurrentStory
 from storybank.gui.settings import Preferences, app_settings
 from storybank.gui.story_editor import StoryEditor
 from storybank.gui.story_list import StoryListPanel, relative_time
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
         self.coach_panel.setObjectName("coachPanel")
         self.side.addWidget(self.coach_panel)
         self.side.setChildrenCollapsible(False)
+        self.current = CurrentStory(self.editor, self.values_panel, self.coach_panel)
         self.side.setSizes([420, 340])
         self.splitter.setSizes([300, 620, 320])
 
@@ -435,7 +437,7 @@ class MainWindow(QMainWindow):
 
     def set_mode(self, mode: str) -> None:
         """Show one of the modes: "stories", "coverage", "practice" or "progress"."""
-        if mode != "stories" and not self._save_all():
+        if mode != "stories" and not self.current.flush():
             self.mode_actions["stories"].setChecked(True)
             return
         if mode == "practice":
@@ -497,7 +499,7 @@ class MainWindow(QMainWindow):
             getattr(widget, method)()
 
     def _update_actions(self) -> None:
-        record = self.editor.record
+        record = self.current.record
         has = record is not None
         deleted = bool(record and record.deleted)
         self.duplicate_action.setEnabled(has and not deleted)
@@ -551,7 +553,7 @@ class MainWindow(QMainWindow):
             empty = "No archived stories."
         else:
             empty = "No stories yet.\nPress Ctrl+N to write one."
-        keep = select_id if select_id is not None else self.editor.story_id
+        keep = select_id if select_id is not None else self.current.story_id
         self.list_panel.set_ids(ids, self.service.story_rows, keep, empty)
         noun = "story" if total == 1 else "stories"
         self.count_label.setText(f"{total} {noun}" if total >= 0 else "stories cannot be counted")
@@ -589,7 +591,7 @@ class MainWindow(QMainWindow):
         return self._pick_page
 
     def _update_center(self) -> None:
-        if self.editor.record is not None:
+        if self.current.record is not None:
             self.center.setCurrentWidget(self.editor)
         elif self._total == 0 and self.list_panel.show_key() == "active":
             self.center.setCurrentWidget(self.welcome_page)
@@ -675,23 +677,19 @@ class MainWindow(QMainWindow):
             panel.model.update_story(story_id, to_top=True)
         else:
             self.reload_list()
-        if story_id == self.editor.story_id:
+        if story_id == self.current.story_id:
             self.coach_panel.schedule()  # values may have changed the value hints
 
     def _on_changed_elsewhere(self) -> None:
         self.values_panel.refresh_values()
         if self.editor.refresh_from_elsewhere():
-            assert self.editor.record is not None
-            self.values_panel.load(self.editor.record)
-            self.coach_panel.set_story(self.editor.record.id)
+            self.current.follow_editor()
             self.statusBar().showMessage("This story was updated by another program.", 8000)
         self._update_center()
 
     def _on_kept_as_copy(self, _other_id: int, copy_id: int) -> None:
-        record = self.editor.record
-        if record is not None:
-            self.values_panel.load(record)
-            self.coach_panel.set_story(copy_id)
+        if self.current.record is not None:  # the copy, loaded by the editor
+            self.current.follow_editor()
         self.reload_list(copy_id)
 
     def changeEvent(self, event: QEvent) -> None:
@@ -701,18 +699,18 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def _on_selection_changed(self, story_id: int) -> None:
-        if story_id < 0 or story_id == self.editor.story_id:
+        if story_id < 0 or story_id == self.current.story_id:
             return
         self._open_story(story_id)
 
     def _open_story(self, story_id: int) -> bool:
         """Save the current story, then show another one."""
-        if story_id == self.editor.story_id:
+        if story_id == self.current.story_id:
             return True
-        if not self._save_all():
+        if not self.current.flush():
             # Keep the selection on the story that still holds unsaved text.
             self.list_panel.set_ids(
-                self.list_panel.model.ids(), self.service.story_rows, self.editor.story_id, ""
+                self.list_panel.model.ids(), self.service.story_rows, self.current.story_id, ""
             )
             self.statusBar().showMessage(
                 "Stayed on this story: its changes could not be saved yet.", 8000
@@ -723,9 +721,7 @@ class MainWindow(QMainWindow):
         except StorageError as exc:
             self.statusBar().showMessage(str(exc), 8000)
             return False
-        self.editor.load(record)
-        self.values_panel.load(record)
-        self.coach_panel.set_story(record.id)
+        self.current.show(record)
         self._update_center()
         return True
 
@@ -743,23 +739,17 @@ class MainWindow(QMainWindow):
             self.list_panel.view.setCurrentIndex(model.index(0))
 
     def _show_nothing(self) -> None:
-        self.editor.load(None)
-        self.values_panel.load(None)
-        self.coach_panel.set_story(None)
+        self.current.clear()
         self._update_center()
 
     # --- commands ---------------------------------------------------------
 
-    def _save_all(self) -> bool:
-        self.values_panel.commit_tags()
-        return self.editor.save()
-
     def save_now(self) -> None:
-        if self._save_all():
+        if self.current.flush():
             self.statusBar().showMessage("Saved.", 3000)
 
     def new_story(self) -> None:
-        if not self._save_all():
+        if not self.current.flush():
             return
         try:
             record = self.service.create_story()
@@ -770,8 +760,8 @@ class MainWindow(QMainWindow):
         self.editor.focus_title()
 
     def duplicate_story(self) -> None:
-        story_id = self.editor.story_id
-        if story_id is None or not self._save_all():
+        story_id = self.current.story_id
+        if story_id is None or not self.current.flush():
             return
         try:
             record = self.service.duplicate_story(story_id)
@@ -781,14 +771,11 @@ class MainWindow(QMainWindow):
         self.reload_list(record.id)
         self.statusBar().showMessage("Duplicated the story.", 4000)
 
-    def _current_title(self) -> str:
-        return self.editor.field_text("title").strip() or "Untitled story"
-
     def trash_story(self) -> None:
-        record = self.editor.record
-        if record is None or record.deleted or not self._save_all():
+        record = self.current.record
+        if record is None or record.deleted or not self.current.flush():
             return
-        title = self._current_title()
+        title = self.current.title()
         row = self.list_panel.model.row_of(record.id)
         try:
             self.service.set_trashed(record.id, True)
@@ -824,7 +811,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Story restored.", 4000)
 
     def restore_story(self) -> None:
-        record = self.editor.record
+        record = self.current.record
         if record is None or not record.deleted:
             return
         try:
@@ -839,7 +826,7 @@ class MainWindow(QMainWindow):
     def purge_story(self) -> None:
         from PySide6.QtWidgets import QMessageBox
 
-        record = self.editor.record
+        record = self.current.record
         if record is None or not record.deleted:
             return
         answer = QMessageBox.question(
@@ -860,8 +847,8 @@ class MainWindow(QMainWindow):
         self.reload_list()
 
     def toggle_archive(self) -> None:
-        record = self.editor.record
-        if record is None or record.deleted or not self._save_all():
+        record = self.current.record
+        if record is None or record.deleted or not self.current.flush():
             return
         archived = not record.archived
         try:
@@ -872,15 +859,15 @@ class MainWindow(QMainWindow):
         self._show_nothing()
         self.reload_list()
         verb = "Archived" if archived else "Unarchived"
-        self.statusBar().showMessage(f"{verb} “{self._current_title()}”.", 5000)
+        self.statusBar().showMessage(f"{verb} “{self.current.title()}”.", 5000)
 
     def sheet_contents(self, scope: str, layout: Layout) -> tuple[str, str, bool]:
         """The HTML, header and orientation of a sheet of the chosen stories."""
         from storybank.core.sheet import build_sheet, needs_landscape, sheet_header
 
-        if scope == "current" and self.editor.story_id is not None:
-            ids = [self.editor.story_id]
-            filter_text = self._current_title()
+        if scope == "current" and self.current.story_id is not None:
+            ids = [self.current.story_id]
+            filter_text = self.current.title()
         elif scope == "list":
             ids = self.list_panel.model.ids()
             filter_text = self._filter_text()
@@ -910,13 +897,13 @@ class MainWindow(QMainWindow):
         from storybank.gui.dialogs.sheet import SheetDialog
         from storybank.gui.print import export_pdf, render_sheet, setup_printer
 
-        if not self._save_all():
+        if not self.current.flush():
             return
         action = {"print": "Print", "preview": "Preview", "pdf": "Export"}[mode]
         dialog = SheetDialog(
             self.settings,
             action=action,
-            has_current=self.editor.story_id is not None,
+            has_current=self.current.story_id is not None,
             list_count=self.list_panel.model.rowCount(),
             all_count=self.service.count_stories(),
             parent=self,
@@ -977,7 +964,7 @@ class MainWindow(QMainWindow):
 
         from storybank.core.interchange import TransferError
 
-        if not self._save_all():
+        if not self.current.flush():
             return
         home = str(self.settings.value("export/last", str(Path.home())))
         try:
@@ -1009,7 +996,7 @@ class MainWindow(QMainWindow):
         from storybank.core.interchange import TransferError
         from storybank.gui.dialogs.import_preview import ImportPreview
 
-        if not self._save_all():
+        if not self.current.flush():
             return
         home = str(self.settings.value("import/last", str(Path.home())))
         if folder:
@@ -1056,7 +1043,7 @@ class MainWindow(QMainWindow):
         )
 
     def back_up_now(self) -> None:
-        if not self._save_all():
+        if not self.current.flush():
             return
         try:
             path = self.service.back_up("manual", Preferences.load(self.settings).backups)
@@ -1068,7 +1055,7 @@ class MainWindow(QMainWindow):
     def restore_from_backup(self) -> None:
         from storybank.gui.dialogs.backups import RestoreDialog
 
-        if not self._save_all():
+        if not self.current.flush():
             return
         dialog = RestoreDialog(self.service.backup_folder(), self)
         if not dialog.exec() or dialog.chosen() is None:
@@ -1180,7 +1167,7 @@ class MainWindow(QMainWindow):
 
     def _show_save_state(self) -> None:
         state = self._save_state
-        if self.editor.record is None:
+        if self.current.record is None:
             text = ""
         elif state == "failed":
             text = f"⚠ Not saved — {self._save_message}"
@@ -1214,7 +1201,7 @@ class MainWindow(QMainWindow):
             self.list_panel.sort_box.setCurrentIndex(index)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._save_all():
+        if not self.current.flush():
             from PySide6.QtWidgets import QMessageBox
 
             answer = QMessageBox.warning(
@@ -1231,7 +1218,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("window/side", self.side.saveState())
-        if self.editor.story_id is not None:
-            self.settings.setValue("list/last_story", self.editor.story_id)
+        if self.current.story_id is not None:
+            self.settings.setValue("list/last_story", self.current.story_id)
         self.settings.sync()
         event.accept()
