@@ -30,6 +30,7 @@ from storybank import __version__
 from storybank.core.database import StorageError
 from storybank.gui.coach_panel import CoachPanel
 from storybank.gui.current_story import CurrentStory
+from storybank.gui.errors import report_error
 from storybank.gui.settings import Preferences, app_settings
 from storybank.gui.story_editor import StoryEditor
 from storybank.gui.story_list import StoryListPanel, relative_time
@@ -754,7 +755,7 @@ class MainWindow(QMainWindow):
         try:
             record = self.service.create_story()
         except StorageError as exc:
-            self._warn(f"Could not create a story. {exc}")
+            report_error(self, exc, "Could not create a story.")
             return
         self.show_story(record.id)
         self.editor.focus_title()
@@ -766,7 +767,7 @@ class MainWindow(QMainWindow):
         try:
             record = self.service.duplicate_story(story_id)
         except StorageError as exc:
-            self._warn(f"Could not duplicate the story. {exc}")
+            report_error(self, exc, "Could not duplicate the story.")
             return
         self.reload_list(record.id)
         self.statusBar().showMessage("Duplicated the story.", 4000)
@@ -780,7 +781,7 @@ class MainWindow(QMainWindow):
         try:
             self.service.set_trashed(record.id, True)
         except StorageError as exc:
-            self._warn(f"Could not move the story. {exc}")
+            report_error(self, exc, "Could not move the story.")
             return
         self._show_nothing()
         self.reload_list()
@@ -804,7 +805,7 @@ class MainWindow(QMainWindow):
         try:
             self.service.set_trashed(story_id, False)
         except StorageError as exc:
-            self._warn(f"Could not restore the story. {exc}")
+            report_error(self, exc, "Could not restore the story.")
             return
         self.list_panel.show_box.setCurrentIndex(0)
         self.reload_list(story_id)
@@ -817,7 +818,7 @@ class MainWindow(QMainWindow):
         try:
             self.service.set_trashed(record.id, False)
         except StorageError as exc:
-            self._warn(f"Could not restore the story. {exc}")
+            report_error(self, exc, "Could not restore the story.")
             return
         self._show_nothing()
         self.reload_list()
@@ -841,7 +842,7 @@ class MainWindow(QMainWindow):
         try:
             self.service.purge_story(record.id)
         except StorageError as exc:
-            self._warn(f"Could not delete the story. {exc}")
+            report_error(self, exc, "Could not delete the story.")
             return
         self._show_nothing()
         self.reload_list()
@@ -854,7 +855,7 @@ class MainWindow(QMainWindow):
         try:
             self.service.set_archived(record.id, archived)
         except StorageError as exc:
-            self._warn(f"Could not archive the story. {exc}")
+            report_error(self, exc, "Could not archive the story.")
             return
         self._show_nothing()
         self.reload_list()
@@ -923,7 +924,7 @@ class MainWindow(QMainWindow):
                     path, html, header, page_size=dialog.page_size(), landscape=landscape
                 )
             except OSError as exc:
-                self._warn(f"Could not write {path}: {exc}")
+                report_error(self, exc, f"Could not write {path}:")
                 return
             self.settings.setValue("sheet/last_pdf", path)
             self.statusBar().showMessage(f"Saved {pages} page(s) to {path}", 8000)
@@ -943,7 +944,7 @@ class MainWindow(QMainWindow):
             try:
                 pages = render_sheet(printer, html, header)
             except OSError as exc:
-                self._warn(f"Could not print: {exc}")
+                report_error(self, exc, "Could not print:")
                 return
             self.statusBar().showMessage(f"Sent {pages} page(s) to the printer.", 8000)
 
@@ -984,7 +985,7 @@ class MainWindow(QMainWindow):
                 self.service.export_json(Path(path))
                 where, what = path, "everything"
         except (TransferError, StorageError, OSError) as exc:
-            self._warn(f"The export failed: {exc}")
+            report_error(self, exc, "The export failed:")
             return
         self.settings.setValue("export/last", str(Path(where).parent if kind == "json" else where))
         self.statusBar().showMessage(f"Exported {what} to {where}", 8000)
@@ -1011,7 +1012,7 @@ class MainWindow(QMainWindow):
         try:
             plan = self.service.plan_import(Path(chosen))
         except (TransferError, StorageError, OSError) as exc:
-            self._warn(str(exc), title="Nothing was imported")
+            report_error(self, exc, title="Nothing was imported")
             return
         preview = ImportPreview(plan, chosen, self)
         if not preview.exec():
@@ -1029,7 +1030,7 @@ class MainWindow(QMainWindow):
             result = self.service.apply_import(plan, preview.choices(), progress=step)
         except (TransferError, StorageError) as exc:
             progress.close()
-            self._warn(str(exc), title="Nothing was imported")
+            report_error(self, exc, title="Nothing was imported")
             self._open_last_story()
             return
         progress.close()
@@ -1048,7 +1049,7 @@ class MainWindow(QMainWindow):
         try:
             path = self.service.back_up("manual", Preferences.load(self.settings).backups)
         except StorageError as exc:
-            self._warn(str(exc))
+            report_error(self, exc)
             return
         self.statusBar().showMessage(f"Backed up to {path}", 8000)
 
@@ -1066,7 +1067,7 @@ class MainWindow(QMainWindow):
         try:
             safety = self.service.restore(backup)
         except StorageError as exc:
-            self._warn(str(exc))
+            report_error(self, exc)
             return
         self._refresh_filters()
         self.values_panel.refresh_values()
@@ -1103,12 +1104,6 @@ class MainWindow(QMainWindow):
         PromptsDialog(self.practice_service(), self).exec()
         if self.practice_view is not None:
             self.practice_view.chooser.refresh()
-
-    def _warn(self, message: str, *, title: str = "Storybank") -> None:
-        """Tell the user that something they asked for could not be done."""
-        from PySide6.QtWidgets import QMessageBox  # dialogs load on first use
-
-        QMessageBox.warning(self, title, message)
 
     def open_demo(self) -> None:
         from PySide6.QtCore import QProcess
