@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from storybank.core.records import StoryRecord
     from storybank.gui.coach_panel import CoachPanel
     from storybank.gui.story_editor import StoryEditor
@@ -33,6 +35,11 @@ class CurrentStory:
     @property
     def story_id(self) -> int | None:
         return self.editor.story_id
+
+    @property
+    def last_saved(self) -> datetime | None:
+        """When the story on screen was last saved (or read), or None."""
+        return self.editor.last_saved
 
     def title(self) -> str:
         """The title as typed (saved or not), or "Untitled story"."""
