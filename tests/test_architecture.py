@@ -67,3 +67,16 @@ def test_architecture_md_names_every_module_and_no_missing_one() -> None:
     named = set(re.findall(r"`([\w/]+\.py)`", text))
     unknown = [n for n in named if not any(m == n or m.endswith("/" + n) for m in modules)]
     assert unknown == []
+
+
+#: The main window composes pieces (gui/main_menu.py, main_status.py, file_ops.py, …);
+#: past this size it is doing their work again.
+MAIN_WINDOW_MAX_LINES = 400
+
+
+def test_the_main_window_stays_small() -> None:
+    lines = (PACKAGE / "gui" / "main_window.py").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= MAIN_WINDOW_MAX_LINES, (
+        f"gui/main_window.py has {len(lines)} lines (at most {MAIN_WINDOW_MAX_LINES}): "
+        "move a concern into a piece of its own"
+    )
