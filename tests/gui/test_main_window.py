@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMessageBox, QToolButton
+from PySide6.QtWidgets import QMessageBox, QToolBar, QToolButton
 from pytestqt.qtbot import QtBot
 
 from storybank.core.bank import open_bank
@@ -444,3 +444,29 @@ def test_list_context_menu_has_story_actions(make_window: MakeWindow, data_dir: 
     assert {"actionTrash", "actionDuplicate", "actionArchive"} <= names
     assert window.list_panel.view.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
     assert QPoint(0, 0).isNull()
+
+
+def test_the_toolbar_shows_what_applies_to_the_mode(make_window: MakeWindow) -> None:
+    window = make_window()
+    toolbar = window.findChild(QToolBar, "mainToolbar")
+
+    def shown() -> list[str]:
+        return [action.objectName() for action in toolbar.actions() if action.objectName()]
+
+    assert shown() == ["actionNew", "actionDuplicate", "actionTrash", "actionPreview"]
+    for mode, expected in (
+        ("coverage", ["actionNew"]),
+        ("practice", ["actionPrompts"]),
+        ("progress", []),
+        ("stories", ["actionNew", "actionDuplicate", "actionTrash", "actionPreview"]),
+    ):
+        window.set_mode(mode)
+        assert shown() == expected, mode
+        assert toolbar.widgetForAction(toolbar.actions()[-1]) is window.search
+    # Off the toolbar, an action stays in the window (its shortcut) and in its menu.
+    window.set_mode("progress")
+    menu = window.main_menu
+    assert {menu.duplicate_action, menu.trash_action, menu.preview_action} <= set(window.actions())
+    assert (
+        menu.preview_action.isVisible() and menu.duplicate_action.shortcut().toString() == "Ctrl+D"
+    )
