@@ -112,7 +112,7 @@ def exercise(window):
         for char in query:
             start = time.perf_counter()
             QTest.keyClicks(search, char)
-            window._search_timer.stop()
+            window.list_panel._search_timer.stop()
             window.reload_list()
             app.processEvents()
             typing.append(ms(start))

@@ -49,7 +49,9 @@ def main() -> int:
         QTimer.singleShot(200, answer_dialogs)
 
     QTimer.singleShot(500, answer_dialogs)
-    QTimer.singleShot(300, lambda: window.print_action.trigger())  # File → Print… (Ctrl+P)
+    QTimer.singleShot(
+        300, lambda: window.main_menu.print_action.trigger()
+    )  # File → Print… (Ctrl+P)
     QTimer.singleShot(8000, app.quit)
     app.exec()
     print("status bar:", window.statusBar().currentMessage())

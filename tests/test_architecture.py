@@ -203,3 +203,16 @@ def test_only_the_repositories_call_the_private_reads() -> None:
         and re.search(r"\._rows\(", path.read_text(encoding="utf-8"))
     ]
     assert callers == []
+
+
+#: The main window composes pieces (gui/main_menu.py, main_status.py, file_ops.py, …);
+#: past this size it is doing their work again.
+MAIN_WINDOW_MAX_LINES = 400
+
+
+def test_the_main_window_stays_small() -> None:
+    lines = (PACKAGE / "gui" / "main_window.py").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= MAIN_WINDOW_MAX_LINES, (
+        f"gui/main_window.py has {len(lines)} lines (at most {MAIN_WINDOW_MAX_LINES}): "
+        "move a concern into a piece of its own"
+    )

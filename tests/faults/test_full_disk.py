@@ -52,7 +52,10 @@ def test_an_autosave_on_a_full_disk_keeps_the_text_and_saves_it_later(
     qtbot.waitUntil(editor.banner.isVisible, timeout=5000)
     assert "Not saved" in editor.banner.text()
     assert editor.field_text("result") == LONG
-    assert window.save_label.text() != "" and "Saved" not in window.save_label.text()
+    assert (
+        window.main_status.save_label.text() != ""
+        and "Saved" not in window.main_status.save_label.text()
+    )
 
     filler.unlink()
     qtbot.waitUntil(lambda: not editor.is_dirty(), timeout=15000)  # the retry

@@ -210,7 +210,7 @@ def test_export_pdf_from_the_window_on_a_full_disk_keeps_the_old_pdf(
     try:
         window = MainWindow(service)
         qtbot.addWidget(window)
-        window.pdf_action.trigger()
+        window.main_menu.pdf_action.trigger()
         assert len(warnings) == 1 and "No space left on device" in warnings[0], warnings
         assert "Saved" not in window.statusBar().currentMessage()
     finally:

@@ -599,7 +599,7 @@ def main_windows() -> list[MainWindow]:
 
 def checked(window: MainWindow) -> bool:
     """The background check's verdict is in and the window has acted on it."""
-    return window.service.integrity_checked() and not window._integrity_timer.isActive()
+    return window.service.integrity_checked() and not window.file_ops._integrity_timer.isActive()
 
 
 def test_later_keeps_the_window_read_only_and_the_files_untouched(

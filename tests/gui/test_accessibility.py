@@ -53,7 +53,7 @@ def test_every_action_has_a_tip_and_every_input_a_name(
 
 def test_shortcut_list_names_the_standard_keys(make_window: MakeWindow) -> None:
     window = make_window()
-    rows = dict((what, keys) for keys, what in window.shortcut_rows())
+    rows = dict((what, keys) for keys, what in window.main_menu.shortcut_rows())
     assert rows["New Story"] == "Ctrl+N"
     assert rows["Find"] == "Ctrl+F"
     assert "Practice: rate Again, Hard, Good, Easy" in rows

@@ -19,16 +19,16 @@ def test_back_up_now_then_restore(
     qtbot: QtBot, make_window: MakeWindow, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = make_window()
-    window.new_story()
+    window.commands.new_story()
     qtbot.keyClicks(window.editor.title, "Kept in the backup")
-    window.backup_action.trigger()
+    window.main_menu.backup_action.trigger()
     assert "Backed up to" in window.statusBar().currentMessage()
     (made,) = list_backups(backup_dir(data_dir))
     assert made.reason == "manual"
 
-    window.new_story()
+    window.commands.new_story()
     qtbot.keyClicks(window.editor.title, "Written after the backup")
-    window.save_now()
+    window.commands.save_now()
     assert window.list_panel.model.rowCount() == 2
 
     def choose_first(dialog: RestoreDialog) -> int:
@@ -38,7 +38,7 @@ def test_back_up_now_then_restore(
         return dialog.result()
 
     monkeypatch.setattr(RestoreDialog, "exec", choose_first)
-    window.restore_backup_action.trigger()
+    window.main_menu.restore_backup_action.trigger()
     titles = [
         window.list_panel.model.index(r).data() for r in range(window.list_panel.model.rowCount())
     ]
@@ -47,6 +47,6 @@ def test_back_up_now_then_restore(
     assert reasons == ["before-restore", "manual"]
     assert "Restored the backup" in window.statusBar().currentMessage()
     # The bank still works after the restore.
-    window.new_story()
+    window.commands.new_story()
     qtbot.keyClicks(window.editor.title, "After the restore")
     assert window.editor.save()

@@ -54,7 +54,7 @@ def test_gap_disappears_when_a_value_is_tagged(
     for story_id, strength in ((first, "primary"), (second, "supporting")):
         window.show_story(story_id)
         button = window.values_panel.findChild(
-            type(window.undo_trash_button), f"value-freedom-{strength}"
+            type(window.main_status.undo_trash_button), f"value-freedom-{strength}"
         )
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     window.set_mode("coverage")

@@ -62,7 +62,7 @@ def test_save_fault_keeps_text_and_database(
     assert not window.editor.save()
     assert window.editor.banner.isVisible()
     assert message in window.editor.banner.text()
-    assert message in window.save_label.text()
+    assert message in window.main_status.save_label.text()
     assert window.editor.field_text("action") == "The saved action." + big
 
     with sqlite3.connect(data_dir / "storybank.sqlite3") as conn:

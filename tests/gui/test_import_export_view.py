@@ -33,7 +33,7 @@ def test_export_json_then_import_into_another_bank(
     source = make_window(source_dir)
     target = tmp_path / "export.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    source.export_json_action.trigger()
+    source.main_menu.export_json_action.trigger()
     assert target.exists() and "Exported everything" in source.statusBar().currentMessage()
 
     other = make_window(tmp_path / "other")
@@ -47,7 +47,7 @@ def test_export_json_then_import_into_another_bank(
         return preview.result()
 
     monkeypatch.setattr(ImportPreview, "exec", accept)
-    other.import_file_action.trigger()
+    other.main_menu.import_file_action.trigger()
     assert seen == ["New"]
     assert titles(other) == titles(source)
     assert "9 new" in other.statusBar().currentMessage()
@@ -66,7 +66,7 @@ def test_markdown_folder_round_trip_and_conflict_choice(
     folder = tmp_path / "md"
     folder.mkdir()
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
-    window.export_md_action.trigger()
+    window.main_menu.export_md_action.trigger()
     (exported,) = folder.glob("*.md")
     exported.write_text(
         exported.read_text(encoding="utf-8").replace("Original action.", "Edited elsewhere."),
@@ -83,7 +83,7 @@ def test_markdown_folder_round_trip_and_conflict_choice(
         return preview.result()
 
     monkeypatch.setattr(ImportPreview, "exec", keep_both)
-    window.import_folder_action.trigger()
+    window.main_menu.import_folder_action.trigger()
     assert titles(window) == ["Shared story", "Shared story (imported)"]
     again = open_bank(data_dir)
     assert again.get_story(story.id).action == "Edited here."
@@ -97,7 +97,7 @@ def test_malformed_import_is_named_and_changes_nothing(
     bad.write_text('{"format": "storybank", "stories": [', encoding="utf-8")
     window = make_window()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
-    window.import_file_action.trigger()
+    window.main_menu.import_file_action.trigger()
     ((kind, text),) = boxes.shown
     assert kind == "warning" and "broken.json" in text
     assert titles(window) == []
@@ -115,10 +115,10 @@ def test_markdown_export_from_the_window_keeps_the_users_files(
     folder.mkdir()
     (folder / "leadership.md").write_text("my own notes\n", encoding="utf-8")
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
-    window.export_md_action.trigger()
+    window.main_menu.export_md_action.trigger()
     assert (folder / "leadership.md").read_text(encoding="utf-8") == "my own notes\n"
     assert "Led." in (folder / "leadership-2.md").read_text(encoding="utf-8")
-    window.export_md_action.trigger()
+    window.main_menu.export_md_action.trigger()
     assert sorted(p.name for p in folder.iterdir()) == ["leadership-2.md", "leadership.md"]
 
 
@@ -147,7 +147,7 @@ def test_import_preview_names_the_links_it_skipped(
         return preview.result()
 
     monkeypatch.setattr(ImportPreview, "exec", look)
-    window.import_folder_action.trigger()
+    window.main_menu.import_folder_action.trigger()
     stories, labels = seen
     assert stories == ["A story"]
     assert any("diary.md: a link, skipped" in label for label in labels)

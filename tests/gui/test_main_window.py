@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMessageBox, QToolButton
+from PySide6.QtWidgets import QMessageBox, QToolBar, QToolButton
 from pytestqt.qtbot import QtBot
 
 from storybank.core.bank import open_bank
@@ -58,9 +58,10 @@ def value_button(window: MainWindow, key: str, strength: str) -> QToolButton:
 
 def test_empty_bank_shows_guidance(make_window: MakeWindow) -> None:
     window = make_window()
-    assert window.center.currentWidget() is window.welcome_page
+    assert window.center.currentWidget() is window.pages.welcome_page
     assert (
-        "Your story bank is empty" in window.welcome_page.findChild(type(window.save_label)).text()
+        "Your story bank is empty"
+        in window.pages.welcome_page.findChild(type(window.main_status.save_label)).text()
     )
     assert window.list_panel.count_label.text() == "0 stories"
 
@@ -117,7 +118,7 @@ def test_autosave_fires_after_typing_stops(
     qtbot.keyClicks(window.editor.inputs["task"], "I owned it.")
     qtbot.waitUntil(lambda: not window.editor.is_dirty(), timeout=2500)
     assert stored(data_dir, story_id).task == "I owned it."
-    assert window.save_label.text().startswith("✓ Saved")
+    assert window.main_status.save_label.text().startswith("✓ Saved")
 
 
 def test_switching_story_mid_edit_saves_the_first(
@@ -151,7 +152,7 @@ def test_failed_write_keeps_text_tells_user_and_retries(
     qtbot.keyClicks(window.editor.inputs["action"], " Then I fixed it.")
     qtbot.waitUntil(window.editor.banner.isVisible, timeout=2500)
     assert "disk is full" in window.editor.banner.text()
-    assert "Not saved" in window.save_label.text()
+    assert "Not saved" in window.main_status.save_label.text()
     assert "Then I fixed it." in window.editor.field_text("action")
 
     # Switching away is refused while the text cannot be saved.
@@ -242,8 +243,8 @@ def test_delete_key_moves_to_trash_and_undo_restores(
     assert window.list_panel.model.rowCount() == 0
     assert stored(data_dir, story_id).deleted
     assert "Trash" in window.statusBar().currentMessage()
-    assert window.undo_trash_button.isVisible()
-    qtbot.mouseClick(window.undo_trash_button, Qt.MouseButton.LeftButton)
+    assert window.main_status.undo_trash_button.isVisible()
+    qtbot.mouseClick(window.main_status.undo_trash_button, Qt.MouseButton.LeftButton)
     assert not stored(data_dir, story_id).deleted
     assert window.editor.story_id == story_id
 
@@ -272,10 +273,13 @@ def test_trash_view_restore_and_delete_forever(
     window = make_window()
     window.list_panel.show_box.setCurrentIndex(window.list_panel.show_box.findData("trash"))
     click_story(qtbot, window, "Old story")
-    assert window.restore_action.isEnabled() and not window.trash_action.isEnabled()
+    assert (
+        window.main_menu.restore_action.isEnabled()
+        and not window.main_menu.trash_action.isEnabled()
+    )
     assert not window.editor.isEnabled()  # trashed stories are read-only
     boxes.answer = QMessageBox.StandardButton.Yes
-    window.purge_action.trigger()
+    window.main_menu.purge_action.trigger()
     assert window.list_panel.model.rowCount() == 0
     with pytest.raises(StorageError):
         stored(data_dir, story_id)
@@ -287,7 +291,7 @@ def test_archive_hides_story_from_active_list(
     add_stories(data_dir, "Archived one", "Visible one")
     window = make_window()
     click_story(qtbot, window, "Archived one")
-    window.archive_action.trigger()
+    window.main_menu.archive_action.trigger()
     titles = [window.list_panel.model.index(r).data() for r in range(2) if r < 1]
     assert titles == ["Visible one"]
     window.list_panel.show_box.setCurrentIndex(window.list_panel.show_box.findData("archived"))
@@ -440,3 +444,29 @@ def test_list_context_menu_has_story_actions(make_window: MakeWindow, data_dir: 
     assert {"actionTrash", "actionDuplicate", "actionArchive"} <= names
     assert window.list_panel.view.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
     assert QPoint(0, 0).isNull()
+
+
+def test_the_toolbar_shows_what_applies_to_the_mode(make_window: MakeWindow) -> None:
+    window = make_window()
+    toolbar = window.findChild(QToolBar, "mainToolbar")
+
+    def shown() -> list[str]:
+        return [action.objectName() for action in toolbar.actions() if action.objectName()]
+
+    assert shown() == ["actionNew", "actionDuplicate", "actionTrash", "actionPreview"]
+    for mode, expected in (
+        ("coverage", ["actionNew"]),
+        ("practice", ["actionPrompts"]),
+        ("progress", []),
+        ("stories", ["actionNew", "actionDuplicate", "actionTrash", "actionPreview"]),
+    ):
+        window.set_mode(mode)
+        assert shown() == expected, mode
+        assert toolbar.widgetForAction(toolbar.actions()[-1]) is window.search
+    # Off the toolbar, an action stays in the window (its shortcut) and in its menu.
+    window.set_mode("progress")
+    menu = window.main_menu
+    assert {menu.duplicate_action, menu.trash_action, menu.preview_action} <= set(window.actions())
+    assert (
+        menu.preview_action.isVisible() and menu.duplicate_action.shortcut().toString() == "Ctrl+D"
+    )

@@ -55,11 +55,11 @@ def test_export_pdf_from_the_menu_and_choices_are_remembered(
     target.parent.mkdir()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     seen = choose(qtbot, monkeypatch, "all", "matrix")
-    demo_window.pdf_action.trigger()
+    demo_window.main_menu.pdf_action.trigger()
     pdf = target.with_suffix(".pdf")
     assert len(PdfReader(pdf).pages) == 1
     assert "Saved 1 page(s)" in demo_window.statusBar().currentMessage()
-    demo_window.pdf_action.trigger()
+    demo_window.main_menu.pdf_action.trigger()
     assert seen[1] == "all/matrix/A4"  # the dialog remembered the last choice
 
 
@@ -69,7 +69,7 @@ def test_current_story_cheat_card(
     target = tmp_path / "one.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     choose(qtbot, monkeypatch, "current", "cheat")
-    demo_window.pdf_action.trigger()
+    demo_window.main_menu.pdf_action.trigger()
     text = PdfReader(target).pages[0].extract_text()
     title = demo_window.editor.field_text("title")
     assert title.split()[0] in text
@@ -89,7 +89,7 @@ def test_print_preview_renders_pages(
 
     monkeypatch.setattr(QPrintPreviewDialog, "exec", fake_exec)
     choose(qtbot, monkeypatch, "list", "full")
-    demo_window.preview_sheet_action.trigger()
+    demo_window.main_menu.preview_sheet_action.trigger()
     assert counts == [9]
 
 

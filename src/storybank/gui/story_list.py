@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QRect,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListView,
     QStackedWidget,
     QStyle,
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
 from storybank.core.speaking import clock
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+#: How long the search waits for more typing before it asks for the list.
+SEARCH_DELAY_MS = 120
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -263,6 +267,31 @@ class StoryRowDelegate(QStyledItemDelegate):
         y = rect.top() + title_height + 2
         painter.setFont(small_font)
         line_height = small_metrics.height()
+        coach_width = self._paint_coach(painter, row, rect, y, small_metrics, muted)
+        painter.setPen(muted)
+        context = context_line(row) or "No company or role yet"
+        context_width = rect.width() - coach_width
+        painter.drawText(
+            QRect(rect.left(), y, context_width, line_height),
+            Qt.AlignmentFlag.AlignVCenter,
+            small_metrics.elidedText(context, Qt.TextElideMode.ElideRight, context_width),
+        )
+        y += line_height + 4
+        line = QRect(rect.left(), y, rect.width(), line_height)
+        self._paint_chips(painter, row, line, small_metrics, palette, selected, text_color, muted)
+        painter.restore()
+
+    def _paint_coach(
+        self,
+        painter: QPainter,
+        row: StoryRow,
+        rect: QRect,
+        y: int,
+        small_metrics: QFontMetrics,
+        muted: QColor,
+    ) -> int:
+        """Draw the speaking time and the score pill at the right; return their width."""
+        line_height = small_metrics.height()
         coach_width = 0
         if row.score is not None and row.speaking_seconds is not None:
             figures = clock(row.speaking_seconds)
@@ -283,15 +312,21 @@ class StoryRowDelegate(QStyledItemDelegate):
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 figures,
             )
-        painter.setPen(muted)
-        context = context_line(row) or "No company or role yet"
-        context_width = rect.width() - coach_width
-        painter.drawText(
-            QRect(rect.left(), y, context_width, line_height),
-            Qt.AlignmentFlag.AlignVCenter,
-            small_metrics.elidedText(context, Qt.TextElideMode.ElideRight, context_width),
-        )
-        y += line_height + 4
+        return coach_width
+
+    def _paint_chips(
+        self,
+        painter: QPainter,
+        row: StoryRow,
+        line: QRect,
+        small_metrics: QFontMetrics,
+        palette: QPalette,
+        selected: bool,
+        text_color: QColor,
+        muted: QColor,
+    ) -> None:
+        """Draw the value chips (primary filled, supporting outlined) and tags on ``line``."""
+        rect, y, line_height = line, line.top(), line.height()
         x = rect.left()
         accent = palette.color(QPalette.ColorRole.Highlight)
         chips: list[tuple[str, bool | None]] = [(name, True) for name in row.primary_values]
@@ -317,19 +352,25 @@ class StoryRowDelegate(QStyledItemDelegate):
                 painter.setPen(muted)
             painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, label)
             x += width + 4
-        painter.restore()
 
 
 class StoryListPanel(QWidget):
-    """The left pane: filters, sort, the list itself and the count."""
+    """The left pane: filters, sort, the list itself and the count.
+
+    It also owns the search box and its debounce timer; the window places the
+    box in its toolbar, where it stays in every mode.
+    """
 
     #: The selected story changed (story id, or -1 for none).
     selection_changed = Signal(int)
     #: A filter or the sort order changed; the owner reloads the list.
     filters_changed = Signal()
+    #: The search text settled (typing paused); the owner reloads the list.
+    query_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._build_search()
         self.model = StoryListModel()
         self.view = QListView()
         self.view.setObjectName("storyList")
@@ -344,32 +385,7 @@ class StoryListPanel(QWidget):
         self.view.setSelectionMode(QListView.SelectionMode.SingleSelection)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.view.selectionModel().currentChanged.connect(self._on_current_changed)
-
-        self.value_filter = QComboBox()
-        self.value_filter.setObjectName("valueFilter")
-        self.value_filter.setAccessibleName("Filter by value")
-        self.value_filter.setToolTip("Show only stories tagged with this value")
-        self.tag_filter = QComboBox()
-        self.tag_filter.setObjectName("tagFilter")
-        self.tag_filter.setAccessibleName("Filter by tag")
-        self.tag_filter.setToolTip("Show only stories with this tag")
-        self.sort_box = QComboBox()
-        self.sort_box.setObjectName("sortBox")
-        self.sort_box.setAccessibleName("Sort stories")
-        self.sort_box.addItem("Last updated", "updated")
-        self.sort_box.addItem("Title", "title")
-        self.show_box = QComboBox()
-        self.show_box.setObjectName("showBox")
-        self.show_box.setAccessibleName("Which stories")
-        self.show_box.addItem("Active stories", "active")
-        self.show_box.addItem("Archived", "archived")
-        self.show_box.addItem("Trash", "trash")
-        for box in (self.value_filter, self.tag_filter, self.sort_box, self.show_box):
-            box.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-            box.setMinimumContentsLength(6)
-            box.currentIndexChanged.connect(self.filters_changed)
+        self._build_filters()
 
         self.count_label = QLabel()
         self.count_label.setObjectName("storyCount")
@@ -397,6 +413,77 @@ class StoryListPanel(QWidget):
         layout.addLayout(order)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.count_label)
+
+    def _build_filters(self) -> None:
+        self.value_filter = QComboBox()
+        self.value_filter.setObjectName("valueFilter")
+        self.value_filter.setAccessibleName("Filter by value")
+        self.value_filter.setToolTip("Show only stories tagged with this value")
+        self.tag_filter = QComboBox()
+        self.tag_filter.setObjectName("tagFilter")
+        self.tag_filter.setAccessibleName("Filter by tag")
+        self.tag_filter.setToolTip("Show only stories with this tag")
+        self.sort_box = QComboBox()
+        self.sort_box.setObjectName("sortBox")
+        self.sort_box.setAccessibleName("Sort stories")
+        self.sort_box.addItem("Last updated", "updated")
+        self.sort_box.addItem("Title", "title")
+        self.show_box = QComboBox()
+        self.show_box.setObjectName("showBox")
+        self.show_box.setAccessibleName("Which stories")
+        self.show_box.addItem("Active stories", "active")
+        self.show_box.addItem("Archived", "archived")
+        self.show_box.addItem("Trash", "trash")
+        for box in (self.value_filter, self.tag_filter, self.sort_box, self.show_box):
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(6)
+            box.currentIndexChanged.connect(self.filters_changed)
+
+    def _build_search(self) -> None:
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setAccessibleName("Search stories")
+        self.search.setPlaceholderText("Search stories (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(240)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.query_changed)
+        self.search.textChanged.connect(self._search_timer.start)
+
+    # --- search -----------------------------------------------------------
+
+    def query(self) -> str:
+        """The search text; a pending (debounced) search is dropped: this is it."""
+        self._search_timer.stop()
+        return self.search.text()
+
+    def is_filtered(self) -> bool:
+        """Whether a search, a value or a tag narrows the list."""
+        return bool(self.search.text().strip() or self.value_id() or self.tag())
+
+    def clear_filters(self) -> None:
+        """Every story again: no value, tag or search, the active stories."""
+        self.show_box.setCurrentIndex(0)
+        self.value_filter.setCurrentIndex(0)
+        self.tag_filter.setCurrentIndex(0)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+
+    def filter_text(self) -> str:
+        """The value, tag and search narrowing the list, in words (for a sheet)."""
+        parts = []
+        if self.value_id() is not None:
+            parts.append(self.value_filter.currentText())
+        if self.tag():
+            parts.append(f"#{self.tag()}")
+        if self.search.text().strip():
+            parts.append(f"“{self.search.text().strip()}”")
+        return " · ".join(parts)
 
     # --- filters ----------------------------------------------------------
 
@@ -434,6 +521,22 @@ class StoryListPanel(QWidget):
     def show_key(self) -> ShowKey:
         return self.show_box.currentData()
 
+    def set_sort(self, sort: object) -> None:
+        """Sort by ``sort`` (a saved setting) if it is a known order."""
+        index = self.sort_box.findData(sort)
+        if index >= 0:
+            self.sort_box.setCurrentIndex(index)
+
+    def empty_text(self) -> str:
+        """What the list says when it shows no story."""
+        if self.is_filtered():
+            return "No stories match. Clear the search or the filters to see them all."
+        if self.show_key() == "trash":
+            return "The Trash is empty."
+        if self.show_key() == "archived":
+            return "No archived stories."
+        return "No stories yet.\nPress Ctrl+N to write one."
+
     # --- rows -------------------------------------------------------------
 
     def set_ids(
@@ -464,6 +567,19 @@ class StoryListPanel(QWidget):
             return False
         self.view.setCurrentIndex(self.model.index(row))
         return True
+
+    def select_row(self, row: int) -> None:
+        """Select the story at ``row``, or the last one if the list is shorter."""
+        count = self.model.rowCount()
+        if count and row >= 0:
+            self.view.setCurrentIndex(self.model.index(min(row, count - 1)))
+
+    def select_story_or_first(self, story_id: int) -> None:
+        """Select ``story_id`` if it is listed, else the first story (announcing it)."""
+        if self.model.row_of(story_id) >= 0:
+            self.select_story(story_id)
+        elif self.model.rowCount():
+            self.view.setCurrentIndex(self.model.index(0))
 
     def current_id(self) -> int | None:
         index = self.view.currentIndex()

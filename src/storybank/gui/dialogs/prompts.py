@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from storybank.core.database import StorageError
 from storybank.core.prompts import Prompt
+from storybank.gui.errors import report_error
 from storybank.services.practice import PracticeService
 
 UUID_ROLE = Qt.ItemDataRole.UserRole
@@ -185,7 +186,7 @@ class PromptsDialog(QDialog):
                 item.data(UUID_ROLE), item.checkState() != Qt.CheckState.Checked
             )
         except StorageError as exc:
-            QMessageBox.warning(self, "Storybank", str(exc))
+            report_error(self, exc)
 
     def add(self) -> None:
         self._edit(None)
@@ -205,6 +206,6 @@ class PromptsDialog(QDialog):
                 prompt.uuid if prompt else None, text, theme, values, follow_ups
             )
         except StorageError as exc:
-            QMessageBox.warning(self, "Storybank", str(exc))
+            report_error(self, exc)
             return
         self.reload(uuid)

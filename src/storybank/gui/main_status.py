@@ -1,0 +1,89 @@
+"""The main window's status bar: save state, undo-trash, story count, data folder."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QLabel, QToolButton
+
+from storybank.gui.story_list import relative_time
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMainWindow
+
+    from storybank.gui.current_story import CurrentStory
+    from storybank.services.stories import StoryService
+
+#: How long the Undo button stays after a story goes to the Trash.
+UNDO_TRASH_MS = 10000
+
+
+class MainStatus(QObject):
+    """Fills the window's status bar and keeps its save state current."""
+
+    def __init__(self, window: QMainWindow, service: StoryService, current: CurrentStory) -> None:
+        super().__init__(window)
+        self.window = window
+        self.current = current
+        self.save_label = QLabel()
+        self.save_label.setObjectName("saveState")
+        self.count_label = QLabel()
+        self.count_label.setObjectName("bankCount")
+        folder = str(service.data_dir) if not service.demo else "demo bank (temporary)"
+        self.folder_label = QLabel(folder)
+        self.folder_label.setObjectName("dataFolder")
+        self.folder_label.setToolTip(f"Data folder: {service.data_dir}")
+        self.undo_trash_button = QToolButton()
+        self.undo_trash_button.setText("Undo")
+        self.undo_trash_button.setObjectName("undoTrash")
+        self.undo_trash_button.setToolTip("Bring the story back from the Trash")
+        self.undo_trash_button.hide()
+        status = window.statusBar()
+        status.addWidget(self.save_label)
+        status.addWidget(self.undo_trash_button)
+        status.addPermanentWidget(self.count_label)
+        status.addPermanentWidget(QLabel("·"))
+        status.addPermanentWidget(self.folder_label)
+        self._save_state = "saved"
+        #: Why the last save failed ("" until one does).
+        self.save_message = ""
+        self._clock = QTimer(self)
+        self._clock.setInterval(5000)
+        self._clock.timeout.connect(self.show_save_state)
+        self._clock.start()
+
+    def message(self, text: str, timeout_ms: int) -> None:
+        """A passing message on the left of the status bar."""
+        self.window.statusBar().showMessage(text, timeout_ms)
+
+    def set_count(self, total: int) -> None:
+        """How many stories the bank holds (-1: it cannot be read)."""
+        noun = "story" if total == 1 else "stories"
+        self.count_label.setText(f"{total} {noun}" if total >= 0 else "stories cannot be counted")
+
+    def offer_undo_trash(self) -> None:
+        """Show the Undo button for a while."""
+        self.undo_trash_button.show()
+        QTimer.singleShot(UNDO_TRASH_MS, self.undo_trash_button.hide)
+
+    def on_save_state(self, state: str, message: str) -> None:
+        self._save_state = state
+        self.save_message = message
+        self.show_save_state()
+
+    def show_save_state(self) -> None:
+        state = self._save_state
+        if self.current.record is None:
+            text = ""
+        elif state == "failed":
+            text = f"⚠ Not saved — {self.save_message}"
+        elif state == "dirty":
+            text = "Editing…"
+        elif state == "saving":
+            text = "Saving…"
+        elif self.current.last_saved is not None:
+            text = f"✓ Saved {relative_time(self.current.last_saved)}"
+        else:
+            text = "✓ Saved"
+        self.save_label.setText(text)
