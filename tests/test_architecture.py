@@ -99,11 +99,30 @@ def _targets(node: ast.Import | ast.ImportFrom, name: str, is_package: bool) -> 
     yield from (f"{base}.{alias.name}" for alias in node.names)
 
 
+def _without_type_checking(tree: ast.Module) -> ast.Module:
+    """``tree`` with the bodies of ``if TYPE_CHECKING:`` blocks left out."""
+
+    class Drop(ast.NodeTransformer):
+        def visit_If(self, node: ast.If) -> ast.AST:
+            test = node.test
+            checking = (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+                isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+            )
+            if checking:
+                node.body = [ast.Pass()]
+            self.generic_visit(node)
+            return node
+
+    return Drop().visit(tree)
+
+
 def import_graph(package: Path) -> dict[str, set[str]]:
     """Which modules each module under ``package`` imports, by dotted name.
 
-    Every import counts, at any depth: inside functions and under
-    ``TYPE_CHECKING`` too. ``from a.b import c`` depends on the module
+    Every import that runs counts, at any depth: inside functions too. An
+    import under ``if TYPE_CHECKING:`` does not: it never runs, and it is how
+    a piece of the window names the window that composes it.
+    ``from a.b import c`` depends on the module
     ``a.b.c`` when there is one, else on ``a.b``; importing a submodule also
     runs its parent packages' ``__init__``, so it depends on those too.
     """
@@ -112,7 +131,8 @@ def import_graph(package: Path) -> dict[str, set[str]]:
     for name, path in modules.items():
         is_package = path.name == "__init__.py"
         wanted: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(_without_type_checking(tree)):
             if isinstance(node, ast.Import | ast.ImportFrom):
                 wanted.update(_targets(node, name, is_package))
         depends: set[str] = set()
@@ -181,12 +201,16 @@ def test_the_circle_check_finds_a_circle(tmp_path: Path) -> None:
     (package / "__init__.py").write_text("")
     (package / "a.py").write_text("def f():\n    from pkg.sub.b import g\n")
     (package / "sub" / "__init__.py").write_text("")
-    (package / "sub" / "b.py").write_text(
-        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .. import a\n"
-    )
+    (package / "sub" / "b.py").write_text("def h():\n    from .. import a\n")
     (package / "sub" / "c.py").write_text("from pkg.sub import b\n")
+    # A name for annotations only never runs: it makes no circle.
+    (package / "d.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg import a\n"
+    )
+    (package / "a.py").write_text("import pkg.d\ndef f():\n    from pkg.sub.b import g\n")
     graph = import_graph(package)
-    assert graph["pkg.a"] == {"pkg", "pkg.sub", "pkg.sub.b"}
+    assert graph["pkg.d"] == set()
+    assert graph["pkg.a"] == {"pkg", "pkg.d", "pkg.sub", "pkg.sub.b"}
     assert graph["pkg.sub.c"] == {"pkg", "pkg.sub", "pkg.sub.b"}
     assert import_circles(graph) == [["pkg.a", "pkg.sub.b"]]
     # A package whose __init__ re-exports a module that imports the package: a circle too.

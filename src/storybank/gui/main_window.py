@@ -386,4 +386,8 @@ class MainWindow(QMainWindow):
         if self.current.story_id is not None:
             self.settings.setValue("list/last_story", self.current.story_id)
         self.settings.sync()
+        # Everything is saved: no debounce, retry or clock may fire into a bank
+        # that is about to close.
+        for timer in self.findChildren(QTimer):
+            timer.stop()
         event.accept()
