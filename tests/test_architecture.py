@@ -240,3 +240,20 @@ def test_the_main_window_stays_small() -> None:
         f"gui/main_window.py has {len(lines)} lines (at most {MAIN_WINDOW_MAX_LINES}): "
         "move a concern into a piece of its own"
     )
+
+
+#: Longer than this, a function is doing the work of several.
+MAX_FUNCTION_LINES = 60
+
+
+def test_no_function_is_longer_than_sixty_lines() -> None:
+    long = []
+    for path in PACKAGE.rglob("*.py"):
+        if "versions" in path.parts:  # released migrations are history, never edited
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    long.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name} {length}")
+    assert long == []

@@ -680,10 +680,25 @@ def apply_import(
         uuid: id_ for uuid, id_ in connection.execute(text("SELECT uuid, id FROM story"))
     }
 
+    counts["attempts"] = _import_attempts(session, bundle, prompt_ids, story_ids, step)
+    counts["reviews"] = _import_reviews(session, bundle, prompt_ids, step)
+    counts["findings"] = _import_dismissed(session, bundle, story_ids, step)
+    return counts
+
+
+def _import_attempts(
+    session: Session,
+    bundle: ImportBundle,
+    prompt_ids: dict[str, int],
+    story_ids: dict[str, int],
+    step: Callable[[], None],
+) -> int:
+    """Add the answers the bank does not hold yet (same prompt, same start)."""
+    connection = session.connection()
     seen: set[tuple[int, datetime]] = set()
     for prompt_id, started in connection.execute(text("SELECT prompt_id, started_at FROM attempt")):
         seen.add((prompt_id, _utc(datetime.fromisoformat(started))))
-    counts["attempts"] = 0
+    added = 0
     for attempt in bundle.attempts:
         prompt_id = prompt_ids.get(attempt.prompt_uuid)
         started = _utc(attempt.started_at)
@@ -700,10 +715,16 @@ def apply_import(
                     session=attempt.session,
                 )
             )
-            counts["attempts"] += 1
+            added += 1
         step()
+    return added
 
-    counts["reviews"] = 0
+
+def _import_reviews(
+    session: Session, bundle: ImportBundle, prompt_ids: dict[str, int], step: Callable[[], None]
+) -> int:
+    """Take each imported schedule that has more answers behind it than the bank's."""
+    added = 0
     states = {state.prompt_id: state for state in session.exec(select(ReviewState))}
     for review in bundle.reviews:
         prompt_id = prompt_ids.get(review.prompt_uuid)
@@ -720,10 +741,17 @@ def apply_import(
             state.lapses = review.lapses
             state.last_rating = review.last_rating
             session.add(state)
-            counts["reviews"] += 1
+            added += 1
         step()
+    return added
 
-    counts["findings"] = 0
+
+def _import_dismissed(
+    session: Session, bundle: ImportBundle, story_ids: dict[str, int], step: Callable[[], None]
+) -> int:
+    """Dismiss the imported findings the bank has not dismissed yet."""
+    connection = session.connection()
+    added = 0
     dismissed: set[tuple[int, str]] = {
         (story_id, key)
         for story_id, key in connection.execute(text("SELECT story_id, key FROM dismissed_finding"))
@@ -733,6 +761,6 @@ def apply_import(
         if story_id is not None and (story_id, finding.key) not in dismissed:
             dismissed.add((story_id, finding.key))
             session.add(DismissedFinding(story_id=story_id, key=finding.key))
-            counts["findings"] += 1
+            added += 1
         step()
-    return counts
+    return added
