@@ -14,11 +14,16 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 # tests/ is not a package (pytest imports test files by path), so the shared
 # cycle logic is imported from beside this file, as bench/crash.py does.
 sys.path.insert(0, str(Path(__file__).parent))
 
 import crash_writer
+
+pytestmark = pytest.mark.slow  # SIGKILLs of real processes: a long run
+
 
 CYCLES = int(os.environ.get("STORYBANK_CRASH_CYCLES", "50"))
 SEED = int(os.environ.get("STORYBANK_CRASH_SEED", "20240607"))

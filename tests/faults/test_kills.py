@@ -27,6 +27,9 @@ KILL_AFTER = (0.4, 0.9, 1.6, 2.6)
 STORIES = 300  # the size of the story_export fixture
 
 
+pytestmark = pytest.mark.slow  # SIGKILLs of real processes: a long run
+
+
 def storybank(*args: str) -> list[str]:
     return [sys.executable, "-m", "storybank", *args]
 
