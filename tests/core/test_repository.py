@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
+import sqlite3
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -325,3 +328,39 @@ def test_story_list_order_comes_from_an_index_without_a_sort_step(
     plan = " ".join(str(row[-1]) for row in rows(f"EXPLAIN QUERY PLAN {sql}", params))
     assert "ix_story_list" in plan and "TEMP B-TREE" not in plan
     assert len(ids) == (2 if query else 3)
+
+
+def _sqlite_error(tmp_path: Path, statements: list[str], *, read_only: bool = False) -> Exception:
+    """Run ``statements`` on a real database until SQLite refuses one; return its error."""
+    path = tmp_path / "errors.sqlite3"
+    sqlite3.connect(path).execute(
+        "CREATE TABLE IF NOT EXISTS t (x TEXT NOT NULL)"
+    ).connection.close()
+    uri = f"file:{path}?mode=ro" if read_only else f"file:{path}"
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+    except sqlite3.Error as exc:
+        return exc
+    finally:
+        conn.close()
+    raise AssertionError("SQLite accepted every statement")
+
+
+def test_storage_errors_are_told_apart_by_their_codes(tmp_path: Path) -> None:
+    from storybank.core.repository import _explain
+
+    full = _sqlite_error(
+        tmp_path,
+        ["PRAGMA max_page_count = 2", "INSERT INTO t VALUES (hex(randomblob(20000)))"],
+    )
+    assert _explain(full) == "The disk is full, so changes cannot be saved."
+    read_only = _sqlite_error(tmp_path, ["INSERT INTO t VALUES ('x')"], read_only=True)
+    assert _explain(read_only) == "The story bank is read-only, so changes cannot be saved."
+    assert "full" in _explain(OSError(errno.ENOSPC, "No space left on device"))
+    # Anything else is Storybank's own fault, and the message says so.
+    bug = _sqlite_error(tmp_path, ["INSERT INTO t VALUES (NULL)"])
+    assert "a bug in Storybank" in _explain(bug)
+    assert "NOT NULL" in _explain(bug)

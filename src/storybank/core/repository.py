@@ -9,6 +9,7 @@ message a user can read.
 
 from __future__ import annotations
 
+import errno
 import re
 import sqlite3
 from collections import defaultdict
@@ -108,17 +109,48 @@ def _plain_errors() -> Iterator[None]:
         raise
 
 
+_BUSY = "The story bank is busy in another program; try again in a moment."
+_FULL = "The disk is full, so changes cannot be saved."
+_READ_ONLY = "The story bank is read-only, so changes cannot be saved."
+_NOT_ALLOWED = "Storybank is not allowed to write the story bank; check its permissions."
+#: SQLite's primary result codes that a user can act on, and what to tell them.
+_KNOWN_CODES = {
+    sqlite3.SQLITE_FULL: _FULL,
+    sqlite3.SQLITE_READONLY: _READ_ONLY,
+    sqlite3.SQLITE_BUSY: _BUSY,
+    sqlite3.SQLITE_LOCKED: _BUSY,
+    sqlite3.SQLITE_PERM: _NOT_ALLOWED,
+    sqlite3.SQLITE_AUTH: _NOT_ALLOWED,
+    sqlite3.SQLITE_CANTOPEN: "The story bank cannot be opened: its file or folder is gone "
+    "or out of reach.",
+    sqlite3.SQLITE_IOERR: "The disk could not read or write the story bank ({detail}).",
+    sqlite3.SQLITE_CORRUPT: "The story bank is damaged ({detail}); nothing more is written.",
+    sqlite3.SQLITE_NOTADB: "The story bank is damaged ({detail}); nothing more is written.",
+}
+#: The same for errors the operating system reports.
+_KNOWN_ERRNOS = {
+    errno.ENOSPC: _FULL,
+    errno.EDQUOT: _FULL,
+    errno.EROFS: _READ_ONLY,
+    errno.EACCES: _NOT_ALLOWED,
+    errno.EPERM: _NOT_ALLOWED,
+}
+
+
 def _explain(exc: BaseException) -> str:
-    """A plain-words reason for a storage failure."""
-    message = str(getattr(exc, "orig", None) or exc)
-    lowered = message.lower()
-    if "readonly" in lowered or "read-only" in lowered:
-        return "The story bank is read-only, so changes cannot be saved."
-    if "disk" in lowered and "full" in lowered:
-        return "The disk is full, so changes cannot be saved."
-    if "locked" in lowered or "busy" in lowered:
-        return "The story bank is busy in another program; try again in a moment."
-    return f"The story bank could not be updated: {message}"
+    """A plain-words reason for a storage failure, told apart by its error code.
+
+    A full disk, a read-only or locked file and the like are known: the user
+    can act on them. Anything else is a bug in Storybank, and says so.
+    """
+    cause = getattr(exc, "orig", None) or exc
+    detail = str(cause)
+    code = getattr(cause, "sqlite_errorcode", None)
+    if code is not None and (code & 0xFF) in _KNOWN_CODES:
+        return _KNOWN_CODES[code & 0xFF].format(detail=detail)
+    if isinstance(cause, OSError) and cause.errno in _KNOWN_ERRNOS:
+        return _KNOWN_ERRNOS[cause.errno]
+    return f"The story bank could not be updated because of a bug in Storybank: {detail}"
 
 
 class Store:
