@@ -19,9 +19,9 @@ def test_tagging_a_value_stores_the_score_in_the_same_write(repo: Repository) ->
     writes: list[str] = []
     original = repo._run
 
-    def counting(change):  # type: ignore[no-untyped-def]
+    def counting(change, *args, **kwargs):  # type: ignore[no-untyped-def]
         writes.append("write")
-        return original(change)
+        return original(change, *args, **kwargs)
 
     repo._run = counting  # type: ignore[method-assign]
     service.set_story_value(story.id, candor, Strength.PRIMARY)

@@ -13,8 +13,6 @@ from storybank.core.repository import Store, _time
 from storybank.core.transfer.records import AttemptRecord, PromptRecord
 
 if TYPE_CHECKING:
-    from types import ModuleType
-
     from sqlmodel import Session
 
 
@@ -37,7 +35,9 @@ class PracticeRepository(Store):
         stored = self.builtin_prompt_version()
         if stored is not None and stored >= bank.version:
             return
-        self._run(lambda w, s: w.sync_prompts(s, bank))
+        from storybank.core import writes
+
+        self._run(writes.sync_prompts, bank)
 
     def builtin_prompt_version(self) -> int | None:
         """The version of the built-in prompt bank held, or None before the first sync."""
@@ -106,10 +106,14 @@ class PracticeRepository(Store):
         values: list[str],
         follow_ups: list[str],
     ) -> str:
-        return self._run(lambda w, s: w.save_prompt(s, uuid, text, theme, values, follow_ups))
+        from storybank.core import writes
+
+        return self._run(writes.save_prompt, uuid, text, theme, values, follow_ups)
 
     def set_prompt_hidden(self, uuid: str, hidden: bool) -> None:
-        self._run(lambda w, s: w.set_prompt_hidden(s, uuid, hidden))
+        from storybank.core import writes
+
+        self._run(writes.set_prompt_hidden, uuid, hidden)
 
     # --- review state -----------------------------------------------------
 
@@ -132,16 +136,16 @@ class PracticeRepository(Store):
         return result
 
     def save_review(self, state: ReviewState) -> None:
+        from storybank.core import writes
+
         self._run(
-            lambda w, s: w.save_review(
-                s,
-                state.prompt_uuid,
-                _aware(state.due),
-                state.card_json,
-                state.reps,
-                state.lapses,
-                state.last_rating,
-            )
+            writes.save_review,
+            state.prompt_uuid,
+            _aware(state.due),
+            state.card_json,
+            state.reps,
+            state.lapses,
+            state.last_rating,
         )
 
     # --- attempts ---------------------------------------------------------
@@ -157,10 +161,17 @@ class PracticeRepository(Store):
         notes: str = "",
         session_key: str = "",
     ) -> int:
+        from storybank.core import writes
+
         return self._run(
-            lambda w, s: w.add_attempt(
-                s, uuid, story_id, _aware(started_at), duration, rating, notes, session_key
-            )
+            writes.add_attempt,
+            uuid,
+            story_id,
+            _aware(started_at),
+            duration,
+            rating,
+            notes,
+            session_key,
         )
 
     def record_answer(
@@ -176,12 +187,14 @@ class PracticeRepository(Store):
     ) -> int:
         """Store an answer and its prompt's new schedule in one transaction."""
 
-        def change(w: ModuleType, s: Session) -> int:
-            attempt_id: int = w.add_attempt(
+        from storybank.core import writes
+
+        def change(s: Session) -> int:
+            attempt_id = writes.add_attempt(
                 s, state.prompt_uuid, story_id, _aware(started_at), duration, rating, notes,
                 session_key,
             )  # fmt: skip
-            w.save_review(
+            writes.save_review(
                 s,
                 state.prompt_uuid,
                 _aware(state.due),
@@ -195,7 +208,9 @@ class PracticeRepository(Store):
         return self._run(change)
 
     def set_attempt_story(self, attempt_id: int, story_id: int | None) -> None:
-        self._run(lambda w, s: w.set_attempt_story(s, attempt_id, story_id))
+        from storybank.core import writes
+
+        self._run(writes.set_attempt_story, attempt_id, story_id)
 
     def attempts(self, since: datetime | None = None) -> list[AttemptInfo]:
         """Attempts, oldest first, with their prompt's theme and values."""

@@ -16,8 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, Literal, ParamSpec, TypeVar
 
 from storybank.core.database import Database, NotFound, StorageError
 from storybank.core.packs import Pack, value_key
@@ -48,6 +47,7 @@ if TYPE_CHECKING:
     from storybank.core.transfer.records import ImportBundle, StoryWrite
 
 T = TypeVar("T")
+P = ParamSpec("P")
 SortKey = Literal["updated", "title"]
 ShowKey = Literal["active", "archived", "trash"]
 
@@ -198,16 +198,17 @@ class Store:
         if self._seen_version is not None:
             self._seen_version = self._data_version()
 
-    def _run(self, change: Callable[[ModuleType, Session], T]) -> T:
-        """Run ``change(writes, session)`` in one write transaction.
+    def _run(
+        self, change: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Run the write operation ``change(session, *args)`` in one transaction.
 
-        The write operations (and with them SQLModel) are imported here, on
-        the first write, so that start-up and reads never load the ORM.
+        The operations live in :mod:`storybank.core.writes`, which each caller
+        imports inside the method: the ORM loads on the first write, never at
+        start-up, and every call is checked against the operation's signature.
         """
-        from storybank.core import writes
-
         with self._write() as session:
-            return change(writes, session)
+            return change(session, *args, **kwargs)
 
 
 class Repository(Store):
@@ -224,7 +225,9 @@ class Repository(Store):
         stored = self.pack_versions()
         if all(stored.get(pack.key, 0) >= pack.version for pack in packs):
             return
-        self._run(lambda w, s: w.sync_packs(s, packs))
+        from storybank.core import writes
+
+        self._run(writes.sync_packs, packs)
 
     def pack_versions(self) -> dict[str, int]:
         """The version of each pack the bank holds, by key."""
@@ -291,24 +294,34 @@ class Repository(Store):
         return lookup
 
     def set_pack_active(self, pack_id: int, active: bool) -> None:
-        self._run(lambda w, s: w.set_pack_active(s, pack_id, active))
+        from storybank.core import writes
+
+        self._run(writes.set_pack_active, pack_id, active)
 
     def add_value(self, pack_id: int, name: str, description: str = "") -> ValueInfo:
         """Add a value of the user's own to a pack, at the end."""
         name = clean_name(name)
-        value_id = self._run(lambda w, s: w.add_value(s, pack_id, name, description))
+        from storybank.core import writes
+
+        value_id = self._run(writes.add_value, pack_id, name, description)
         return next(v for p in self.packs() for v in p.values if v.id == value_id)
 
     def rename_value(self, value_id: int, name: str) -> None:
         name = clean_name(name)
-        self._run(lambda w, s: w.rename_value(s, value_id, name))
+        from storybank.core import writes
+
+        self._run(writes.rename_value, value_id, name)
 
     def set_value_hidden(self, value_id: int, hidden: bool) -> None:
-        self._run(lambda w, s: w.set_value_hidden(s, value_id, hidden))
+        from storybank.core import writes
+
+        self._run(writes.set_value_hidden, value_id, hidden)
 
     def move_value(self, value_id: int, delta: int) -> None:
         """Move a value up (negative) or down (positive) within its pack."""
-        self._run(lambda w, s: w.move_value(s, value_id, delta))
+        from storybank.core import writes
+
+        self._run(writes.move_value, value_id, delta)
 
     # --- story reads ------------------------------------------------------
 
@@ -521,7 +534,9 @@ class Repository(Store):
     def create_story(self, **fields: str) -> StoryRecord:
         """Create a story from text fields (all optional)."""
         _check_fields(fields)
-        story_id = self._run(lambda w, s: w.create_story(s, fields))
+        from storybank.core import writes
+
+        story_id = self._run(writes.create_story, fields)
         return self.get_story(story_id)
 
     def update_story(
@@ -538,15 +553,21 @@ class Repository(Store):
         instead of overwriting a field another program changed since.
         """
         _check_fields(fields)
-        return self._run(lambda w, s: w.update_story(s, story_id, fields, coach, expect))
+        from storybank.core import writes
+
+        return self._run(writes.update_story, story_id, fields, coach, expect)
 
     def set_coach_figures(self, figures: dict[int, CoachFigures]) -> None:
         """Store recomputed coach figures for several stories in one transaction."""
-        self._run(lambda w, s: w.set_coach_figures(s, figures))
+        from storybank.core import writes
+
+        self._run(writes.set_coach_figures, figures)
 
     def outdate_coach_figures(self) -> None:
         """Mark every story's cached figures as needing a recomputation."""
-        self._run(lambda w, s: w.outdate_coach_figures(s))
+        from storybank.core import writes
+
+        self._run(writes.outdate_coach_figures)
 
     def stories_needing_coach(self, version: int, limit: int, *, after: int = 0) -> list[int]:
         """Stories (by id, above ``after``) whose coach figures are missing or outdated."""
@@ -573,7 +594,9 @@ class Repository(Store):
         }
 
     def set_dismissed(self, story_id: int, key: str, dismissed: bool) -> None:
-        self._run(lambda w, s: w.set_dismissed(s, story_id, key, dismissed))
+        from storybank.core import writes
+
+        self._run(writes.set_dismissed, story_id, key, dismissed)
 
     def set_story_value(
         self,
@@ -583,7 +606,9 @@ class Repository(Store):
         coach: CoachFigures | None = None,
     ) -> None:
         """Tag a story with a value (or untag it with ``None``), with its new coach figures."""
-        self._run(lambda w, s: w.set_story_value(s, story_id, value_id, strength, coach))
+        from storybank.core import writes
+
+        self._run(writes.set_story_value, story_id, value_id, strength, coach)
 
     def set_story_tags(self, story_id: int, names: Iterable[str]) -> tuple[str, ...]:
         """Replace a story's tags; return them as stored. Unused tags are dropped."""
@@ -592,7 +617,9 @@ class Repository(Store):
             cleaned = clean_tag(name)
             if cleaned:
                 wanted.setdefault(cleaned.casefold(), cleaned)
-        self._run(lambda w, s: w.set_story_tags(s, story_id, list(wanted.values())))
+        from storybank.core import writes
+
+        self._run(writes.set_story_tags, story_id, list(wanted.values()))
         return self.get_story(story_id).tags
 
     def duplicate_story(
@@ -601,19 +628,27 @@ class Repository(Store):
         """Copy a story with its values and tags (and ``changes``), as a new active story."""
         if changes:
             _check_fields(changes)
-        copy_id = self._run(lambda w, s: w.duplicate_story(s, story_id, changes, suffix))
+        from storybank.core import writes
+
+        copy_id = self._run(writes.duplicate_story, story_id, changes, suffix)
         return self.get_story(copy_id)
 
     def set_trashed(self, story_id: int, trashed: bool) -> None:
         """Move a story to the trash, or bring it back."""
-        self._run(lambda w, s: w.set_trashed(s, story_id, trashed))
+        from storybank.core import writes
+
+        self._run(writes.set_trashed, story_id, trashed)
 
     def set_archived(self, story_id: int, archived: bool) -> None:
-        self._run(lambda w, s: w.set_archived(s, story_id, archived))
+        from storybank.core import writes
+
+        self._run(writes.set_archived, story_id, archived)
 
     def purge_story(self, story_id: int) -> None:
         """Delete a story for good (its links go with it)."""
-        self._run(lambda w, s: w.purge_story(s, story_id))
+        from storybank.core import writes
+
+        self._run(writes.purge_story, story_id)
 
     # --- export and import ------------------------------------------------
 
@@ -758,7 +793,9 @@ class Repository(Store):
         See :func:`storybank.core.transfer.plan.apply_import`; returns how many
         of each record were written, and the ids of the stories written.
         """
-        return self._run(lambda w, s: w.apply_import(s, stories, bundle, prompt_bank, progress))
+        from storybank.core import writes
+
+        return self._run(writes.apply_import, stories, bundle, prompt_bank, progress)
 
     def add_parsed_story(self, parsed: ParsedStory) -> StoryRecord:
         """Store a story read from a file, matching values by key or name."""
@@ -772,5 +809,7 @@ class Repository(Store):
                 raise StorageError(f"Unknown value '{name}' in story '{parsed.title}'.")
             values[value_id] = strength
         tags = list(dict.fromkeys(t for t in map(clean_tag, parsed.tags) if t))
-        story_id = self._run(lambda w, s: w.add_parsed_story(s, parsed, values, tags))
+        from storybank.core import writes
+
+        story_id = self._run(writes.add_parsed_story, parsed, values, tags)
         return self.get_story(story_id)
