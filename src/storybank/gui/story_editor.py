@@ -347,14 +347,7 @@ class StoryEditor(QWidget):
         except ChangedElsewhere:
             return self._keep_as_copy()
         except StorageError as exc:
-            self.banner.setText(
-                f"<b>Not saved.</b> {escape(str(exc))} Your text is still here; "
-                "Storybank will keep trying."
-            )
-            self.banner.show()
-            self._retry.start()
-            self.save_state_changed.emit("failed", str(exc))
-            return False
+            return self._save_failed(exc)
         self._base.update(changes)
         # Fields edited during the write stay dirty; the rest are stored.
         self._dirty -= {name for name in names if self.field_text(name) == changes[name]}
@@ -418,6 +411,17 @@ class StoryEditor(QWidget):
             cursor.setPosition(min(position, widget.document().characterCount() - 1))
             widget.setTextCursor(cursor)
 
+    def _save_failed(self, exc: StorageError) -> bool:
+        """Keep the text, say why in the banner, and try again later."""
+        self.banner.setText(
+            f"<b>Not saved.</b> {escape(str(exc))} Your text is still here; "
+            "Storybank will keep trying."
+        )
+        self.banner.show()
+        self._retry.start()
+        self.save_state_changed.emit("failed", str(exc))
+        return False
+
     def _keep_as_copy(self) -> bool:
         """Save the user's version as a new story beside the one changed elsewhere."""
         assert self.record is not None
@@ -425,14 +429,7 @@ class StoryEditor(QWidget):
         try:
             copy = self.service.keep_as_copy(other.id, self.fields())
         except StorageError as exc:
-            self.banner.setText(
-                f"<b>Not saved.</b> {escape(str(exc))} Your text is still here; "
-                "Storybank will keep trying."
-            )
-            self.banner.show()
-            self._retry.start()
-            self.save_state_changed.emit("failed", str(exc))
-            return False
+            return self._save_failed(exc)
         self._load_keeping_cursor(copy)
         title = escape(other.title or "Untitled story")
         self.notice.setText(
