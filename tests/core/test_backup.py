@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def test_backup_is_a_verified_private_copy(repo: Repository, data_dir: Path) -> 
     path = make_backup(repo.db.path, backup_dir(data_dir), "manual")
     assert check_file(path) == "ok"
     assert path.stat().st_mode & 0o777 == 0o600
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         assert conn.execute("SELECT title FROM story WHERE id = ?", (story.id,)).fetchone() == (
             "Keep me 🚀",
         )

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -118,7 +119,7 @@ def test_fixture_of_first_schema_migrates_to_head_with_data_intact(tmp_path: Pat
 def test_older_bank_is_backed_up_before_migrating(tmp_path: Path) -> None:
     target = tmp_path / "storybank.sqlite3"
     shutil.copy(FIXTURES / "schema-0001.sqlite3", target)
-    with sqlite3.connect(target) as conn:  # pretend it predates revision 0001
+    with closing(sqlite3.connect(target)) as conn, conn:  # pretend it predates revision 0001
         conn.execute("DELETE FROM alembic_version")
         conn.execute("DROP TABLE story_fts")
         for name in ("story", "framework", "value", "story_value", "tag", "story_tag"):
@@ -132,7 +133,7 @@ def test_older_bank_is_backed_up_before_migrating(tmp_path: Path) -> None:
 def test_newer_schema_is_refused_untouched(tmp_path: Path) -> None:
     target = tmp_path / "storybank.sqlite3"
     shutil.copy(FIXTURES / "schema-0001.sqlite3", target)
-    with sqlite3.connect(target) as conn:
+    with closing(sqlite3.connect(target)) as conn, conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
     conn.close()
     before = digest(target)
@@ -154,7 +155,7 @@ def test_non_sqlite_file_is_refused_untouched(tmp_path: Path) -> None:
 
 def test_foreign_sqlite_file_is_refused_untouched(tmp_path: Path) -> None:
     target = tmp_path / "storybank.sqlite3"
-    with sqlite3.connect(target) as conn:
+    with closing(sqlite3.connect(target)) as conn, conn:
         conn.execute("CREATE TABLE notes (body TEXT)")
         conn.execute("INSERT INTO notes VALUES ('mine')")
     conn.close()

@@ -81,14 +81,14 @@ def test_start_up_reads_the_same_versions_as_the_full_parse() -> None:
 
 def test_a_bank_behind_a_shipped_pack_is_brought_up_to_it(tmp_path: Path) -> None:
     import sqlite3
+    from contextlib import closing
 
     from storybank.core.bank import open_bank
 
     open_bank(tmp_path).db.close()
     bank = tmp_path / "storybank.sqlite3"
-    with sqlite3.connect(bank) as conn:
+    with closing(sqlite3.connect(bank)) as conn, conn:
         conn.execute("UPDATE framework SET version = 0 WHERE key = 'netflix-culture'")
-    conn.close()
     repo = open_bank(tmp_path)
     assert repo.pack_versions()["netflix-culture"] == 1
     repo.db.close()

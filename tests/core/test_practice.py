@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import random
 import sqlite3
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -573,7 +574,7 @@ def test_prompt_match_query_is_always_valid_fts5(text: str) -> None:
     for term in query.split(" OR "):
         assert term.startswith('"') and term.rstrip("*").endswith('"')
         assert '"' not in term.rstrip("*")[1:-1]
-    with fts_table() as db:
+    with closing(fts_table()) as db:
         db.execute("SELECT rowid FROM story_fts WHERE story_fts MATCH ?", (query,)).fetchall()
 
 

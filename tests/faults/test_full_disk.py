@@ -11,6 +11,7 @@ import contextlib
 import os
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -61,7 +62,10 @@ def test_an_autosave_on_a_full_disk_keeps_the_text_and_saves_it_later(
     qtbot.waitUntil(lambda: not editor.is_dirty(), timeout=15000)  # the retry
     assert not editor.banner.isVisible()
     window.close()
-    with sqlite3.connect(f"file:{folder / 'storybank.sqlite3'}?mode=ro", uri=True) as conn:
+    with (
+        closing(sqlite3.connect(f"file:{folder / 'storybank.sqlite3'}?mode=ro", uri=True)) as conn,
+        conn,
+    ):
         (stored,) = conn.execute("SELECT result FROM story WHERE id = ?", (story.id,)).fetchone()
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert stored == LONG

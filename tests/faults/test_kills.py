@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -48,7 +49,7 @@ def kill_after(command: list[str], seconds: float) -> bool:
 
 
 def story_count(folder: Path) -> int:
-    with sqlite3.connect(folder / "storybank.sqlite3") as conn:
+    with closing(sqlite3.connect(folder / "storybank.sqlite3")) as conn, conn:
         return int(conn.execute("SELECT count(*) FROM story").fetchone()[0])
 
 

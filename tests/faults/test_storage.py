@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -118,7 +119,7 @@ def damage_with_wal(folder: Path, table: str = "story") -> Path:
     page = leaves[len(leaves) // 2]
     data[(page - 1) * page_size : page * page_size] = b"\xaa" * page_size
     bank.write_bytes(bytes(data))
-    with sqlite3.connect(f"{bank.as_uri()}?mode=ro", uri=True) as probe:
+    with closing(sqlite3.connect(f"{bank.as_uri()}?mode=ro", uri=True)) as probe, probe:
         try:
             verdict = probe.execute("PRAGMA quick_check").fetchone()[0]
         except sqlite3.DatabaseError as exc:
@@ -376,7 +377,7 @@ def test_an_empty_alembic_version_is_refused_untouched(
 ) -> None:
     folder = filled_bank(3)
     bank = database_path(folder)
-    with sqlite3.connect(bank) as conn:
+    with closing(sqlite3.connect(bank)) as conn, conn:
         conn.execute("DELETE FROM alembic_version")
     conn.close()
     before = digests(bank)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,7 @@ def test_save_fault_keeps_text_and_database(
     assert message in window.main_status.save_label.text()
     assert window.editor.field_text("action") == "The saved action." + big
 
-    with sqlite3.connect(data_dir / "storybank.sqlite3") as conn:
+    with closing(sqlite3.connect(data_dir / "storybank.sqlite3")) as conn, conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         stored = conn.execute("SELECT action FROM story WHERE id = ?", (story.id,)).fetchone()
     conn.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -21,7 +22,7 @@ def practice(repo: Repository) -> PracticeService:
 
 
 def stored_counts(repo: Repository) -> tuple[int, int]:
-    with sqlite3.connect(repo.db.path) as conn:
+    with closing(sqlite3.connect(repo.db.path)) as conn, conn:
         attempts = conn.execute("SELECT count(*) FROM attempt").fetchone()[0]
         states = conn.execute("SELECT count(*) FROM review_state").fetchone()[0]
     return attempts, states
@@ -53,7 +54,7 @@ def test_a_failing_last_write_of_a_rating_stores_none_of_it(repo: Repository) ->
     service = practice(repo)
     prompt = service.prompts()[0]
     # A real SQLite failure in the schedule's write, the last part of the rating.
-    with sqlite3.connect(repo.db.path) as conn:
+    with closing(sqlite3.connect(repo.db.path)) as conn, conn:
         conn.execute(
             "CREATE TRIGGER refuse_review BEFORE INSERT ON review_state "
             "BEGIN SELECT RAISE(ABORT, 'the schedule cannot be written'); END"
