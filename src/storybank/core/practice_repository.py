@@ -52,11 +52,7 @@ class PracticeRepository(Store):
 
     def export_prompts(self) -> list[PromptRecord]:
         """The user's prompts, and built-in ones they edited or hid (the rest ship with the app)."""
-        keys: dict[int, list[str]] = defaultdict(list)
-        for prompt_id, key in self._rows(
-            "SELECT prompt_id, value_key FROM prompt_value ORDER BY rowid"
-        ):
-            keys[prompt_id].append(key)
+        keys = self._prompt_value_keys()
         return [
             PromptRecord(
                 uuid=row[1],
@@ -74,13 +70,18 @@ class PracticeRepository(Store):
             )
         ]
 
-    def prompts(self, *, include_hidden: bool = False) -> list[Prompt]:
-        """Prompts in a stable order (theme, then text)."""
-        values: dict[int, list[str]] = defaultdict(list)
+    def _prompt_value_keys(self) -> dict[int, list[str]]:
+        """Each prompt's value keys, in the order they were stored."""
+        keys: dict[int, list[str]] = defaultdict(list)
         for prompt_id, key in self._rows(
             "SELECT prompt_id, value_key FROM prompt_value ORDER BY rowid"
         ):
-            values[prompt_id].append(key)
+            keys[prompt_id].append(key)
+        return keys
+
+    def prompts(self, *, include_hidden: bool = False) -> list[Prompt]:
+        """Prompts in a stable order (theme, then text)."""
+        values = self._prompt_value_keys()
         where = "" if include_hidden else "WHERE hidden = 0"
         return [
             Prompt(
