@@ -1,6 +1,11 @@
 """Cold start to a shown main window, against a bare PySide6 window.
 
-Usage: uv run python bench/startup.py [--stories 1000] [--runs 15]
+Usage: uv run python bench/startup.py [--stories 1000] [--runs 15] [--against SRC]
+
+With ``--against SRC`` (the ``src`` folder of another checkout, e.g. a
+``git worktree`` of an older commit) that version runs too, in the same
+alternation, so a change is measured against what it replaced on the same
+machine in the same minutes.
 
 Each run is a fresh process (offscreen platform). The time counted is from
 just before the process is started to the moment its window has been shown
@@ -72,6 +77,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--stories", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--against", type=Path, help="the src folder of another version")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "bank"
@@ -79,19 +85,31 @@ def main() -> None:
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", STORYBANK_CONFIG_DIR=tmp)
         # An installed app has bytecode caches; let the warm-up runs write them.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
+        other = None
+        if args.against:
+            other = dict(env, PYTHONPATH=str(args.against.resolve()))
+            timed(STORYBANK, str(folder), env=other)
         timed(BARE, env=env)  # warm the OS file cache for both
         timed(STORYBANK, str(folder), env=env)
-        # Alternate the two, so that a slow spell of the machine hits both alike.
-        bare, ours = [], []
+        # Alternate them, so that a slow spell of the machine hits all alike.
+        bare, ours, theirs = [], [], []
         for _ in range(args.runs):
             bare.append(timed(BARE, env=env))
             ours.append(timed(STORYBANK, str(folder), env=env))
-    b, s = statistics.median(bare), statistics.median(ours)
-    pairs = statistics.median(o / r for o, r in zip(ours, bare, strict=True))
-    print(f"bare PySide6 window: {b * 1000:.0f} ms (median of {args.runs})")
-    print(f"Storybank, {args.stories} stories: {s * 1000:.0f} ms (median of {args.runs})")
-    print(f"ratio of the medians: {s / b:.2f}x; median of the paired ratios: {pairs:.2f}x")
+            if other is not None:
+                theirs.append(timed(STORYBANK, str(folder), env=other))
+    report("Storybank", bare, ours, args)
+    if theirs:
+        report(f"against {args.against}", bare, theirs, args)
     print("(budget 2x)")
+
+
+def report(name: str, bare: list[float], runs: list[float], args: argparse.Namespace) -> None:
+    b, s = statistics.median(bare), statistics.median(runs)
+    pairs = statistics.median(o / r for o, r in zip(runs, bare, strict=True))
+    print(f"bare PySide6 window: {b * 1000:.0f} ms (median of {args.runs})")
+    print(f"{name}, {args.stories} stories: {s * 1000:.0f} ms (median of {args.runs})")
+    print(f"ratio of the medians: {s / b:.2f}x; median of the paired ratios: {pairs:.2f}x")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from storybank.core.changes import ChangeSet
 from storybank.core.database import StorageError
 from storybank.core.practice import DeckSpec, Rating
 from storybank.core.repository import Repository
@@ -32,8 +33,8 @@ def test_rating_an_answer_stores_the_attempt_and_the_schedule(repo: Repository) 
     service = practice(repo)
     story = repo.create_story(title="Billing", action="I rebuilt it.")
     prompt = service.prompts()[0]
-    announced: list[bool] = []
-    service.practice_changed.connect(lambda: announced.append(True))
+    announced: list[ChangeSet] = []
+    service.changed.connect(announced.append)
     state = service.record_answer(
         prompt,
         started_at=NOW - timedelta(minutes=2),
@@ -47,7 +48,7 @@ def test_rating_an_answer_stores_the_attempt_and_the_schedule(repo: Repository) 
     (attempt,) = service.attempts()
     assert (attempt.prompt_uuid, attempt.story_id, attempt.rating) == (prompt.uuid, story.id, 3)
     assert service.review_state(prompt) == state
-    assert announced == [True]
+    assert announced == [ChangeSet(attempts=True)]
 
 
 def test_a_failing_last_write_of_a_rating_stores_none_of_it(repo: Repository) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from storybank.core.changes import ChangeSet
 from storybank.core.coach import ANALYZER_VERSION
 from storybank.core.records import SECTIONS, CoachFigures, Strength
 from storybank.core.repository import Repository
@@ -14,8 +15,8 @@ def test_tagging_a_value_stores_the_score_in_the_same_write(repo: Repository) ->
     service = StoryService(repo, repo.db.path.parent)
     story = repo.create_story(title="t", action="I rebuilt the billing pipeline.")
     candor = next(v.id for v in repo.active_values() if v.key == "candor")
-    changed: list[int] = []
-    service.story_changed.connect(changed.append)
+    changed: list[ChangeSet] = []
+    service.changed.connect(changed.append)
     writes: list[str] = []
     original = repo._run
 
@@ -31,7 +32,7 @@ def test_tagging_a_value_stores_the_score_in_the_same_write(repo: Repository) ->
     assert any(f.rule == "value-evidence" for f in expected.findings)
     (row,) = repo.story_rows([story.id]).values()
     assert row.score == expected.score
-    assert changed == [story.id]
+    assert changed == [ChangeSet(stories=frozenset([story.id]))]  # one operation, one change set
     assert service.changed_since_backup
 
 
@@ -43,7 +44,7 @@ def test_backfill_fills_in_every_story_off_the_gui_thread(qtbot, repo: Repositor
     ]
     assert len(repo.stories_needing_coach(ANALYZER_VERSION, 1000)) == 120
     filled: list[int] = []
-    service.coach_figures_filled.connect(filled.extend)
+    service.changed.connect(lambda changes: filled.extend(changes.stories))
     service.start_coach_backfill()
     assert filled == []  # nothing is analysed before the event loop runs again
     qtbot.waitUntil(lambda: len(filled) == 120, timeout=20_000)
@@ -64,7 +65,7 @@ def test_a_new_speaking_rate_recomputes_every_list_figure(qtbot, repo: Repositor
     service = StoryService(repo, repo.db.path.parent)
     ids = [repo.create_story(title=f"S{n}", action="word " * 300).id for n in range(30)]
     filled: list[int] = []
-    service.coach_figures_filled.connect(filled.extend)
+    service.changed.connect(lambda changes: filled.extend(changes.stories))
     service.start_coach_backfill()
     qtbot.waitUntil(lambda: len(filled) == 30, timeout=20_000)
     before = repo.story_rows(ids)

@@ -52,23 +52,8 @@ class PracticeRepository(Store):
 
     def export_prompts(self) -> list[PromptRecord]:
         """The user's prompts, and built-in ones they edited or hid (the rest ship with the app)."""
-        keys = self._prompt_value_keys()
-        return [
-            PromptRecord(
-                uuid=row[1],
-                text=row[2],
-                theme=row[3],
-                values=tuple(keys[row[0]]),
-                follow_ups=tuple(line for line in row[4].split("\n") if line.strip()),
-                builtin=bool(row[5]),
-                hidden=bool(row[6]),
-                edited=bool(row[7]),
-            )
-            for row in self._rows(
-                "SELECT id, uuid, text, theme, follow_ups, builtin, hidden, edited FROM prompt "
-                "WHERE builtin = 0 OR edited = 1 OR hidden = 1 ORDER BY uuid"
-            )
-        ]
+        where = "WHERE builtin = 0 OR edited = 1 OR hidden = 1 ORDER BY uuid"
+        return [PromptRecord.of(prompt) for prompt in self._prompts(where)]
 
     def _prompt_value_keys(self) -> dict[int, list[str]]:
         """Each prompt's value keys, in the order they were stored."""
@@ -81,8 +66,12 @@ class PracticeRepository(Store):
 
     def prompts(self, *, include_hidden: bool = False) -> list[Prompt]:
         """Prompts in a stable order (theme, then text)."""
-        values = self._prompt_value_keys()
         where = "" if include_hidden else "WHERE hidden = 0"
+        return self._prompts(f"{where} ORDER BY theme, text COLLATE NOCASE")
+
+    def _prompts(self, where: str) -> list[Prompt]:
+        """The prompts that ``where`` (a fixed WHERE and ORDER BY clause) picks."""
+        values = self._prompt_value_keys()
         return [
             Prompt(
                 uuid=row[1],
@@ -92,10 +81,11 @@ class PracticeRepository(Store):
                 follow_ups=tuple(line for line in row[4].split("\n") if line.strip()),
                 builtin=bool(row[5]),
                 hidden=bool(row[6]),
+                edited=bool(row[7]),
             )
             for row in self._rows(
-                "SELECT id, uuid, text, theme, follow_ups, builtin, hidden FROM prompt "
-                f"{where} ORDER BY theme, text COLLATE NOCASE"
+                "SELECT id, uuid, text, theme, follow_ups, builtin, hidden, edited "
+                f"FROM prompt {where}"
             )
         ]
 

@@ -34,6 +34,8 @@ class Prompt:
     follow_ups: tuple[str, ...]
     builtin: bool = True
     hidden: bool = False
+    #: A built-in prompt the user changed (an upgrade of the bank keeps it).
+    edited: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,8 @@ class ValueInfo:
     position: int
     hidden: bool
     builtin: bool
+    #: The user renamed it (a pack upgrade keeps their name).
+    renamed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,8 @@ class PackInfo:
     builtin: bool
     active: bool
     values: tuple[ValueInfo, ...] = ()
+    #: Where it stands among the packs.
+    position: int = 0
 
 
 @dataclass(frozen=True, slots=True)

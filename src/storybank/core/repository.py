@@ -34,7 +34,6 @@ from storybank.core.transfer.records import (
     DismissedRecord,
     ExportStory,
     PackRecord,
-    PackValueRecord,
     ValueRef,
 )
 
@@ -238,7 +237,7 @@ class Repository(Store):
         values: dict[int, list[ValueInfo]] = defaultdict(list)
         for row in self._rows(
             "SELECT id, framework_id, key, name, description, keywords, position, hidden, "
-            "builtin FROM value ORDER BY position, id"
+            "builtin, renamed FROM value ORDER BY position, id"
         ):
             values[row[1]].append(
                 ValueInfo(
@@ -251,6 +250,7 @@ class Repository(Store):
                     position=row[6],
                     hidden=bool(row[7]),
                     builtin=bool(row[8]),
+                    renamed=bool(row[9]),
                 )
             )
         return [
@@ -265,10 +265,11 @@ class Repository(Store):
                 builtin=bool(row[7]),
                 active=bool(row[8]),
                 values=tuple(values[row[0]]),
+                position=row[9],
             )
             for row in self._rows(
-                "SELECT id, key, name, version, date, source, description, builtin, active "
-                "FROM framework ORDER BY position, id"
+                "SELECT id, key, name, version, date, source, description, builtin, active, "
+                "position FROM framework ORDER BY position, id"
             )
         ]
 
@@ -736,40 +737,7 @@ class Repository(Store):
 
     def export_packs(self) -> list[PackRecord]:
         """Every pack with all its values (hidden ones too), in the order shown."""
-        values: dict[int, list[PackValueRecord]] = defaultdict(list)
-        for row in self._rows(
-            "SELECT framework_id, key, name, description, position, hidden, builtin, renamed "
-            "FROM value ORDER BY position, id"
-        ):
-            values[row[0]].append(
-                PackValueRecord(
-                    key=row[1],
-                    name=row[2],
-                    description=row[3],
-                    position=row[4],
-                    hidden=bool(row[5]),
-                    builtin=bool(row[6]),
-                    renamed=bool(row[7]),
-                )
-            )
-        return [
-            PackRecord(
-                key=row[1],
-                name=row[2],
-                version=row[3],
-                date=row[4],
-                source=row[5],
-                description=row[6],
-                builtin=bool(row[7]),
-                active=bool(row[8]),
-                position=row[9],
-                values=tuple(values[row[0]]),
-            )
-            for row in self._rows(
-                "SELECT id, key, name, version, date, source, description, builtin, active, "
-                "position FROM framework ORDER BY position, id"
-            )
-        ]
+        return [PackRecord.of(pack) for pack in self.packs()]
 
     def dismissed_findings(self) -> list[DismissedRecord]:
         """The coach findings dismissed for stories not in the trash, by story uuid and key."""

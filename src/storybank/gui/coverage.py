@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from storybank.core.changes import ChangeSet
 from storybank.core.coverage import (
     ColumnSummary,
     Coverage,
@@ -287,13 +288,11 @@ class CoverageView(RefreshWhenShown):
         layout.addWidget(self.summary)
         layout.addWidget(self.tabs, 1)
         self._stale = True
-        for signal in (
-            service.stories_changed,
-            service.values_changed,
-            service.tags_changed,
-        ):
-            signal.connect(self.mark_stale)
-        service.story_changed.connect(lambda _id: self.mark_stale())
+        service.changed.connect(self._on_changed)
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if changes.stories_shown:
+            self.mark_stale()
 
     def refresh(self) -> None:
         coverage = self.service.coverage()

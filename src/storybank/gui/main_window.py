@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     # which start-up need not pay for.
     from PySide6.QtGui import QCloseEvent
 
+    from storybank.core.changes import ChangeSet
     from storybank.gui.coverage import CoverageView
     from storybank.gui.practice.progress import ProgressView
     from storybank.gui.practice.view import PracticeView
@@ -66,7 +67,6 @@ class MainWindow(QMainWindow):
         self.open_last_story()
         # Fill in missing or outdated coach figures in the background once the
         # window is up, so the list can show every story's score and time.
-        service.coach_figures_filled.connect(self.list_panel.model.refresh_rows)
         QTimer.singleShot(50, service.start_coach_backfill)
         #: Set when the user chose to recover a damaged bank; run_gui acts on it.
         self.recovery: str | None = None
@@ -117,7 +117,6 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([300, 620, 320])
 
     def _wire(self) -> None:
-        service = self.service
         self.list_panel.query_changed.connect(self.reload_list)
         self.search.textEdited.connect(lambda _text: self.set_mode("stories"))
         self.list_panel.selection_changed.connect(self._on_selection_changed)
@@ -126,17 +125,10 @@ class MainWindow(QMainWindow):
         self.editor.content_changed.connect(self.coach_panel.schedule)
         self.coach_panel.select_span.connect(self.editor.select_span)
         self.values_panel.message.connect(lambda text: self.main_status.message(text, 8000))
-        service.stories_changed.connect(self.reload_list)
-        service.story_changed.connect(self._on_story_changed)
-        service.coach_figures_changed.connect(self.reload_list)
-        service.values_changed.connect(self.refresh_filters)
-        service.tags_changed.connect(self.refresh_filters)
-        # Another program (the command line) may write the same bank: show what
-        # it wrote, and never let an autosave overwrite it unseen.
-        service.changed_elsewhere.connect(self._on_changed_elsewhere)
+        self.service.changed.connect(self._on_changed)
         self.editor.kept_as_copy.connect(self._on_kept_as_copy)
         self.editor.open_requested.connect(self.show_story)
-        service.watch_for_changes()
+        self.service.watch_for_changes()
 
     @property
     def search(self) -> QLineEdit:
@@ -243,17 +235,32 @@ class MainWindow(QMainWindow):
         self.pages.show(has_story=self.current.record is not None, empty_bank=empty_bank)
         self.main_menu.update_actions()
 
-    def _on_story_changed(self, story_id: int) -> None:
-        if self.list_panel.sort() == "updated" and not self.list_panel.is_filtered():
+    def _on_changed(self, changes: ChangeSet) -> None:
+        """Refresh what one operation changed, and only that."""
+        if changes.values or changes.tags:
+            self.refresh_filters()
+        if changes.story_list:
+            self.reload_list()
+        elif changes.derived:  # figures filled in: the rows repaint, nothing moves
+            self.list_panel.model.refresh_rows(list(changes.stories))
+        elif changes.stories:
+            self._on_stories_changed(changes.stories)
+        if changes.elsewhere:
+            # Another program (the command line) wrote the same bank: show what
+            # it wrote, and never let an autosave overwrite it unseen.
+            self._on_changed_elsewhere()
+
+    def _on_stories_changed(self, ids: frozenset[int]) -> None:
+        panel = self.list_panel
+        if len(ids) == 1 and panel.sort() == "updated" and not panel.is_filtered():
             # The newest first and nothing filtered: the story just moves to the top.
-            self.list_panel.model.update_story(story_id, to_top=True)
+            panel.model.update_story(next(iter(ids)), to_top=True)
         else:
             self.reload_list()
-        if story_id == self.current.story_id:
+        if self.current.story_id in ids:
             self.coach_panel.schedule()  # values may have changed the value hints
 
     def _on_changed_elsewhere(self) -> None:
-        self.values_panel.refresh_values()
         if self.editor.refresh_from_elsewhere():
             self.current.follow_editor()
             self.main_status.message("This story was updated by another program.", 8000)

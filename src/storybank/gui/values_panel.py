@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from storybank.core.changes import ChangeSet
 from storybank.core.database import StorageError
 from storybank.core.records import StoryRecord, Strength, ValueInfo
 from storybank.services.stories import StoryService
@@ -81,8 +82,7 @@ class ValuesPanel(QWidget):
         self._build_rows()  # the buttons join the focus chain before the tags field
         layout.addWidget(self.tags_box)
 
-        service.values_changed.connect(self.refresh_values)
-        service.tags_changed.connect(self.refresh_tags)
+        service.changed.connect(self._on_changed)
         self.refresh_tags()
         self.load(None)
 
@@ -135,6 +135,12 @@ class ValuesPanel(QWidget):
         tags_layout.addWidget(self.tags_edit)
 
         return box
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if changes.values:
+            self.refresh_values()
+        if changes.tags:
+            self.refresh_tags()
 
     def refresh_values(self) -> None:
         """Rebuild the rows for the active values."""

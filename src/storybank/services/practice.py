@@ -1,7 +1,8 @@
 """The practice service: decks, suggestions, answers and progress.
 
 Like :class:`~storybank.services.stories.StoryService` it is the one writer
-for its tables: it runs a change in one short transaction and announces it.
+for its tables: it runs a change in one short transaction and announces its
+change set on the story service's ``changed`` signal, the one every view hears.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ import uuid as uuid_module
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QObject, Signal
-
+from storybank.core.changes import ChangeSet
 from storybank.core.coverage import theme_cells, theme_summaries, value_summaries
 from storybank.core.practice import (
     AttemptInfo,
@@ -35,13 +35,8 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class PracticeService(QObject):
+class PracticeService:
     """Operations of the Practice and Progress modes."""
-
-    #: An answer was recorded (attempts and review states changed).
-    practice_changed = Signal()
-    #: Prompts were added, edited, hidden or shown.
-    prompts_changed = Signal()
 
     def __init__(
         self,
@@ -50,17 +45,14 @@ class PracticeService(QObject):
         now: Callable[[], datetime] = utc_now,
         rng: random.Random | None = None,
     ) -> None:
-        super().__init__()
         self.stories = stories
         self.store = PracticeRepository(stories.repo.db)
         self.now = now
         self.rng = rng or random.Random()
         self.bank = builtin_prompt_bank()
         self.store.sync_prompts(self.bank)
-        self.practice_changed.connect(stories.mark_changed)
-        stories.imported.connect(self.practice_changed)
-        stories.imported.connect(self.prompts_changed)
-        self.prompts_changed.connect(stories.mark_changed)
+        #: The one signal that carries every operation's change set.
+        self.changed = stories.changed
 
     # --- prompts ----------------------------------------------------------
 
@@ -77,12 +69,12 @@ class PracticeService(QObject):
         self, uuid: str | None, text: str, theme: str, values: list[str], follow_ups: list[str]
     ) -> str:
         saved = self.store.save_prompt(uuid, text, theme, values, follow_ups)
-        self.prompts_changed.emit()
+        self.stories.announce(ChangeSet(prompts=True))
         return saved
 
     def set_prompt_hidden(self, uuid: str, hidden: bool) -> None:
         self.store.set_prompt_hidden(uuid, hidden)
-        self.prompts_changed.emit()
+        self.stories.announce(ChangeSet(prompts=True))
 
     # --- decks ------------------------------------------------------------
 
@@ -148,7 +140,7 @@ class PracticeService(QObject):
             notes=notes,
             session_key=session_key,
         )
-        self.practice_changed.emit()
+        self.stories.announce(ChangeSet(attempts=True))
         return state
 
     def review_state(self, prompt: Prompt) -> ReviewState | None:

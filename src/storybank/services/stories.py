@@ -1,8 +1,9 @@
 """The story service: the one writer. Runs a change, then announces it.
 
-GUI code calls these methods and never opens a database session. Each method
-delegates to the repository (one short transaction) and then emits a signal so
-that every view can refresh itself.
+GUI code calls these methods and never opens a database session. Each
+operation delegates to the repository (one short transaction) and then
+announces one :class:`~storybank.core.changes.ChangeSet` on :attr:`changed`,
+so that every view refreshes what it names and nothing else.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
+from storybank.core.changes import ChangeSet
 from storybank.core.database import StorageError
 from storybank.core.records import (
     SECTIONS,
@@ -52,26 +54,10 @@ def figures_of(report: CoachReport) -> CoachFigures:
 class StoryService(QObject):
     """Operations on the story bank, with change signals for the views."""
 
-    #: A story's text, values or tags changed (story id).
-    story_changed = Signal(int)
-    #: Stories were added, removed, trashed, restored or archived.
-    stories_changed = Signal()
-    #: Packs or values changed (activation, names, order, visibility).
-    values_changed = Signal()
-    #: The set of tags in use changed.
-    tags_changed = Signal()
-    #: Cached coach figures (score, speaking time) were recomputed.
-    coach_figures_changed = Signal()
-    #: The background backfill stored the figures of these stories (ids).
-    coach_figures_filled = Signal(list)
+    #: One operation finished: carries the :class:`ChangeSet` naming what changed.
+    changed = Signal(ChangeSet)
     #: A worker finished a backfill batch (internal: carries it to the GUI thread).
     _backfill_ready = Signal(object)
-    #: A coach finding was dismissed or restored (story id).
-    dismissed_changed = Signal(int)
-    #: An import finished (prompts and practice history may have changed too).
-    imported = Signal()
-    #: Another program (the command line, another process) changed the bank.
-    changed_elsewhere = Signal()
 
     def __init__(self, repo: Repository, data_dir: Path, *, demo: bool = False) -> None:
         super().__init__()
@@ -85,14 +71,12 @@ class StoryService(QObject):
         self._backfill_after = 0
         self._watch: QTimer | None = None
         self._backfill_ready.connect(self._store_backfill)
-        for signal in (
-            self.story_changed,
-            self.stories_changed,
-            self.values_changed,
-            self.tags_changed,
-            self.dismissed_changed,
-        ):
-            signal.connect(self.mark_changed)
+
+    def announce(self, changes: ChangeSet) -> None:
+        """Tell every view what one operation changed (the one way to do so)."""
+        if changes.user_data:
+            self.changed_since_backup = True
+        self.changed.emit(changes)
 
     # --- reads ------------------------------------------------------------
 
@@ -132,7 +116,7 @@ class StoryService(QObject):
 
     def create_story(self, **fields: str) -> StoryRecord:
         record = self.repo.create_story(**fields)
-        self.stories_changed.emit()
+        self.announce(ChangeSet(story_list=True))
         return record
 
     def save_story(
@@ -147,13 +131,13 @@ class StoryService(QObject):
         record = self.repo.get_story(story_id)
         figures = self._figures(record, fields)
         updated = self.repo.update_story(story_id, fields, figures, expect=expect)
-        self.story_changed.emit(story_id)
+        self.announce(ChangeSet.of_stories([story_id]))
         return updated
 
     def keep_as_copy(self, story_id: int, fields: dict[str, str]) -> StoryRecord:
         """Save edits that lost a race as a new story beside the one changed elsewhere."""
         record = self.repo.duplicate_story(story_id, fields, suffix="your edits")
-        self.stories_changed.emit()
+        self.announce(ChangeSet(story_list=True))
         return record
 
     # --- changes made by other programs -----------------------------------
@@ -180,12 +164,7 @@ class StoryService(QObject):
             log.warning("could not look for changes made elsewhere: %s", exc)
             return False
         if changed:
-            self.stories_changed.emit()
-            self.values_changed.emit()
-            self.tags_changed.emit()
-            self.coach_figures_changed.emit()
-            self.imported.emit()  # prompts and practice history may have changed too
-            self.changed_elsewhere.emit()
+            self.announce(ChangeSet.everything(elsewhere=True))
         return changed
 
     def set_story_value(self, story_id: int, value_id: int, strength: Strength | None) -> None:
@@ -196,7 +175,7 @@ class StoryService(QObject):
             values[value_id] = strength
         figures = self._figures(dataclasses.replace(record, values=values), {})
         self.repo.set_story_value(story_id, value_id, strength, figures)
-        self.story_changed.emit(story_id)
+        self.announce(ChangeSet.of_stories([story_id]))
 
     # --- coach ------------------------------------------------------------
 
@@ -229,7 +208,7 @@ class StoryService(QObject):
         Stories are read and the figures stored on this (the GUI) thread; the
         analysis runs on a worker thread, so a bank of 100,000 stories after an
         analyzer upgrade does not freeze the window. Each stored batch is
-        announced with :attr:`coach_figures_filled`.
+        announced as a derived change set naming its stories.
         """
         self._backfill_after = 0
         self._backfill_step()
@@ -291,7 +270,7 @@ class StoryService(QObject):
         except StorageError as exc:
             log.warning("coach figures not stored: %s", exc)
             return
-        self.coach_figures_filled.emit(list(figures))
+        self.announce(ChangeSet.of_stories(figures, derived=True))
         QTimer.singleShot(0, self._backfill_step)
 
     def dismissed_keys(self, story_id: int) -> set[str]:
@@ -299,57 +278,52 @@ class StoryService(QObject):
 
     def set_dismissed(self, story_id: int, key: str, dismissed: bool) -> None:
         self.repo.set_dismissed(story_id, key, dismissed)
-        self.dismissed_changed.emit(story_id)
+        self.announce(ChangeSet(dismissed=frozenset([story_id])))
 
     def set_story_tags(self, story_id: int, names: Iterable[str]) -> tuple[str, ...]:
         tags = self.repo.set_story_tags(story_id, names)
-        self.story_changed.emit(story_id)
-        self.tags_changed.emit()
+        self.announce(ChangeSet.of_stories([story_id], tags=True))
         return tags
 
     def duplicate_story(self, story_id: int) -> StoryRecord:
         record = self.repo.duplicate_story(story_id)
-        self.stories_changed.emit()
+        self.announce(ChangeSet(story_list=True))
         return record
 
     def set_trashed(self, story_id: int, trashed: bool) -> None:
         self.repo.set_trashed(story_id, trashed)
-        self.stories_changed.emit()
+        self.announce(ChangeSet(story_list=True))
 
     def set_archived(self, story_id: int, archived: bool) -> None:
         self.repo.set_archived(story_id, archived)
-        self.stories_changed.emit()
+        self.announce(ChangeSet(story_list=True))
 
     def purge_story(self, story_id: int) -> None:
         self.repo.purge_story(story_id)
-        self.stories_changed.emit()
-        self.tags_changed.emit()
+        self.announce(ChangeSet(story_list=True, tags=True, attempts=True))
 
     # --- packs and values -------------------------------------------------
 
     def set_pack_active(self, pack_id: int, active: bool) -> None:
         self.repo.set_pack_active(pack_id, active)
-        self.values_changed.emit()
+        self.announce(ChangeSet(values=True))
 
     def add_value(self, pack_id: int, name: str, description: str = "") -> ValueInfo:
         value = self.repo.add_value(pack_id, name, description)
-        self.values_changed.emit()
+        self.announce(ChangeSet(values=True))
         return value
 
     def rename_value(self, value_id: int, name: str) -> None:
         self.repo.rename_value(value_id, name)
-        self.values_changed.emit()
+        self.announce(ChangeSet(values=True))
 
     def move_value(self, value_id: int, delta: int) -> None:
         self.repo.move_value(value_id, delta)
-        self.values_changed.emit()
+        self.announce(ChangeSet(values=True))
 
     def set_value_hidden(self, value_id: int, hidden: bool) -> None:
         self.repo.set_value_hidden(value_id, hidden)
-        self.values_changed.emit()
-
-    def mark_changed(self) -> None:
-        self.changed_since_backup = True
+        self.announce(ChangeSet(values=True))
 
     # --- backups ----------------------------------------------------------
 
@@ -374,10 +348,7 @@ class StoryService(QObject):
         safety = self.back_up("before-restore")
         self.repo.db.close()
         restore_backup(backup, self.repo.db.path)
-        self.stories_changed.emit()
-        self.values_changed.emit()
-        self.tags_changed.emit()
-        self.coach_figures_changed.emit()
+        self.announce(ChangeSet.everything())
         return safety
 
     # --- export and import ------------------------------------------------
@@ -415,12 +386,7 @@ class StoryService(QObject):
         result = apply_import(
             self.repo, plan, choices, default=default or Choice.KEEP_BOTH, progress=progress
         )
-        self.changed_since_backup = True
-        self.stories_changed.emit()
-        self.values_changed.emit()
-        self.tags_changed.emit()
-        self.coach_figures_changed.emit()
-        self.imported.emit()
+        self.announce(ChangeSet.everything())
         return result
 
     def damage(self) -> str | None:

@@ -1,7 +1,8 @@
 """The records of export and import: what leaves the bank, what a file offers,
 what a plan would do and what an import did. Frozen, and free of I/O.
 
-Imports nothing of Storybank but :mod:`storybank.core.records`, so that any
+Imports nothing of Storybank but :mod:`storybank.core.records` and
+:mod:`storybank.core.prompts` (two leaves), so that any
 module (the repository, the writes, the Markdown format) can name them.
 """
 
@@ -12,7 +13,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from storybank.core.records import TEXT_FIELDS, Strength
+from storybank.core.prompts import Prompt
+from storybank.core.records import TEXT_FIELDS, PackInfo, Strength
 
 if TYPE_CHECKING:
     from storybank.core.practice import ReviewState
@@ -123,6 +125,33 @@ class PackRecord:
     position: int
     values: tuple[PackValueRecord, ...] = ()
 
+    @classmethod
+    def of(cls, pack: PackInfo) -> PackRecord:
+        """The export record of a pack as the bank shows it."""
+        return cls(
+            key=pack.key,
+            name=pack.name,
+            version=pack.version,
+            date=pack.date,
+            source=pack.source,
+            description=pack.description,
+            builtin=pack.builtin,
+            active=pack.active,
+            position=pack.position,
+            values=tuple(
+                PackValueRecord(
+                    key=v.key,
+                    name=v.name,
+                    description=v.description,
+                    position=v.position,
+                    hidden=v.hidden,
+                    builtin=v.builtin,
+                    renamed=v.renamed,
+                )
+                for v in pack.values
+            ),
+        )
+
 
 @dataclass(frozen=True)
 class PromptRecord:
@@ -136,6 +165,20 @@ class PromptRecord:
     builtin: bool
     hidden: bool
     edited: bool
+
+    @classmethod
+    def of(cls, prompt: Prompt) -> PromptRecord:
+        """The export record of a prompt as the bank holds it."""
+        return cls(
+            uuid=prompt.uuid,
+            text=prompt.text,
+            theme=prompt.theme,
+            values=prompt.values,
+            follow_ups=prompt.follow_ups,
+            builtin=prompt.builtin,
+            hidden=prompt.hidden,
+            edited=prompt.edited,
+        )
 
 
 @dataclass(frozen=True)

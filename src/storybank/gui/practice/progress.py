@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from storybank.core.changes import ChangeSet
 from storybank.core.practice import AttemptInfo, DayStat, Rating, daily_stats, value_readiness
 from storybank.core.records import Strength
 from storybank.gui.lazy import RefreshWhenShown
@@ -258,9 +259,11 @@ class ProgressView(RefreshWhenShown):
         layout.addWidget(self.summary)
         layout.addLayout(grid, 1)
         self._stale = True
-        service.practice_changed.connect(self.mark_stale)
-        service.stories.stories_changed.connect(self.mark_stale)
-        service.stories.story_changed.connect(lambda _id: self.mark_stale())
+        service.changed.connect(self._on_changed)
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if changes.attempts or changes.prompts or changes.story_list or changes.stories:
+            self.mark_stale()
 
     def refresh(self, target_seconds: int | None = None) -> None:
         attempts = self.service.attempts()

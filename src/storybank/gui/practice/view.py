@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from storybank.core.changes import ChangeSet
 from storybank.core.database import StorageError
 from storybank.core.practice import (
     AnswerTimer,
@@ -442,8 +443,7 @@ class PracticeView(QWidget):
 
         self._connect_pages()
         self._add_shortcuts()
-        service.practice_changed.connect(self.chooser.refresh)
-        service.stories.values_changed.connect(self.chooser.refresh)
+        service.changed.connect(self._on_changed)
 
     def _build_pages(self) -> None:
         """The chooser, the session and the summary, stacked."""
@@ -471,6 +471,10 @@ class PracticeView(QWidget):
         page.suggestions.itemDoubleClicked.connect(self._open_story_item)
         for rating, button in page.rating_buttons.items():
             button.clicked.connect(lambda _=False, r=rating: self.rate(r))
+
+    def _on_changed(self, changes: ChangeSet) -> None:
+        if changes.attempts or changes.prompts or changes.values:
+            self.chooser.refresh()
 
     def _add_shortcuts(self) -> None:
         """The session's keys, active while the session page (or a child) has focus."""
