@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 # ``from __feature__ import``), which start-up need not pay for these.
 import storybank.core.backup
 import storybank.core.bank
+import storybank.core.changes
 import storybank.core.markdown
 import storybank.core.speaking  # noqa: F401
 from storybank import __version__

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 from storybank.core.practice import AttemptInfo, Candidate, ReviewState
 from storybank.core.prompts import Prompt, PromptBank
 from storybank.core.repository import Store, _time
-from storybank.core.transfer.records import AttemptRecord, PromptRecord
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+    from storybank.core.transfer.records import AttemptRecord, PromptRecord
 
 
 def _aware(when: datetime) -> datetime:
@@ -52,6 +53,8 @@ class PracticeRepository(Store):
 
     def export_prompts(self) -> list[PromptRecord]:
         """The user's prompts, and built-in ones they edited or hid (the rest ship with the app)."""
+        from storybank.core.transfer.records import PromptRecord
+
         where = "WHERE builtin = 0 OR edited = 1 OR hidden = 1 ORDER BY uuid"
         return [PromptRecord.of(prompt) for prompt in self._prompts(where)]
 
@@ -238,6 +241,8 @@ class PracticeRepository(Store):
 
         A story in the trash is not exported, so neither is the link to it.
         """
+        from storybank.core.transfer.records import AttemptRecord
+
         result = []
         for row in self._rows(
             "SELECT p.uuid, s.uuid, a.started_at, a.duration, a.rating, a.notes, a.session "

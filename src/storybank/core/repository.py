@@ -29,13 +29,6 @@ from storybank.core.records import (
     Strength,
     ValueInfo,
 )
-from storybank.core.transfer.records import (
-    BankStory,
-    DismissedRecord,
-    ExportStory,
-    PackRecord,
-    ValueRef,
-)
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -43,7 +36,15 @@ if TYPE_CHECKING:
     from storybank.core.coverage import Coverage
     from storybank.core.interchange import ParsedStory
     from storybank.core.prompts import PromptBank
-    from storybank.core.transfer.records import ImportBundle, StoryWrite
+    from storybank.core.transfer.records import (
+        BankStory,
+        DismissedRecord,
+        ExportStory,
+        ImportBundle,
+        PackRecord,
+        StoryWrite,
+        ValueRef,
+    )
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -658,6 +659,8 @@ class Repository(Store):
 
         A value is named by its key, or by ``pack/key`` when two packs share the key.
         """
+        from storybank.core.transfer.records import ExportStory
+
         shared = {
             key for (key,) in self._rows("SELECT key FROM value GROUP BY key HAVING count(*) > 1")
         }
@@ -705,6 +708,8 @@ class Repository(Store):
 
     def stories_by_uuid(self) -> dict[str, BankStory]:
         """Every story in the bank (the trash too) by uuid: its text, values and tags."""
+        from storybank.core.transfer.records import BankStory
+
         values: dict[int, list[tuple[ValueRef, Strength]]] = defaultdict(list)
         for story_id, pack, key, strength in self._rows(
             "SELECT sv.story_id, f.key, v.key, sv.strength FROM story_value sv "
@@ -737,10 +742,14 @@ class Repository(Store):
 
     def export_packs(self) -> list[PackRecord]:
         """Every pack with all its values (hidden ones too), in the order shown."""
+        from storybank.core.transfer.records import PackRecord
+
         return [PackRecord.of(pack) for pack in self.packs()]
 
     def dismissed_findings(self) -> list[DismissedRecord]:
         """The coach findings dismissed for stories not in the trash, by story uuid and key."""
+        from storybank.core.transfer.records import DismissedRecord
+
         return [
             DismissedRecord(story_uuid=story, key=key)
             for story, key in self._rows(
