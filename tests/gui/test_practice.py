@@ -137,7 +137,7 @@ def test_suggestions_and_i_used_this_story(qtbot: QtBot, window: MainWindow) -> 
     )
     tree.setCurrentItem(first)
     qtbot.mouseClick(view.session.used_button, Qt.MouseButton.LeftButton)
-    assert view.used_story is not None
+    assert view.answer is not None and view.answer.story_id is not None
     assert "Using" in view.session.used_label.text()
 
 

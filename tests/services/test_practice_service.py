@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
@@ -11,7 +12,9 @@ import pytest
 from storybank.core.changes import ChangeSet
 from storybank.core.database import StorageError
 from storybank.core.practice import DeckSpec, Rating
+from storybank.core.records import Strength
 from storybank.core.repository import Repository
+from storybank.core.session import Answer, DeckEntry
 from storybank.services.practice import PracticeService
 from storybank.services.stories import StoryService
 
@@ -83,3 +86,37 @@ def test_suggestions_rank_a_tagged_story_for_its_prompt(repo: Repository) -> Non
     )
     ranked = service.suggestions(prompt)
     assert ranked and ranked[0].story_id == story.id
+
+
+def test_a_drill_holds_only_prompts_of_the_story_s_themes_and_values(repo: Repository) -> None:
+    service = practice(repo)
+    story = repo.create_story(title="Pushback", action="I told the VP the plan would slip.")
+    candor = next(v for v in repo.active_values() if v.key == "candor")
+    repo.set_story_value(story.id, candor.id, Strength.PRIMARY, None)
+    repo.set_story_tags(story.id, ["peer-conflict"])
+    deck = service.drill_deck(story.id, size=50)
+    assert deck
+    for entry in deck:
+        assert entry.prompt.theme == "peer-conflict" or "candor" in entry.prompt.values
+    # Prompts matching both come first.
+    both = [e.prompt.theme == "peer-conflict" and "candor" in e.prompt.values for e in deck]
+    assert both == sorted(both, reverse=True)
+
+
+def test_answers_are_one_attempt_however_often_they_change(repo: Repository) -> None:
+    service = practice(repo)
+    story = repo.create_story(title="Billing", action="I rebuilt it.")
+    prompt = service.prompts()[0]
+    answer = Answer(DeckEntry(prompt, ""), started_at=NOW, duration=61.0)
+    answer = service.save_answer(answer, "s1")
+    assert stored_counts(repo) == (1, 0)  # timed, not rated: no schedule yet
+    answer = service.save_answer(dataclasses.replace(answer, rating=Rating.AGAIN), "s1")
+    first_due = service.review_state(prompt).due  # type: ignore[union-attr]
+    answer = service.save_answer(
+        dataclasses.replace(answer, rating=Rating.EASY, story_id=story.id, notes="n"), "s1"
+    )
+    assert stored_counts(repo) == (1, 1)
+    (attempt,) = service.attempts()
+    assert attempt.rating == 4 and attempt.story_id == story.id
+    # Re-rating schedules from the state before the answer, not on top of Again.
+    assert service.review_state(prompt).due > first_due  # type: ignore[union-attr]

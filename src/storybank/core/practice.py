@@ -379,6 +379,8 @@ class DeckKind(StrEnum):
 # At most 20 prompts in the due deck: about an hour of answers with prep, as
 # much as one sitting holds; the rest stay due for the next.
 DUE_DECK_SIZE = 20
+# "My gaps" asks the 10 weakest prompts by default: one sitting, not the bank.
+GAPS_DECK_SIZE = 10
 # A mock interview asks 5 prompts: the behavioural part of a 45-60 min loop.
 MOCK_DECK_SIZE = 5
 # Interviews usually open with motivation, so a mock interview starts with a
@@ -401,6 +403,13 @@ class DeckSpec:
     size: int | None = None
 
 
+def _weights(keys: Collection[str] | Mapping[str, float]) -> dict[str, float]:
+    """Each weak key (case-folded) with its weight; a plain collection weighs 1 each."""
+    if isinstance(keys, Mapping):
+        return {key.casefold(): float(weight) for key, weight in keys.items()}
+    return dict.fromkeys(_fold(keys), 1.0)
+
+
 def _fold(keys: Collection[str]) -> frozenset[str]:
     return frozenset(key.casefold() for key in keys)
 
@@ -417,15 +426,17 @@ def build_deck(
     *,
     states: Mapping[str, ReviewState],
     now: datetime,
-    weak_values: Collection[str] = (),
-    weak_themes: Collection[str] = (),
+    weak_values: Collection[str] | Mapping[str, float] = (),
+    weak_themes: Collection[str] | Mapping[str, float] = (),
     rng: random.Random,
 ) -> list[Prompt]:
     """The prompts of a deck, in the order to ask them.
 
     - ALL: every prompt, due ones first, each group shuffled.
     - THEME / VALUE: prompts of that theme / probing that value; due first.
-    - GAPS: prompts touching a weak theme or value, most weak things first, then due.
+    - GAPS: prompts touching a weak theme or value, the weakest first (a mapping
+      weighs each weak key; a plain collection weighs each 1), then due; at most
+      :data:`GAPS_DECK_SIZE` unless ``spec.size`` says otherwise.
     - DUE: overdue practised prompts by due time, then never-practised ones shuffled.
     - MOCK: prompts from distinct themes (repeating a theme only when there are
       fewer themes than the size), opening with :data:`MOCK_OPENER_THEME` if present.
@@ -451,7 +462,9 @@ def build_deck(
             chosen = [p for p in prompts if key in _fold(p.values)]
             deck = sorted(_shuffled(chosen, rng), key=lambda p: not due(p))
         case DeckKind.GAPS:
-            deck = _gaps_deck(prompts, due, _fold(weak_values), _fold(weak_themes), rng)
+            deck = _gaps_deck(prompts, due, _weights(weak_values), _weights(weak_themes), rng)
+            if spec.size is None:
+                deck = deck[:GAPS_DECK_SIZE]
         case DeckKind.DUE:
             deck = _due_deck(prompts, states, now, rng)[:DUE_DECK_SIZE]
         case DeckKind.MOCK:
@@ -465,12 +478,13 @@ def build_deck(
 def _gaps_deck(
     prompts: Sequence[Prompt],
     due: Callable[[Prompt], bool],
-    weak_values: frozenset[str],
-    weak_themes: frozenset[str],
+    weak_values: Mapping[str, float],
+    weak_themes: Mapping[str, float],
     rng: random.Random,
 ) -> list[Prompt]:
-    def weakness(prompt: Prompt) -> int:
-        return int(prompt.theme.casefold() in weak_themes) + len(_fold(prompt.values) & weak_values)
+    def weakness(prompt: Prompt) -> float:
+        theme = weak_themes.get(prompt.theme.casefold(), 0.0)
+        return theme + sum(weak_values.get(key, 0.0) for key in _fold(prompt.values))
 
     chosen = [p for p in _shuffled(prompts, rng) if weakness(p)]
     return sorted(chosen, key=lambda p: (-weakness(p), not due(p)))
@@ -837,7 +851,8 @@ def prompt_match_query(prompt: Prompt) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class AttemptInfo:
-    """One practised answer, with its prompt's theme and values, for the charts."""
+    """One practised answer, with its prompt's theme and values, for the charts and
+    the history."""
 
     prompt_uuid: str
     theme: str
@@ -846,6 +861,10 @@ class AttemptInfo:
     started_at: datetime
     duration_seconds: float
     rating: int | None
+    #: The attempt's id, its note and the session it was part of.
+    attempt_id: int = 0
+    notes: str = ""
+    session: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -168,55 +168,89 @@ class PracticeRepository(Store):
             session_key,
         )
 
-    def record_answer(
+    def save_answer(
         self,
-        state: ReviewState,
+        attempt_id: int | None,
+        state: ReviewState | None,
         *,
+        prompt_uuid: str,
         story_id: int | None,
         started_at: datetime,
         duration: float,
-        rating: int,
+        rating: int | None,
         notes: str = "",
         session_key: str = "",
     ) -> int:
-        """Store an answer and its prompt's new schedule in one transaction."""
+        """Store an answer (a new attempt, or the one ``attempt_id`` names) and,
+        with ``state``, its prompt's new schedule, in one transaction."""
 
         from storybank.core import writes
 
         def change(s: Session) -> int:
-            attempt_id = writes.add_attempt(
-                s, state.prompt_uuid, story_id, _aware(started_at), duration, rating, notes,
-                session_key,
-            )  # fmt: skip
-            writes.save_review(
-                s,
-                state.prompt_uuid,
-                _aware(state.due),
-                state.card_json,
-                state.reps,
-                state.lapses,
-                state.last_rating,
-            )
-            return attempt_id
+            if attempt_id is None:
+                stored = writes.add_attempt(
+                    s, prompt_uuid, story_id, _aware(started_at), duration, rating, notes,
+                    session_key,
+                )  # fmt: skip
+            else:
+                stored = attempt_id
+                writes.update_attempt(s, attempt_id, story_id, duration, rating, notes)
+            if state is not None:
+                writes.save_review(
+                    s,
+                    state.prompt_uuid,
+                    _aware(state.due),
+                    state.card_json,
+                    state.reps,
+                    state.lapses,
+                    state.last_rating,
+                )
+            return stored
 
         return self._run(change)
+
+    def latest_session(self) -> str | None:
+        """The key of the latest practice session with a stored answer, if any."""
+        rows = self._rows(
+            "SELECT session FROM attempt WHERE session != '' ORDER BY started_at DESC, id DESC "
+            "LIMIT 1"
+        )
+        return rows[0][0] if rows else None
 
     def set_attempt_story(self, attempt_id: int, story_id: int | None) -> None:
         from storybank.core import writes
 
         self._run(writes.set_attempt_story, attempt_id, story_id)
 
-    def attempts(self, since: datetime | None = None) -> list[AttemptInfo]:
-        """Attempts, oldest first, with their prompt's theme and values."""
+    def attempts(
+        self,
+        since: datetime | None = None,
+        *,
+        prompt_uuid: str | None = None,
+        story_id: int | None = None,
+        session: str | None = None,
+    ) -> list[AttemptInfo]:
+        """Attempts, oldest first, with their prompt's theme and values; only those
+        since a time, of one prompt, with one story or of one session, if asked."""
         values: dict[int, list[str]] = defaultdict(list)
         for prompt_id, key in self._rows("SELECT prompt_id, value_key FROM prompt_value"):
             values[prompt_id].append(key)
-        where, params = "", tuple[str, ...]()
-        if since is not None:
-            where, params = "WHERE a.started_at >= ?", (_stored(since),)
+        conditions: list[str] = []
+        params: tuple[str | int, ...] = ()
+        for condition, param in (
+            ("a.started_at >= ?", None if since is None else _stored(since)),
+            ("p.uuid = ?", prompt_uuid),
+            ("a.story_id = ?", story_id),
+            ("a.session = ?", session),
+        ):
+            if param is not None:
+                conditions.append(condition)
+                params += (param,)
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         result = []
         for row in self._rows(
-            "SELECT p.uuid, p.theme, p.id, a.story_id, a.started_at, a.duration, a.rating "
+            "SELECT p.uuid, p.theme, p.id, a.story_id, a.started_at, a.duration, a.rating, "
+            "a.id, a.notes, a.session "
             f"FROM attempt a JOIN prompt p ON p.id = a.prompt_id {where} "
             "ORDER BY a.started_at, a.id",
             params,
@@ -232,6 +266,9 @@ class PracticeRepository(Store):
                     started_at=started,
                     duration_seconds=row[5],
                     rating=row[6],
+                    attempt_id=row[7],
+                    notes=row[8],
+                    session=row[9],
                 )
             )
         return result

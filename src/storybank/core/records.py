@@ -64,6 +64,20 @@ class PackInfo:
     position: int = 0
 
 
+#: The self-ratings of a practice answer (1-4, as stored), by name.
+RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+@dataclass(frozen=True, slots=True)
+class StoryAnswer:
+    """One practice answer told with a story: the prompt, when and how it went."""
+
+    prompt: str
+    started_at: datetime
+    duration: float
+    rating: int | None
+
+
 @dataclass(frozen=True, slots=True)
 class StoryRow:
     """One line of the story list: enough to show and sort, not the full text."""

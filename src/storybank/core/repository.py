@@ -24,6 +24,7 @@ from storybank.core.records import (
     TEXT_FIELDS,
     CoachFigures,
     PackInfo,
+    StoryAnswer,
     StoryRecord,
     StoryRow,
     Strength,
@@ -232,6 +233,19 @@ class Repository(Store):
     def pack_versions(self) -> dict[str, int]:
         """The version of each pack the bank holds, by key."""
         return dict(self._rows("SELECT key, version FROM framework"))
+
+    def story_answers(self, story_id: int) -> list[StoryAnswer]:
+        """The practice answers told with one story, newest first."""
+        return [
+            StoryAnswer(prompt=row[0], started_at=started, duration=row[2], rating=row[3])
+            for row in self._rows(
+                "SELECT p.text, a.started_at, a.duration, a.rating FROM attempt a "
+                "JOIN prompt p ON p.id = a.prompt_id WHERE a.story_id = ? "
+                "ORDER BY a.started_at DESC, a.id DESC",
+                (story_id,),
+            )
+            if (started := _time(row[1])) is not None
+        ]
 
     def packs(self) -> list[PackInfo]:
         """Every pack with all its values (hidden ones too), in display order."""

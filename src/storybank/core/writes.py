@@ -478,6 +478,25 @@ def add_attempt(
     return attempt.id
 
 
+def update_attempt(
+    session: Session,
+    attempt_id: int,
+    story_id: int | None,
+    duration: float,
+    rating: int | None,
+    notes: str,
+) -> None:
+    """Change a stored answer: its story, length, rating and note."""
+    attempt = get(session, Attempt, attempt_id)
+    if story_id is not None and session.get(Story, story_id) is None:
+        story_id = None  # deleted meanwhile: the answer stays, without its story
+    attempt.story_id = story_id
+    attempt.duration = duration
+    attempt.rating = rating
+    attempt.notes = notes
+    session.add(attempt)
+
+
 def set_attempt_story(session: Session, attempt_id: int, story_id: int | None) -> None:
     attempt = get(session, Attempt, attempt_id)
     attempt.story_id = story_id

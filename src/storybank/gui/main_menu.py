@@ -169,6 +169,10 @@ class MainMenu:
             "Toggle &Preview", self.window.editor.toggle_preview, "Ctrl+E",
             "Switch between writing and the rendered story", "actionPreview",
         )  # fmt: skip
+        self.drill_action = self._action(
+            "&Drill This Story", commands.drill_story, "Ctrl+Shift+D",
+            "Rehearse this story against the prompts it answers best", "actionDrill",
+        )  # fmt: skip
         self.prompts_action = self._action(
             "&Prompts…", self.window.open_prompts, None,
             "Add, edit and hide interview prompts", "actionPrompts",
@@ -213,6 +217,7 @@ class MainMenu:
         practice_menu.addAction(self.mode_actions["practice"])
         practice_menu.addAction(self.mode_actions["progress"])
         practice_menu.addSeparator()
+        practice_menu.addAction(self.drill_action)
         practice_menu.addAction(self.prompts_action)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.shortcuts_action)
@@ -285,9 +290,18 @@ class MainMenu:
         self.mode_bar = bar
 
     def _edit_call(self, method: str) -> None:
-        widget = QApplication.focusWidget()
+        """Undo or redo in the focused text field, else in the nearest view that offers
+        it (Practice undoes a skip)."""
+        widget: QWidget | None = QApplication.focusWidget()
         if isinstance(widget, (QLineEdit, QPlainTextEdit)):
             getattr(widget, method)()
+            return
+        while widget is not None:
+            action = getattr(widget, f"edit_{method}", None)
+            if callable(action):
+                action()
+                return
+            widget = widget.parentWidget()
 
     def update_actions(self) -> None:
         """Enable what applies to the story on screen."""
@@ -303,6 +317,7 @@ class MainMenu:
         self.restore_action.setEnabled(deleted)
         self.purge_action.setEnabled(deleted)
         self.preview_action.setEnabled(has)
+        self.drill_action.setEnabled(has and not deleted)
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         """(keys, what they do) for every action with a shortcut, plus Practice keys."""
@@ -315,6 +330,9 @@ class MainMenu:
         rows += [
             ("Space", "Practice: start, skip the preparation, stop"),
             ("1 – 4", "Practice: rate Again, Hard, Good, Easy"),
+            ("Alt+T", "Practice: type a note (Enter keeps it, Esc leaves the field)"),
+            ("U", "Practice: the selected story is the one told"),
+            ("Ctrl+Z", "Practice: bring back the prompt just skipped"),
             ("N / S / P", "Practice: next, skip, pause"),
             ("Esc", "Practice: end the session"),
         ]

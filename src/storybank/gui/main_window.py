@@ -154,9 +154,7 @@ class MainWindow(QMainWindow):
 
                 self.practice_view = PracticeView(self.practice_service())
                 self.practice_view.setObjectName("practiceView")
-                prefs = Preferences.load(self.settings)
-                self.practice_view.chooser.prep.setValue(prefs.practice_prep)
-                self.practice_view.chooser.target.setValue(prefs.practice_target)
+                self.practice_view.use_preferences(Preferences.load(self.settings))
                 self.practice_view.open_story.connect(self.show_story)
                 self.practice_view.chooser.manage_requested.connect(self.open_prompts)
                 self.modes.addWidget(self.practice_view)
@@ -169,6 +167,7 @@ class MainWindow(QMainWindow):
 
                 self.progress_view = ProgressView(self.practice_service())
                 self.progress_view.setObjectName("progressView")
+                self.progress_view.open_story.connect(self.show_story)
                 self.modes.addWidget(self.progress_view)
             if self.practice_view is not None:
                 self.progress_view.times.set_target(self.practice_view.settings.target_seconds)
@@ -336,8 +335,7 @@ class MainWindow(QMainWindow):
         self.service.use_coach_settings(prefs.coach_settings())
         self.coach_panel.schedule()
         if self.practice_view is not None:
-            self.practice_view.chooser.prep.setValue(prefs.practice_prep)
-            self.practice_view.chooser.target.setValue(prefs.practice_target)
+            self.practice_view.use_preferences(prefs)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, prefs.theme)

@@ -1,4 +1,5 @@
-"""The story commands of the main window: new, duplicate, archive, trash, restore, delete."""
+"""The story commands of the main window: new, duplicate, archive, trash, restore,
+delete, and drilling one story in Practice."""
 
 from __future__ import annotations
 
@@ -133,3 +134,22 @@ class StoryCommands:
         self.window.reload_list()
         verb = "Archived" if archived else "Unarchived"
         self.status.message(f"{verb} “{self.current.title()}”.", 5000)
+
+    def drill_story(self) -> None:
+        """Rehearse the story on screen against the prompts it answers best."""
+        story_id = self.current.story_id
+        if story_id is None or not self.current.flush():
+            return
+        try:
+            deck = self.window.practice_service().drill_deck(story_id)
+        except StorageError as exc:
+            report_error(self.window, exc, "Could not build the drill.")
+            return
+        if not deck:
+            self.status.message(
+                "No prompt fits this story yet: tag it with a question theme or a value.", 8000
+            )
+            return
+        self.window.set_mode("practice")
+        if self.window.practice_view is not None:
+            self.window.practice_view.start_deck(deck)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from storybank.core.changes import ChangeSet
 from storybank.core.database import StorageError
-from storybank.core.records import StoryRecord, Strength, ValueInfo
+from storybank.core.records import RATING_NAMES, StoryRecord, Strength, ValueInfo
 from storybank.services.stories import StoryService
 
 if TYPE_CHECKING:
@@ -133,6 +134,11 @@ class ValuesPanel(QWidget):
         tags_layout = QVBoxLayout(box)
         tags_layout.setContentsMargins(6, 6, 6, 6)
         tags_layout.addWidget(self.tags_edit)
+        self.practised = QLabel()
+        self.practised.setObjectName("storyPractised")
+        self.practised.setWordWrap(True)
+        self.practised.setAccessibleName("Prompts answered with this story")
+        tags_layout.addWidget(self.practised)
 
         return box
 
@@ -141,6 +147,8 @@ class ValuesPanel(QWidget):
             self.refresh_values()
         if changes.tags:
             self.refresh_tags()
+        if changes.attempts and self.record is not None:
+            self._show_practised(self.record)
 
     def refresh_values(self) -> None:
         """Rebuild the rows for the active values."""
@@ -226,6 +234,31 @@ class ValuesPanel(QWidget):
             primary.setChecked(strength is Strength.PRIMARY)
             supporting.setChecked(strength is Strength.SUPPORTING)
         self.tags_edit.setText(", ".join(record.tags) if record else "")
+        self._show_practised(record)
+
+    def _show_practised(self, record: StoryRecord | None) -> None:
+        """Which prompts this story has answered in Practice, and how well."""
+        try:
+            answers = self.service.story_answers(record.id) if record else []
+        except StorageError:
+            answers = []
+        if not answers:
+            self.practised.setText("Not told in Practice yet." if record else "")
+            self.practised.setToolTip("")
+            return
+        ratings = Counter(RATING_NAMES.get(a.rating or 0, "not rated") for a in answers)
+        counts = ", ".join(f"{name} {n}" for name, n in ratings.most_common())
+        prompts = len({a.prompt for a in answers})
+        self.practised.setText(
+            f"Told for {prompts} prompt{'s' if prompts != 1 else ''} in Practice ({counts})."
+        )
+        self.practised.setToolTip(
+            "\n".join(
+                f"{a.started_at.astimezone():%d %b} · "
+                f"{RATING_NAMES.get(a.rating or 0, 'not rated')} · {a.prompt}"
+                for a in answers[:12]
+            )
+        )
 
     def _on_clicked(self, value_id: int, strength: Strength, checked: bool) -> None:
         if self.record is None:

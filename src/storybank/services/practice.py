@@ -7,20 +7,29 @@ change set on the story service's ``changed`` signal, the one every view hears.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import uuid as uuid_module
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from storybank.core.changes import ChangeSet
-from storybank.core.coverage import theme_cells, theme_summaries, value_summaries
+from storybank.core.coverage import (
+    ColumnSummary,
+    story_covers_theme,
+    theme_cells,
+    theme_summaries,
+    value_summaries,
+)
 from storybank.core.practice import (
     AttemptInfo,
+    DeckKind,
     DeckSpec,
     Rating,
     ReviewState,
     Suggestion,
     build_deck,
+    is_due,
     new_review_state,
     prompt_match_query,
     rank_stories,
@@ -28,7 +37,13 @@ from storybank.core.practice import (
 )
 from storybank.core.practice_repository import PracticeRepository
 from storybank.core.prompts import Prompt, PromptTheme, builtin_prompt_bank
+from storybank.core.session import DRILL_DECK_SIZE, Answer, DeckEntry, drill_deck
 from storybank.services.stories import StoryService
+
+
+def gap_weight(summary: ColumnSummary) -> float:
+    """How much a gap weighs in "My gaps": no story at all counts double."""
+    return 2.0 if summary.primary == 0 else 1.0
 
 
 def utc_now() -> datetime:
@@ -78,27 +93,66 @@ class PracticeService:
 
     # --- decks ------------------------------------------------------------
 
-    def weak_spots(self) -> tuple[set[str], set[str]]:
-        """Value keys and theme keys that the stories cover weakly (the gaps)."""
+    def weak_spots(self) -> tuple[dict[str, ColumnSummary], dict[str, ColumnSummary]]:
+        """Value keys and theme keys that the stories cover weakly, each with its
+        summary (which says why)."""
         coverage = self.stories.coverage()
         values = {
-            v.key for v, s in zip(coverage.values, value_summaries(coverage), strict=True) if s.gap
+            v.key: s
+            for v, s in zip(coverage.values, value_summaries(coverage), strict=True)
+            if s.gap
         }
         themes = self.bank.themes
         summaries = theme_summaries(themes, theme_cells(coverage, themes))
-        weak_themes = {t.key for t, s in zip(themes, summaries, strict=True) if s.gap}
+        weak_themes = {t.key: s for t, s in zip(themes, summaries, strict=True) if s.gap}
         return values, weak_themes
 
     def deck(self, spec: DeckSpec) -> list[Prompt]:
+        return [entry.prompt for entry in self.session_deck(spec)]
+
+    def session_deck(self, spec: DeckSpec) -> list[DeckEntry]:
+        """The prompts of a deck in the order to ask them, each with why it is there."""
         weak_values, weak_themes = self.weak_spots()
-        return build_deck(
+        states = self.store.review_states()
+        now = self.now()
+        prompts = build_deck(
             spec,
             self.prompts(),
-            states=self.store.review_states(),
-            now=self.now(),
-            weak_values=weak_values,
-            weak_themes=weak_themes,
+            states=states,
+            now=now,
+            weak_values={key: gap_weight(s) for key, s in weak_values.items()},
+            weak_themes={key: gap_weight(s) for key, s in weak_themes.items()},
             rng=self.rng,
+        )
+        themes = self.theme_names()
+        values = {v.key: v.name for v in self.stories.active_values()}
+
+        def reason(prompt: Prompt) -> str:
+            if spec.kind is DeckKind.GAPS:
+                weak = [weak_themes.get(prompt.theme)]
+                weak += [weak_values.get(v) for v in prompt.values]
+                return "gap: " + " ".join(s.gap for s in weak if s is not None and s.gap)
+            state = states.get(prompt.uuid)
+            if state is None:
+                return f"{themes.get(prompt.theme, prompt.theme)}: never practised"
+            if is_due(state, now):
+                return f"{themes.get(prompt.theme, prompt.theme)}: due for review"
+            probes = ", ".join(values[v] for v in prompt.values if v in values)
+            return themes.get(prompt.theme, prompt.theme) + (f"; probes {probes}" if probes else "")
+
+        return [DeckEntry(prompt, reason(prompt)) for prompt in prompts]
+
+    def drill_deck(self, story_id: int, size: int = DRILL_DECK_SIZE) -> list[DeckEntry]:
+        """The prompts one story answers best (its tagged themes, its values)."""
+        record = self.stories.get_story(story_id)
+        active = {v.id: v for v in self.stories.active_values()}
+        return drill_deck(
+            self.prompts(),
+            themes=[t.key for t in self.bank.themes if story_covers_theme(record.tags, t)],
+            values=[active[v].key for v in record.values if v in active],
+            value_names={v.key: v.name for v in active.values()},
+            theme_names=self.theme_names(),
+            size=size,
         )
 
     def due_count(self) -> int:
@@ -111,6 +165,18 @@ class PracticeService:
     def suggestions(self, prompt: Prompt, limit: int = 5) -> list[Suggestion]:
         candidates = self.store.candidates(prompt_match_query(prompt))
         return rank_stories(prompt, candidates, theme_names=self.theme_names(), limit=limit)
+
+    def no_suggestion_reason(self, prompt: Prompt) -> str:
+        """Why no story is suggested for ``prompt``, and what would change that."""
+        if self.stories.count_stories() == 0:
+            return "No stories yet: write one in the Stories mode (Ctrl+1)."
+        values = {v.key: v.name for v in self.stories.active_values()}
+        wanted = [f"“{values[v]}”" for v in prompt.values if v in values]
+        shown = f" or shows {' or '.join(wanted)}" if wanted else ""
+        return (
+            f"No story is tagged “{prompt.theme}”{shown}, and none shares this prompt's "
+            "words. Tag a story in the Stories mode to see it here."
+        )
 
     def new_session_key(self) -> str:
         return str(uuid_module.uuid4())
@@ -126,25 +192,95 @@ class PracticeService:
         notes: str = "",
         session_key: str = "",
     ) -> ReviewState:
-        """Store the attempt and schedule the prompt again; return its new state."""
-        state = self.store.review_states().get(prompt.uuid) or new_review_state(
-            prompt.uuid, started_at
-        )
-        state = review(state, rating, self.now())
-        self.store.record_answer(
-            state,
-            story_id=story_id,
+        """Store a rated answer and schedule the prompt again; return its new state."""
+        answer = Answer(
+            DeckEntry(prompt, ""),
             started_at=started_at,
             duration=duration,
-            rating=int(rating),
+            rating=rating,
+            story_id=story_id,
             notes=notes,
+        )
+        self.save_answer(answer, session_key)
+        state = self.review_state(prompt)
+        assert state is not None  # just stored with the answer
+        return state
+
+    def save_answer(self, answer: Answer, session_key: str = "") -> Answer:
+        """Store an answer as it stands, in one transaction; return it as stored.
+
+        The first time it is stored it becomes an attempt; later calls change
+        that attempt. A rating that changed schedules the prompt again from
+        its schedule before this answer.
+        """
+        if answer.duration is None:
+            return answer  # nothing was said: nothing to keep
+        before = answer.before
+        if answer.attempt_id is None:
+            before = self.review_state(answer.prompt)
+        state = None
+        if answer.rating is not None and answer.rating != answer.stored_rating:
+            started = answer.started_at or self.now()
+            start = before or new_review_state(answer.prompt.uuid, started)
+            state = review(start, answer.rating, self.now())
+        attempt_id = self.store.save_answer(
+            answer.attempt_id,
+            state,
+            prompt_uuid=answer.prompt.uuid,
+            story_id=answer.story_id,
+            started_at=answer.started_at or self.now(),
+            duration=answer.duration,
+            rating=None if answer.rating is None else int(answer.rating),
+            notes=answer.notes,
             session_key=session_key,
         )
         self.stories.announce(ChangeSet(attempts=True))
-        return state
+        return dataclasses.replace(
+            answer, attempt_id=attempt_id, stored_rating=answer.rating, before=before
+        )
 
     def review_state(self, prompt: Prompt) -> ReviewState | None:
         return self.store.review_states().get(prompt.uuid)
 
     def attempts(self) -> list[AttemptInfo]:
         return self.store.attempts()
+
+    def prompt_history(self, prompt: Prompt, limit: int = 3) -> list[AttemptInfo]:
+        """The latest answers to one prompt, newest first."""
+        return self.store.attempts(prompt_uuid=prompt.uuid)[::-1][:limit]
+
+    def story_history(self, story_id: int) -> list[AttemptInfo]:
+        """Every answer told with one story, newest first."""
+        return self.store.attempts(story_id=story_id)[::-1]
+
+    def story_titles(self, ids: Iterable[int | None]) -> dict[int, str]:
+        """The titles of these stories (those that still exist), by id."""
+        wanted = sorted({i for i in ids if i is not None})
+        return {i: row.title for i, row in self.stories.story_rows(wanted).items()}
+
+    def has_sessions(self) -> bool:
+        return self.store.latest_session() is not None
+
+    def last_session(self) -> list[Answer]:
+        """The answers of the latest session, as its review lists them (skips are not
+        stored, so they are not among them); empty before any session."""
+        latest = self.store.latest_session()
+        if latest is None:
+            return []
+        attempts = self.store.attempts(session=latest)
+        prompts = {p.uuid: p for p in self.prompts(include_hidden=True)}
+        titles = self.story_titles(a.story_id for a in attempts)
+        return [
+            Answer(
+                DeckEntry(prompts[a.prompt_uuid], ""),
+                started_at=a.started_at,
+                duration=a.duration_seconds,
+                rating=None if a.rating is None else Rating(a.rating),
+                story_id=a.story_id,
+                story_title=titles.get(a.story_id, "") if a.story_id is not None else "",
+                notes=a.notes,
+                attempt_id=a.attempt_id,
+            )
+            for a in attempts
+            if a.prompt_uuid in prompts
+        ]

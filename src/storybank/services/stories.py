@@ -23,6 +23,7 @@ from storybank.core.records import (
     SECTIONS,
     CoachFigures,
     PackInfo,
+    StoryAnswer,
     StoryRecord,
     StoryRow,
     Strength,
@@ -111,6 +112,9 @@ class StoryService(QObject):
 
     def tag_names(self) -> list[str]:
         return self.repo.tag_names()
+
+    def story_answers(self, story_id: int) -> list[StoryAnswer]:
+        return self.repo.story_answers(story_id)
 
     # --- stories ----------------------------------------------------------
 

@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -215,6 +215,9 @@ class ReadinessChart(Chart):
 class ProgressView(RefreshWhenShown):
     """The Progress mode."""
 
+    #: Show a story in the Stories mode.
+    open_story = Signal(int)
+
     def __init__(
         self, service: PracticeService, *, today: Callable[[], date] = lambda: date.today()
     ) -> None:
@@ -229,11 +232,17 @@ class ProgressView(RefreshWhenShown):
         self.times.setObjectName("timeChart")
         self.readiness = ReadinessChart()
         self.readiness.setObjectName("readinessChart")
-        self.history = QTableWidget(0, 5)
+        self.history = QTableWidget(0, 6)
         self.history.setObjectName("attemptHistory")
-        self.history.setAccessibleName("Answer history")
-        self.history.setHorizontalHeaderLabels(["When", "Prompt", "Story", "Time", "Rating"])
+        self.history.setAccessibleName("Answer history (Enter or a double-click opens one)")
+        self.history.setHorizontalHeaderLabels(
+            ["When", "Prompt", "Story", "Time", "Rating", "Note"]
+        )
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history.itemActivated.connect(lambda item: self.open_attempt(item.row()))
+        self._shown_attempts: list[AttemptInfo] = []
+        self.target_seconds = 120
         self.history.verticalHeader().setVisible(False)
         header = self.history.horizontalHeader()
         for column, mode in enumerate(
@@ -243,10 +252,12 @@ class ProgressView(RefreshWhenShown):
                 QHeaderView.ResizeMode.Interactive,
                 QHeaderView.ResizeMode.ResizeToContents,
                 QHeaderView.ResizeMode.ResizeToContents,
+                QHeaderView.ResizeMode.Interactive,
             )
         ):
             header.setSectionResizeMode(column, mode)
         header.resizeSection(2, 140)
+        header.resizeSection(5, 160)
         self.history.setWordWrap(False)
         grid = QGridLayout()
         grid.addWidget(self.answers, 0, 0)
@@ -274,6 +285,7 @@ class ProgressView(RefreshWhenShown):
         self.times.days = days
         if target_seconds is not None:
             self.times.set_target(target_seconds)
+            self.target_seconds = target_seconds
         self.times.update()
         self._show_readiness(attempts)
         self._show_summary(attempts, days)
@@ -307,23 +319,16 @@ class ProgressView(RefreshWhenShown):
     def _fill_history(self, attempts: list[AttemptInfo]) -> None:
         """The last 200 answers, newest first."""
         prompts = {p.uuid: p for p in self.service.prompts(include_hidden=True)}
-        titles = {}
+        shown = attempts[-200:][::-1]
+        self._shown_attempts = shown
+        titles = self.service.story_titles(a.story_id for a in shown)
         self.history.setRowCount(0)
-        for attempt in reversed(attempts[-200:]):
+        for attempt in shown:
             row = self.history.rowCount()
             self.history.insertRow(row)
             when = attempt.started_at.astimezone().strftime("%d %b %H:%M")
             prompt = prompts.get(attempt.prompt_uuid)
-            story = ""
-            if attempt.story_id is not None:
-                if attempt.story_id not in titles:
-                    try:
-                        titles[attempt.story_id] = self.service.stories.get_story(
-                            attempt.story_id
-                        ).title
-                    except Exception:
-                        titles[attempt.story_id] = ""
-                story = titles[attempt.story_id]
+            story = titles.get(attempt.story_id, "") if attempt.story_id is not None else ""
             rating = ""
             if attempt.rating:
                 rating = RATING_LABELS[Rating(attempt.rating)].split(" · ")[1]
@@ -334,6 +339,29 @@ class ProgressView(RefreshWhenShown):
                     story,
                     clock_text(attempt.duration_seconds),
                     rating,
+                    attempt.notes,
                 )
             ):
-                self.history.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.history.setItem(row, column, item)
+
+    def open_attempt(self, row: int) -> None:
+        """Show one answer of the history in full; it may open its story."""
+        from storybank.gui.practice.attempt import AttemptDialog
+
+        if not 0 <= row < len(self._shown_attempts):
+            return
+        attempt = self._shown_attempts[row]
+        prompt = self.history.item(row, 1)
+        story = self.history.item(row, 2)
+        dialog = AttemptDialog(
+            attempt,
+            prompt.text() if prompt else "",
+            story.text() if story else "",
+            self.target_seconds,
+            self,
+        )
+        dialog.exec()
+        if dialog.open_story_requested and attempt.story_id is not None:
+            self.open_story.emit(attempt.story_id)

@@ -2,8 +2,14 @@
 
 Keyboard first: Space starts and stops the timer (and skips the preparation),
 1–4 rate the answer (Again, Hard, Good, Easy), N goes to the next prompt, S
-skips it, P pauses, Esc ends the session. The timer reads an injected clock,
-so it never drifts with the event loop and tests need no sleeping.
+skips it (Ctrl+Z brings it back), P pauses, Esc ends the session. In the note
+field keys type; Enter keeps the note and Esc leaves the field. The timer reads
+an injected clock, so it never drifts with the event loop and tests need no
+sleeping.
+
+An answer is one record (:class:`~storybank.core.session.Answer`): stored as
+soon as the clock stops, and stored again whenever its rating, story or note
+changes and whenever the prompt is left, however it is left.
 """
 
 from __future__ import annotations
@@ -11,10 +17,10 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import replace
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QHideEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -24,6 +30,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -37,25 +44,28 @@ from PySide6.QtWidgets import (
 
 from storybank.core.changes import ChangeSet
 from storybank.core.database import StorageError
+from storybank.core.markdown import escape
 from storybank.core.practice import (
     AnswerTimer,
     DeckKind,
     DeckSpec,
     Rating,
-    SessionSummary,
     TimerPhase,
     TimerSettings,
     TimerZone,
-    summarize_session,
 )
 from storybank.core.prompts import Prompt
+from storybank.core.session import Answer, DeckEntry, again_deck
 from storybank.core.sheet import plain_line
 from storybank.core.speaking import clock
 from storybank.gui.coach_panel import TimeGauge
+from storybank.gui.practice.review import SessionReview
 from storybank.gui.practice.voice import Voice
+from storybank.gui.settings import Preferences
 from storybank.services.practice import PracticeService
 
 TICK_MS = 100
+NOTE_SAVE_MS = 800
 RATING_LABELS = {
     Rating.AGAIN: "1 · Again",
     Rating.HARD: "2 · Hard",
@@ -85,6 +95,7 @@ class DeckChooser(QWidget):
 
     start_requested = Signal()
     manage_requested = Signal()
+    review_requested = Signal()
 
     def __init__(self, service: PracticeService) -> None:
         super().__init__()
@@ -136,6 +147,10 @@ class DeckChooser(QWidget):
         self.manage_button.setObjectName("managePrompts")
         self.manage_button.setToolTip("Add, edit and hide interview prompts")
         self.manage_button.clicked.connect(self.manage_requested)
+        self.review_button = QPushButton("Review Last Session")
+        self.review_button.setObjectName("reviewLastSession")
+        self.review_button.setToolTip("Every answer of your latest session, with what to look at")
+        self.review_button.clicked.connect(self.review_requested)
 
     def _build_decks(self) -> QGridLayout:
         """One radio button per kind of deck, with its field and a hint; the mock is checked."""
@@ -193,6 +208,7 @@ class DeckChooser(QWidget):
         start_row = QHBoxLayout()
         start_row.addWidget(self.start_button)
         start_row.addWidget(self.manage_button)
+        start_row.addWidget(self.review_button)
         start_row.addStretch(1)
         layout.addLayout(start_row)
         layout.addStretch(1)
@@ -216,6 +232,7 @@ class DeckChooser(QWidget):
             if due
             else "Nothing is due for review yet: start with a mock interview."
         )
+        self.review_button.setEnabled(self.service.has_sessions())
 
     def spec(self) -> DeckSpec:
         kind = next(k for k, radio in self.radios.items() if radio.isChecked())
@@ -264,6 +281,8 @@ class SessionPage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.9)
         self.prompt.setFont(font)
         self.prompt.setAccessibleName("Prompt")
+        for label in (self.progress, self.theme, self.prompt):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # prompts may be the user's own
 
     def _build_timer(self) -> None:
         """The phase, the stopwatch in large bold type, the gauge and the key hint."""
@@ -282,6 +301,28 @@ class SessionPage(QWidget):
         self.hint = QLabel()
         self.hint.setObjectName("keyHint")
         self.hint.setEnabled(False)
+
+    def show_skipped(self, prompt: str) -> None:
+        """Say which prompt was just skipped, with a way back."""
+        short = prompt if len(prompt) <= 70 else prompt[:69] + "…"
+        self.skipped_label.setText(f"Skipped “{short}”.")
+        self.skipped_row.show()
+
+    def _build_skipped(self) -> QWidget:
+        """The line that says a prompt was skipped, with Undo (Ctrl+Z)."""
+        self.skipped_label = QLabel()
+        self.skipped_label.setObjectName("skippedLabel")
+        self.skipped_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.undo_skip_button = QPushButton("Undo skip (Ctrl+Z)")
+        self.undo_skip_button.setObjectName("undoSkip")
+        self.skipped_row = QWidget()
+        row = QHBoxLayout(self.skipped_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.skipped_label)
+        row.addWidget(self.undo_skip_button)
+        row.addStretch(1)
+        self.skipped_row.hide()
+        return self.skipped_row
 
     def _build_controls(self) -> QHBoxLayout:
         """Start, Pause, Skip, Next and End, in one row."""
@@ -326,8 +367,10 @@ class SessionPage(QWidget):
         self.rated.setObjectName("ratedLabel")
         self.notes = QLineEdit()
         self.notes.setObjectName("attemptNotes")
-        self.notes.setPlaceholderText("A note for next time (optional)")
+        self.notes.setPlaceholderText("A note for next time (optional; Enter keeps it)")
         self.notes.setAccessibleName("Notes on this answer")
+        self.notes_label = QLabel("No&te:")
+        self.notes_label.setBuddy(self.notes)  # Alt+T: type a note from the keyboard
         return ratings
 
     def _lay_out_answer(self, controls: QHBoxLayout, ratings: QHBoxLayout) -> QWidget:
@@ -335,6 +378,7 @@ class SessionPage(QWidget):
         main = QWidget()
         left = QVBoxLayout(main)
         left.setContentsMargins(24, 12, 12, 12)
+        left.addWidget(self._build_skipped())
         left.addWidget(self.progress)
         left.addWidget(self.theme)
         left.addSpacing(6)
@@ -349,7 +393,10 @@ class SessionPage(QWidget):
         left.addWidget(self.follow_up)
         left.addLayout(ratings)
         left.addWidget(self.rated)
-        left.addWidget(self.notes)
+        note_row = QHBoxLayout()
+        note_row.addWidget(self.notes_label)
+        note_row.addWidget(self.notes, 1)
+        left.addLayout(note_row)
         left.addStretch(1)
         return main
 
@@ -362,52 +409,31 @@ class SessionPage(QWidget):
         self.suggestions.setWordWrap(True)
         self.used_button = QPushButton("I used this story")
         self.used_button.setObjectName("usedStory")
+        self.used_button.setText("I used this story (U)")
         self.used_label = QLabel()
         self.used_label.setObjectName("usedLabel")
         self.used_label.setWordWrap(True)
+        # Room for two lines at all times, so the button above never jumps.
+        self.used_label.setMinimumHeight(2 * self.used_label.fontMetrics().lineSpacing() + 4)
+        self.used_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.used_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.history = QLabel()
+        self.history.setObjectName("promptHistory")
+        self.history.setAccessibleName("Your past answers to this prompt")
+        self.history.setWordWrap(True)
+        self.history.setTextFormat(Qt.TextFormat.RichText)
         side = QWidget()
         right = QVBoxLayout(side)
         right.setContentsMargins(6, 12, 12, 12)
         right.addWidget(self.suggestions, 1)
         right.addWidget(self.used_button)
         right.addWidget(self.used_label)
+        right.addWidget(self.history)
         return side
 
 
-class SummaryPage(QWidget):
-    """The end of a session: what was answered, how long, how it went."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.text = QLabel()
-        self.text.setObjectName("sessionSummary")
-        self.text.setWordWrap(True)
-        self.again_button = QPushButton("Practise again")
-        self.again_button.setObjectName("practiseAgain")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 16, 24, 16)
-        layout.addWidget(self.text)
-        layout.addWidget(self.again_button, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addStretch(1)
-
-    def show_summary(self, summary: SessionSummary, target: int) -> None:
-        ratings = ", ".join(
-            f"{RATING_LABELS[Rating(r)].split(' · ')[1]} {n}"
-            for r, n in sorted(summary.ratings.items())
-            if n
-        )
-        self.text.setText(
-            "<h2>Session done</h2>"
-            f"<p><b>{summary.answered}</b> answered, {summary.skipped} skipped.</p>"
-            f"<p>Average answer: <b>{clock_text(summary.mean_seconds)}</b> "
-            f"(target {clock_text(target)}); {summary.over_target} over the target.</p>"
-            f"<p>Ratings: {ratings or 'none'}.</p>"
-            "<p>See the Progress mode (Ctrl+4) for your history.</p>"
-        )
-
-
 class PracticeView(QWidget):
-    """The Practice mode: deck chooser, session and summary."""
+    """The Practice mode: deck chooser, session and session review."""
 
     #: Show a story in the Stories mode.
     open_story = Signal(int)
@@ -427,29 +453,34 @@ class PracticeView(QWidget):
         self.chooser.voice.setEnabled(self.voice.available)
         self.chooser.voice.setToolTip(self.voice.reason)
 
-        self.deck: list[Prompt] = []
+        self.deck: list[DeckEntry] = []
         self.index = 0
-        self.results: list[tuple[float | None, int | None]] = []
-        self.answer: tuple[datetime, float] | None = None
-        self.rated: Rating | None = None
-        self.used_story: int | None = None
+        #: The answers of the prompts already left, in the order asked.
+        self.answers: list[Answer] = []
+        #: The prompt on screen and what was given for it so far.
+        self.answer: Answer | None = None
         self.session_key = ""
         self.timer: AnswerTimer | None = None
         self.settings = TimerSettings()
-        self._started_at: datetime | None = None
         self._ticker = QTimer(self)
         self._ticker.setInterval(TICK_MS)
         self._ticker.timeout.connect(self._tick)
+        # A note is stored a moment after the typing stops, not at every key.
+        self._note_timer = QTimer(self)
+        self._note_timer.setSingleShot(True)
+        self._note_timer.setInterval(NOTE_SAVE_MS)
+        self._note_timer.timeout.connect(self.flush)
+        self._review_seen = False
 
         self._connect_pages()
         self._add_shortcuts()
         service.changed.connect(self._on_changed)
 
     def _build_pages(self) -> None:
-        """The chooser, the session and the summary, stacked."""
+        """The chooser, the session and the review, stacked."""
         self.chooser = DeckChooser(self.service)
         self.session = SessionPage()
-        self.summary = SummaryPage()
+        self.summary = SessionReview()
         self.pages = QStackedWidget()
         for page in (self.chooser, self.session, self.summary):
             self.pages.addWidget(page)
@@ -458,9 +489,11 @@ class PracticeView(QWidget):
         layout.addWidget(self.pages)
 
     def _connect_pages(self) -> None:
-        """The pages' buttons and the suggestions list to the session flow."""
+        """The pages' buttons, the note field and the suggestions to the session flow."""
         self.chooser.start_requested.connect(self.start_session)
+        self.chooser.review_requested.connect(self.show_last_review)
         self.summary.again_button.clicked.connect(self.show_chooser)
+        self.summary.again_deck_button.clicked.connect(self.practise_weak_ones)
         page = self.session
         page.toggle_button.clicked.connect(self.toggle_timer)
         page.pause_button.clicked.connect(self.toggle_pause)
@@ -468,7 +501,11 @@ class PracticeView(QWidget):
         page.next_button.clicked.connect(self.next_prompt)
         page.end_button.clicked.connect(self.end_session)
         page.used_button.clicked.connect(self.use_selected_story)
+        page.undo_skip_button.clicked.connect(self.undo_skip)
         page.suggestions.itemDoubleClicked.connect(self._open_story_item)
+        page.notes.textEdited.connect(self._on_note_edited)
+        page.notes.returnPressed.connect(self._leave_note)
+        page.notes.installEventFilter(self)
         for rating, button in page.rating_buttons.items():
             button.clicked.connect(lambda _=False, r=rating: self.rate(r))
 
@@ -477,7 +514,11 @@ class PracticeView(QWidget):
             self.chooser.refresh()
 
     def _add_shortcuts(self) -> None:
-        """The session's keys, active while the session page (or a child) has focus."""
+        """The session's keys, active while the session page (or a child) has focus.
+
+        The note field types its own keys (a line edit claims every printable
+        key); its Esc only leaves the field (see :meth:`eventFilter`).
+        """
         self._shortcuts = []
         for key, slot in (
             (Qt.Key.Key_Space, self.toggle_timer),
@@ -488,12 +529,30 @@ class PracticeView(QWidget):
             (Qt.Key.Key_N, self.next_prompt),
             (Qt.Key.Key_S, self.skip),
             (Qt.Key.Key_P, self.toggle_pause),
+            (Qt.Key.Key_U, self.use_selected_story),
             (Qt.Key.Key_Escape, self.end_session),
         ):
             shortcut = QShortcut(QKeySequence(key), self.session)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
             self._shortcuts.append(shortcut)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Esc in the note field leaves the field; it never ends the session."""
+        escape = isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape
+        if watched is self.session.notes and escape:
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.accept()  # the field takes the key: no shortcut fires
+                return True
+            if event.type() == QEvent.Type.KeyPress:
+                self._leave_note()
+                return True
+        return super().eventFilter(watched, event)
+
+    def use_preferences(self, prefs: Preferences) -> None:
+        """The practice defaults of the Preferences: preparation and target time."""
+        self.chooser.prep.setValue(prefs.practice_prep)
+        self.chooser.target.setValue(prefs.practice_target)
 
     # --- session flow -----------------------------------------------------
 
@@ -502,45 +561,84 @@ class PracticeView(QWidget):
         self.pages.setCurrentWidget(self.chooser)
         self.chooser.start_button.setFocus()
 
-    def start_session(self) -> None:
-        self.settings = self.chooser.timer_settings()
+    def show_last_review(self) -> None:
+        """The review of the latest session, rebuilt from the answers stored."""
         try:
-            self.deck = self.service.deck(self.chooser.spec())
+            answers = self.service.last_session()
+        except StorageError as exc:
+            self.chooser.due_label.setText(f"Could not read the last session: {exc}")
+            return
+        if not answers:
+            self.chooser.due_label.setText("No session yet: start one below.")
+            return
+        self.summary.show_review(answers, self.chooser.timer_settings().target_seconds)
+        self._review_seen = False
+        self.pages.setCurrentWidget(self.summary)
+        self.summary.again_deck_button.setFocus()
+
+    def start_session(self) -> None:
+        try:
+            deck = self.service.session_deck(self.chooser.spec())
         except StorageError as exc:
             self.chooser.due_label.setText(f"Could not build the deck: {exc}")
             return
-        if not self.deck:
+        if not deck:
             self.chooser.due_label.setText("No prompts in that deck right now. Try another deck.")
             return
+        self.start_deck(deck)
+
+    def start_deck(self, deck: list[DeckEntry]) -> None:
+        """Ask the prompts of ``deck`` one by one, with the chooser's timer settings."""
+        self.flush()
+        self.settings = self.chooser.timer_settings()
+        self.deck = deck
         self.index = 0
-        self.results = []
+        self.answers = []
         self.session_key = self.service.new_session_key()
         self.pages.setCurrentWidget(self.session)
         self._show_prompt()
-        self.session.setFocus()
+
+    def drill(self, story_id: int) -> bool:
+        """Rehearse one story against the prompts it answers best; False if none fits."""
+        try:
+            deck = self.service.drill_deck(story_id)
+        except StorageError as exc:
+            self.chooser.due_label.setText(f"Could not build the drill: {exc}")
+            return False
+        if not deck:
+            return False
+        self.start_deck(deck)
+        return True
+
+    def practise_weak_ones(self) -> None:
+        """The review's "practise these again": a deck of the answers that need work."""
+        deck = again_deck(self.summary.answers, self.summary.target)
+        if deck:
+            self.start_deck(deck)
 
     def current(self) -> Prompt | None:
-        return self.deck[self.index] if 0 <= self.index < len(self.deck) else None
+        return self.deck[self.index].prompt if 0 <= self.index < len(self.deck) else None
 
     def _show_prompt(self) -> None:
-        prompt = self.current()
-        if prompt is None:
+        if not 0 <= self.index < len(self.deck):
             self.end_session()
             return
+        entry = self.deck[self.index]
+        prompt = entry.prompt
         page = self.session
         self.timer = AnswerTimer(self.settings, clock=self.clock)
-        self.answer = None
-        self.rated = None
-        self.used_story = None
-        self._started_at = None
+        self.answer = Answer(entry)
         page.progress.setText(f"Prompt {self.index + 1} of {len(self.deck)}")
-        page.theme.setText(self.service.theme_names().get(prompt.theme, prompt.theme))
+        page.theme.setText(f"{self.service.theme_names().get(prompt.theme, prompt.theme)}"
+                           f" · why this prompt: {entry.reason}")  # fmt: skip
         page.prompt.setText(prompt.text)
+        page.skipped_row.hide()
         page.follow_up.clear()
         page.rated.clear()
         page.notes.clear()
-        page.used_label.clear()
+        page.used_label.setText("No story chosen for this answer yet.")
         self._fill_suggestions(prompt)
+        self._fill_history(prompt)
         self._refresh_timer()
         self.session.setFocus()
         if self.chooser.voice.isChecked():
@@ -570,25 +668,58 @@ class PracticeView(QWidget):
                 child.setData(0, STORY_ROLE, suggestion.story_id)
                 item.addChild(child)
             tree.addTopLevelItem(item)
+        button = self.session.used_button
+        button.setEnabled(bool(suggestions))
         if not suggestions:
-            empty = QTreeWidgetItem(["No story matches yet: tag your stories with values."])
+            missing = self.service.no_suggestion_reason(prompt)
+            empty = QTreeWidgetItem([missing])
             empty.setDisabled(True)
+            empty.setToolTip(0, missing)
             tree.addTopLevelItem(empty)
-        elif tree.topLevelItemCount():
+            button.setToolTip(f"Nothing to choose: {missing}")
+        else:
+            button.setToolTip("The selected story is the one you told (U)")
             first = tree.topLevelItem(0)
             if first is not None:
                 tree.setCurrentItem(first)
                 first.setExpanded(True)  # the best match's outline, as a hint
 
+    def _fill_history(self, prompt: Prompt) -> None:
+        """The latest answers to this prompt, beside it: when, time, rating, story, note."""
+        try:
+            history = self.service.prompt_history(prompt)
+            titles = self.service.story_titles(a.story_id for a in history)
+        except StorageError:
+            history, titles = [], {}
+        if not history:
+            self.session.history.setText("<i>You have not answered this prompt before.</i>")
+            return
+        lines = []
+        for attempt in history:
+            parts = [
+                attempt.started_at.astimezone().strftime("%d %b"),
+                clock_text(attempt.duration_seconds),
+                RATING_LABELS[Rating(attempt.rating)].split(" · ")[1]
+                if attempt.rating
+                else "not rated",
+            ]
+            if attempt.story_id in titles:
+                parts.append(escape(titles[attempt.story_id]))
+            note = f"<br><i>“{escape(attempt.notes)}”</i>" if attempt.notes else ""
+            lines.append(" · ".join(parts) + note)
+        self.session.history.setText(
+            "<b>Your past answers to this prompt</b><br>" + "<br>".join(lines)
+        )
+
     def toggle_timer(self) -> None:
         """Space: start, skip the preparation, or stop the answer."""
-        if self.timer is None or self.pages.currentWidget() is not self.session:
+        if self.timer is None or self.answer is None or not self._in_session():
             return
         phase = self.timer.phase
         if phase is TimerPhase.DONE:
             return
-        if phase in (TimerPhase.IDLE,):
-            self._started_at = self.service.now()
+        if phase is TimerPhase.IDLE:
+            self.answer = replace(self.answer, started_at=self.service.now())
         was_answering = phase is TimerPhase.ANSWER
         self.timer.toggle()
         if was_answering and self.timer.phase is TimerPhase.DONE:
@@ -598,7 +729,7 @@ class PracticeView(QWidget):
         self._refresh_timer()
 
     def toggle_pause(self) -> None:
-        if self.timer is None:
+        if self.timer is None or not self._in_session():
             return
         if self.timer.phase is TimerPhase.PAUSED:
             self.timer.resume()
@@ -608,84 +739,156 @@ class PracticeView(QWidget):
         self._refresh_timer()
 
     def _finish_answer(self) -> None:
-        assert self.timer is not None
+        """The clock stopped: the answer is stored at once, unrated until rated."""
+        assert self.timer is not None and self.answer is not None
         self._ticker.stop()
-        prompt = self.current()
-        started = self._started_at or self.service.now()
-        self.answer = (started, self.timer.answer_elapsed)
-        if prompt is not None and prompt.follow_ups:
-            self.session.follow_up.setText(f"<b>Follow-up:</b> {prompt.follow_ups[0]}")
+        prompt = self.answer.prompt
+        self.answer = replace(self.answer, duration=self.timer.answer_elapsed)
+        if prompt.follow_ups:
+            self.session.follow_up.setText(f"<b>Follow-up:</b> {escape(prompt.follow_ups[0])}")
         self.session.rated.setText("Rate your answer: 1 Again · 2 Hard · 3 Good · 4 Easy")
+        self._store()
 
     def rate(self, rating: Rating) -> None:
-        """1–4: record the answer and schedule the prompt."""
-        prompt = self.current()
-        if prompt is None or self.answer is None or self.rated is not None:
+        """1–4: rate the answer (again, to change it) and schedule the prompt."""
+        if self.answer is None or not self.answer.timed or not self._in_session():
             return
-        started, duration = self.answer
-        try:
-            state = self.service.record_answer(
-                prompt,
-                started_at=started,
-                duration=duration,
-                rating=rating,
-                story_id=self.used_story,
-                notes=self.session.notes.text(),
-                session_key=self.session_key,
-            )
-        except StorageError as exc:
-            self.session.rated.setText(f"Not saved: {exc}")
+        self.answer = replace(self.answer, rating=rating)
+        if not self._store():
             return
-        self.rated = rating
-        self.results.append((duration, int(rating)))
-        days = (state.due - self.service.now()).total_seconds() / 86400
+        state = self.service.review_state(self.answer.prompt)
+        days = 0.0 if state is None else (state.due - self.service.now()).total_seconds() / 86400
         when = (
             "later today" if days < 1 else f"in {round(days)} day{'s' if round(days) != 1 else ''}"
         )
         self.session.rated.setText(
             f"Rated <b>{RATING_LABELS[rating].split(' · ')[1]}</b>; this prompt comes back "
-            f"{when}. Press N for the next one."
+            f"{when}. Add a note or the story you told, then N for the next one."
         )
+        self._refresh_timer()
+
+    def _store(self) -> bool:
+        """Store the answer on screen as it stands; False (and why, on screen) if it failed."""
+        if self.answer is None or not self.answer.timed:
+            return True
+        self._note_timer.stop()
+        try:
+            self.answer = self.service.save_answer(self.answer, self.session_key)
+        except StorageError as exc:
+            self.session.rated.setText(f"Not saved: {exc}. Your answer stays on screen.")
+            return False
+        return True
+
+    def flush(self) -> bool:
+        """Store what was given for the prompt on screen (leaving it, the mode or the app)."""
+        if self.answer is not None:
+            self.answer = replace(self.answer, notes=self.session.notes.text())
+        return self._store()
+
+    def _on_note_edited(self, text: str) -> None:
+        if self.answer is not None:
+            self.answer = replace(self.answer, notes=text)
+            if self.answer.timed:
+                self._note_timer.start()
+
+    def _leave_note(self) -> None:
+        """Enter or Esc in the note field: keep the note, give the keys back to the page."""
+        self.flush()
+        self.session.setFocus()
 
     def next_prompt(self) -> None:
-        """N: move on (an answer that was timed but not rated counts as skipped)."""
-        if self.pages.currentWidget() is not self.session:
+        """N: keep the answer and move on (a prompt never answered counts as skipped)."""
+        if not self._in_session() or self.answer is None:
             return
-        if self.rated is None:
-            self.results.append((None, None))
         self._ticker.stop()
+        if not self.flush():
+            return
+        skipped = not self.answer.timed
+        self.answers.append(replace(self.answer, skipped=skipped))
+        self.answer = None  # left: the next prompt (or the review) starts afresh
         self.index += 1
         self._show_prompt()
+        if skipped and self.answer is not None:
+            self.session.show_skipped(self.answers[-1].prompt.text)
 
     def skip(self) -> None:
-        if self.pages.currentWidget() is not self.session or self.rated is not None:
-            return
+        """S: move on; an answer given is kept as it is (S then works like N)."""
         self.next_prompt()
 
+    def undo_skip(self) -> None:
+        """Ctrl+Z: back to the prompt just skipped (only while nothing was said to this one)."""
+        if not self._in_session() or not self.answers or not self.answers[-1].skipped:
+            return
+        if self.answer is not None and self.answer.timed:
+            return
+        self.answers.pop()
+        self.index -= 1
+        self._show_prompt()
+
+    def edit_undo(self) -> None:
+        """Edit ▸ Undo (Ctrl+Z) in a session: bring back the prompt just skipped."""
+        self.undo_skip()
+
     def end_session(self) -> None:
-        """Esc: stop and show the summary (or the chooser if nothing was done)."""
+        """Esc: stop and show the review (or the chooser if nothing was done).
+
+        An answer not rated yet is kept, unrated, after asking.
+        """
+        if not self._in_session():
+            return
+        if self.answer is not None and self.answer.timed and self.answer.rating is None:
+            choice = QMessageBox.question(
+                self,
+                "End the session?",
+                "This answer has no rating yet. End the session anyway? "
+                "Its time and note are kept, unrated.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if choice != QMessageBox.StandardButton.Yes:
+                return
         self._ticker.stop()
         self.voice.stop()
-        if self.pages.currentWidget() is not self.session:
-            return
-        if not self.results:
+        self.flush()
+        if self.answer is not None and self.answer.timed:
+            self.answers.append(self.answer)
+        self.answer = None
+        self.timer = None
+        if not self.answers:
             self.show_chooser()
             return
-        summary = summarize_session(self.results, self.settings.target_seconds)
-        self.summary.show_summary(summary, self.settings.target_seconds)
+        self.summary.show_review(self.answers, self.settings.target_seconds)
+        self._review_seen = False
         self.pages.setCurrentWidget(self.summary)
-        self.summary.again_button.setFocus()
+        self.summary.again_deck_button.setFocus()
+
+    def _in_session(self) -> bool:
+        return self.pages.currentWidget() is self.session
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The review leaves the screen once read: coming back shows the decks.
+        if self.pages.currentWidget() is self.summary and self._review_seen:
+            self.show_chooser()
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._review_seen = self.pages.currentWidget() is self.summary
+        self.flush()  # switching mode or quitting keeps the note typed so far
+        super().hideEvent(event)
 
     # --- stories ----------------------------------------------------------
 
     def use_selected_story(self) -> None:
+        """The selected suggestion is the story told, before or after rating."""
         item = self.session.suggestions.currentItem()
         story_id = item.data(0, STORY_ROLE) if item else None
-        if item is None or story_id is None:
+        if item is None or story_id is None or self.answer is None:
             return
-        self.used_story = story_id
         top = item.parent() or item
-        self.session.used_label.setText(f"Using “{top.text(0)}” for this answer.")
+        title = top.text(0)
+        self.answer = replace(self.answer, story_id=story_id, story_title=title)
+        if self._store():
+            self.session.used_label.setText(f"Using “{title}” for this answer.")
 
     def _open_story_item(self, item: QTreeWidgetItem) -> None:
         story_id = item.data(0, STORY_ROLE)
@@ -742,12 +945,13 @@ class PracticeView(QWidget):
             style = "color: #777777;"
         else:
             page.phase.setText(f"Done — {clock_text(timer.answer_elapsed)}")
-            page.hint.setText("Rate it with 1–4, then N for the next prompt.")
+            page.hint.setText("Rate it with 1–4, Alt+T for a note, U for the story told, "
+                              "then N for the next prompt.")  # fmt: skip
             page.toggle_button.setText("Stopped")
         page.timer.setStyleSheet(style)
         answered = phase is TimerPhase.DONE
         for button in page.rating_buttons.values():
-            button.setEnabled(answered and self.rated is None)
+            button.setEnabled(answered)
         page.toggle_button.setEnabled(phase is not TimerPhase.DONE)
         page.pause_button.setEnabled(
             phase in (TimerPhase.PREP, TimerPhase.ANSWER, TimerPhase.PAUSED)

@@ -1,0 +1,116 @@
+"""The end of a practice session: every prompt with its time, rating, story and note."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from storybank.core.practice import summarize_session
+from storybank.core.records import RATING_NAMES
+from storybank.core.session import Answer, Length, again_deck, length_of, review_note
+from storybank.core.speaking import clock
+
+COLUMNS = ("#", "Prompt", "Time", "Rating", "Story", "Note", "Look at")
+
+
+class SessionReview(QWidget):
+    """The session review: figures, one row per prompt, and what to practise again."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answers: list[Answer] = []
+        self.target = 120
+        self.text = QLabel()
+        self.text.setObjectName("sessionSummary")
+        self.text.setWordWrap(True)
+        self.table = QTreeWidget()
+        self.table.setObjectName("sessionReview")
+        self.table.setAccessibleName("Answers of this session")
+        self.table.setRootIsDecorated(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(True)
+        self.table.setHeaderLabels(list(COLUMNS))
+        header = self.table.header()
+        header.setStretchLastSection(False)
+        for column in range(len(COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.again_deck_button = QPushButton("Practise these again")
+        self.again_deck_button.setObjectName("practiseWeakOnes")
+        self.again_button = QPushButton("Choose another deck")
+        self.again_button.setObjectName("practiseAgain")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.again_deck_button)
+        buttons.addWidget(self.again_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.addWidget(self.text)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+    def show_review(self, answers: Sequence[Answer], target: int) -> None:
+        """Fill the review with a session's answers, in the order they were asked."""
+        self.answers = list(answers)
+        self.target = target
+        summary = summarize_session(
+            [(a.duration, None if a.rating is None else int(a.rating)) for a in answers], target
+        )
+        ratings = ", ".join(
+            f"{RATING_NAMES[r]} {n}" for r, n in sorted(summary.ratings.items()) if n
+        )
+        self.text.setText(
+            "<h2>Session review</h2>"
+            f"<p><b>{summary.answered}</b> answered, {summary.skipped} skipped. "
+            f"Average answer <b>{clock(round(summary.mean_seconds))}</b> against a target of "
+            f"{clock(target)}; {summary.over_target} over it. Ratings: {ratings or 'none'}.</p>"
+        )
+        self.table.clear()
+        for number, answer in enumerate(answers, start=1):
+            self.table.addTopLevelItem(self._row(number, answer))
+        weak = again_deck(answers, target)
+        self.again_deck_button.setText(
+            f"Practise these again ({len(weak)})" if weak else "Practise these again"
+        )
+        self.again_deck_button.setEnabled(bool(weak))
+        self.again_deck_button.setToolTip(
+            "Skipped, unrated, Again or Hard, or well off the target length"
+            if weak
+            else "Every answer was rated Good or Easy at a good length"
+        )
+
+    def _row(self, number: int, answer: Answer) -> QTreeWidgetItem:
+        if answer.duration is None:
+            time_text = "—"
+        else:
+            length = length_of(answer.duration, self.target)
+            time_text = clock(round(answer.duration))
+            if length is not Length.GOOD:
+                time_text += f" ({length.value})"
+        rating = "—" if answer.rating is None else RATING_NAMES[answer.rating]
+        item = QTreeWidgetItem(
+            [
+                str(number),
+                answer.prompt.text,
+                time_text,
+                rating,
+                answer.story_title or "—",
+                answer.notes or "—",
+                review_note(answer, self.target) or "—",
+            ]
+        )
+        item.setToolTip(1, f"{answer.prompt.text}\n{answer.entry.reason}")
+        item.setTextAlignment(0, Qt.AlignmentFlag.AlignRight)
+        return item
