@@ -194,8 +194,8 @@ def test_the_session_review_lists_every_prompt(qtbot: QtBot, window: MainWindow)
     review = view.summary
     assert view.pages.currentWidget() is review
     table = review.table
-    assert table.topLevelItemCount() == 5
-    rows = [[table.topLevelItem(r).text(c) for c in range(7)] for r in range(5)]  # type: ignore[union-attr]
+    assert table.rowCount() == 5
+    rows = [[table.item(r, c).text() for c in range(7)] for r in range(5)]  # type: ignore[union-attr]
     assert [r[1] for r in rows] == [entry.prompt.text for entry in view.deck]
     assert [r[2] for r in rows] == ["1:40", "0:05 (far too short)", "—", "3:20 (long)", "1:50"]
     assert [r[3] for r in rows] == ["Good", "Again", "—", "Hard", "Easy"]
@@ -331,9 +331,9 @@ def test_the_last_session_can_be_reviewed_again(qtbot: QtBot, window: MainWindow
     qtbot.mouseClick(view.chooser.review_button, Qt.MouseButton.LeftButton)
     table = view.summary.table
     assert view.pages.currentWidget() is view.summary
-    assert table.topLevelItemCount() == 2
-    assert table.topLevelItem(0).text(5) == "kept"  # type: ignore[union-attr]
-    assert table.topLevelItem(1).text(3) == "Again"  # type: ignore[union-attr]
+    assert table.rowCount() == 2
+    assert table.item(0, 5).text() == "kept"  # type: ignore[union-attr]
+    assert table.item(1, 3).text() == "Again"  # type: ignore[union-attr]
 
 
 def test_html_in_a_prompt_or_a_story_shows_as_text(qtbot: QtBot, window: MainWindow) -> None:

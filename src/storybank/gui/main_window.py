@@ -371,7 +371,8 @@ class MainWindow(QMainWindow):
         self.list_panel.set_sort(self.settings.value("list/sort"))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.current.flush():
+        practice = self.practice_view  # an answer's note is kept like a story's text
+        if not (self.current.flush() and (practice is None or practice.flush())):
             from PySide6.QtWidgets import QMessageBox
 
             answer = QMessageBox.warning(

@@ -133,12 +133,17 @@ class PracticeService:
                 weak += [weak_values.get(v) for v in prompt.values]
                 return "gap: " + " ".join(s.gap for s in weak if s is not None and s.gap)
             state = states.get(prompt.uuid)
-            if state is None:
-                return f"{themes.get(prompt.theme, prompt.theme)}: never practised"
-            if is_due(state, now):
-                return f"{themes.get(prompt.theme, prompt.theme)}: due for review"
             probes = ", ".join(values[v] for v in prompt.values if v in values)
-            return themes.get(prompt.theme, prompt.theme) + (f"; probes {probes}" if probes else "")
+            parts = [
+                "never practised"
+                if state is None
+                else "due for review"
+                if is_due(state, now)
+                else f"from the theme “{themes.get(prompt.theme, prompt.theme)}”"
+            ]
+            if probes:
+                parts.append(f"probes {probes}")
+            return "; ".join(parts)
 
         return [DeckEntry(prompt, reason(prompt)) for prompt in prompts]
 

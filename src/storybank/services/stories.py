@@ -261,7 +261,10 @@ class StoryService(QObject):
             for story_id, sections, keywords in jobs:
                 report = analyze(sections, value_keywords=keywords, settings=settings)
                 figures[story_id] = figures_of(report)
-            ready.emit((settings, figures))  # queued: stored on the GUI thread
+            try:
+                ready.emit((settings, figures))  # queued: stored on the GUI thread
+            except RuntimeError:  # the service is gone (the app quit): nothing to store
+                log.debug("coach figures computed after the service closed; dropped")
 
         QThreadPool.globalInstance().start(work)
 

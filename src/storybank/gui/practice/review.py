@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -34,19 +36,22 @@ class SessionReview(QWidget):
         self.text = QLabel()
         self.text.setObjectName("sessionSummary")
         self.text.setWordWrap(True)
-        self.table = QTreeWidget()
+        self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("sessionReview")
         self.table.setAccessibleName("Answers of this session")
-        self.table.setRootIsDecorated(False)
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(True)
-        self.table.setHeaderLabels(list(COLUMNS))
-        header = self.table.header()
-        header.setStretchLastSection(False)
+        header = self.table.horizontalHeader()
         for column in range(len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        # Prompt, story and note share the room left and wrap.
+        for column in (1, 4, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.again_deck_button = QPushButton("Practise these again")
         self.again_deck_button.setObjectName("practiseWeakOnes")
         self.again_button = QPushButton("Choose another deck")
@@ -60,6 +65,14 @@ class SessionReview(QWidget):
         layout.addWidget(self.text)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.table.resizeRowsToContents()  # the wrapped columns changed width
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.table.resizeRowsToContents()
 
     def show_review(self, answers: Sequence[Answer], target: int) -> None:
         """Fill the review with a session's answers, in the order they were asked."""
@@ -77,9 +90,13 @@ class SessionReview(QWidget):
             f"Average answer <b>{clock(round(summary.mean_seconds))}</b> against a target of "
             f"{clock(target)}; {summary.over_target} over it. Ratings: {ratings or 'none'}.</p>"
         )
-        self.table.clear()
+        self.table.setRowCount(0)
         for number, answer in enumerate(answers, start=1):
-            self.table.addTopLevelItem(self._row(number, answer))
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            for column, item in enumerate(self._row(number, answer)):
+                self.table.setItem(row, column, item)
+        self.table.resizeRowsToContents()
         weak = again_deck(answers, target)
         self.again_deck_button.setText(
             f"Practise these again ({len(weak)})" if weak else "Practise these again"
@@ -91,7 +108,7 @@ class SessionReview(QWidget):
             else "Every answer was rated Good or Easy at a good length"
         )
 
-    def _row(self, number: int, answer: Answer) -> QTreeWidgetItem:
+    def _row(self, number: int, answer: Answer) -> list[QTableWidgetItem]:
         if answer.duration is None:
             time_text = "—"
         else:
@@ -100,17 +117,18 @@ class SessionReview(QWidget):
             if length is not Length.GOOD:
                 time_text += f" ({length.value})"
         rating = "—" if answer.rating is None else RATING_NAMES[answer.rating]
-        item = QTreeWidgetItem(
-            [
-                str(number),
-                answer.prompt.text,
-                time_text,
-                rating,
-                answer.story_title or "—",
-                answer.notes or "—",
-                review_note(answer, self.target) or "—",
-            ]
+        texts = (
+            str(number),
+            answer.prompt.text,
+            time_text,
+            rating,
+            answer.story_title or "—",
+            answer.notes or "—",
+            review_note(answer, self.target) or "—",
         )
-        item.setToolTip(1, f"{answer.prompt.text}\n{answer.entry.reason}")
-        item.setTextAlignment(0, Qt.AlignmentFlag.AlignRight)
-        return item
+        items = [QTableWidgetItem(text) for text in texts]
+        items[1].setToolTip(f"{answer.prompt.text}\n{answer.entry.reason}")
+        items[0].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        for item in items[1:]:
+            item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        return items

@@ -629,8 +629,8 @@ class PracticeView(QWidget):
         self.timer = AnswerTimer(self.settings, clock=self.clock)
         self.answer = Answer(entry)
         page.progress.setText(f"Prompt {self.index + 1} of {len(self.deck)}")
-        page.theme.setText(f"{self.service.theme_names().get(prompt.theme, prompt.theme)}"
-                           f" · why this prompt: {entry.reason}")  # fmt: skip
+        theme = self.service.theme_names().get(prompt.theme, prompt.theme)
+        page.theme.setText(f"{theme} · why this prompt: {entry.reason}")
         page.prompt.setText(prompt.text)
         page.skipped_row.hide()
         page.follow_up.clear()
@@ -720,6 +720,7 @@ class PracticeView(QWidget):
             return
         if phase is TimerPhase.IDLE:
             self.answer = replace(self.answer, started_at=self.service.now())
+            self.session.skipped_row.hide()  # answering: the skip before is settled
         was_answering = phase is TimerPhase.ANSWER
         self.timer.toggle()
         if was_answering and self.timer.phase is TimerPhase.DONE:
