@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow, QSplitter, QStackedWidget
 
 from storybank.core.database import StorageError
@@ -24,6 +24,7 @@ from storybank.gui.story_editor import StoryEditor
 from storybank.gui.story_list import StoryListPanel
 from storybank.gui.values_panel import ValuesPanel
 from storybank.gui.welcome import CenterPages
+from storybank.gui.window_state import WindowState
 from storybank.services.stories import StoryService
 
 if TYPE_CHECKING:
@@ -62,7 +63,8 @@ class MainWindow(QMainWindow):
         self._wire()
         self.refresh_filters()
         self.service.coach_settings = Preferences.load(self.settings).coach_settings()
-        self._restore_settings()
+        self.window_state = WindowState(self)
+        self.window_state.restore()
         self.reload_list()
         self.open_last_story()
         # Fill in missing or outdated coach figures in the background once the
@@ -114,7 +116,6 @@ class MainWindow(QMainWindow):
         self.side.setChildrenCollapsible(False)
         self.current = CurrentStory(self.editor, self.values_panel, self.coach_panel)
         self.side.setSizes([420, 340])
-        self.splitter.setSizes([300, 620, 320])
 
     def _wire(self) -> None:
         self.list_panel.query_changed.connect(self.reload_list)
@@ -356,20 +357,6 @@ class MainWindow(QMainWindow):
 
     # --- window -----------------------------------------------------------
 
-    def _restore_settings(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1240, 780)
-        splitter = self.settings.value("window/splitter")
-        if isinstance(splitter, QByteArray):
-            self.splitter.restoreState(splitter)
-        side = self.settings.value("window/side")
-        if isinstance(side, QByteArray):
-            self.side.restoreState(side)
-        self.list_panel.set_sort(self.settings.value("list/sort"))
-
     def closeEvent(self, event: QCloseEvent) -> None:
         practice = self.practice_view  # an answer's note is kept like a story's text
         if not (self.current.flush() and (practice is None or practice.flush())):
@@ -386,12 +373,7 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Discard:
                 event.ignore()
                 return
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/splitter", self.splitter.saveState())
-        self.settings.setValue("window/side", self.side.saveState())
-        if self.current.story_id is not None:
-            self.settings.setValue("list/last_story", self.current.story_id)
-        self.settings.sync()
+        self.window_state.save()
         # Everything is saved: no debounce, retry or clock may fire into a bank
         # that is about to close.
         for timer in self.findChildren(QTimer):

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 AUTOSAVE_MS = 1000
 RETRY_MS = 5000
+#: Characters a line of story text holds at most on a wide screen.
+MEASURE_CHARS = 90
 #: Stories shorter than this (all fields) are previewed at once; longer ones on
 #: a worker thread. Markdown costs at most ~25 µs a character, so ~0.1 s here.
 PREVIEW_THREAD_THRESHOLD = 4_000
@@ -180,7 +182,7 @@ class StoryEditor(QWidget):
         self.tabs.addTab(self.preview, "Preview")
         self.tabs.currentChanged.connect(self._on_tab_changed)
 
-        layout = QVBoxLayout(self)
+        layout = self._measured_column()
         layout.setContentsMargins(10, 8, 10, 6)
         layout.setSpacing(6)
         layout.addWidget(self.banner)
@@ -197,6 +199,19 @@ class StoryEditor(QWidget):
         self._retry.setSingleShot(True)
         self._retry.setInterval(RETRY_MS)
         self._retry.timeout.connect(self.save)
+
+    def _measured_column(self) -> QVBoxLayout:
+        """The editor's column: on a wide screen the text keeps a readable measure
+        (about :data:`MEASURE_CHARS` characters a line) and sits in the middle."""
+        body = QWidget()
+        body.setObjectName("editorBody")
+        body.setMaximumWidth(self.fontMetrics().averageCharWidth() * MEASURE_CHARS + 80)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addStretch(1)
+        outer.addWidget(body, 1000)
+        outer.addStretch(1)
+        return QVBoxLayout(body)
 
     def _build_title(self) -> QLineEdit:
         title = QLineEdit()

@@ -378,6 +378,8 @@ class StoryListPanel(QWidget):
         self.view.setModel(self.model)
         self.view.setItemDelegate(StoryRowDelegate(self.view))
         self.view.setUniformItemSizes(True)
+        # Rows elide to the list's width: never a sideways scroll bar.
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # Lay out rows in batches from the event loop: a reset of 100,000 rows
         # would otherwise lay them all out at once (a fifth of a second).
         self.view.setLayoutMode(QListView.LayoutMode.Batched)

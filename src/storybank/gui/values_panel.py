@@ -7,6 +7,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCompleter,
     QGridLayout,
@@ -43,7 +44,7 @@ class TagCompleter(QCompleter):
 
 STRENGTH_STYLE = """
 QToolButton[strength] {
-    border: 1px solid palette(mid); border-radius: 4px; padding: 3px 6px;
+    border: 1px solid palette(mid); border-radius: 4px; padding: 3px 5px;
     background: palette(base); color: palette(text);
 }
 QToolButton[strength]:hover { border-color: palette(highlight); }
@@ -53,9 +54,16 @@ QToolButton[strength="primary"]:checked {
     border-color: palette(highlight); font-weight: bold;
 }
 QToolButton[strength="supporting"]:checked {
-    border: 2px solid palette(highlight); color: palette(highlight); padding: 2px 5px;
+    border: 2px solid palette(highlight); color: palette(highlight); padding: 2px 4px;
 }
 """
+
+
+#: The least room a value's name gets beside its buttons (it wraps between
+#: words), and the margins, spacing and scroll bar around a row; with less room
+#: than a row needs, the buttons go under the name.
+NAME_WIDTH = 60
+ROW_CHROME = 48
 
 
 def split_tags(text: str) -> list[str]:
@@ -73,6 +81,9 @@ class ValuesPanel(QWidget):
         self.service = service
         self.record: StoryRecord | None = None
         self._buttons: dict[int, tuple[QToolButton, QToolButton]] = {}
+        #: Each value's name and buttons, in order (laid out by :meth:`_place_row`).
+        self._rows: list[tuple[QLabel, QToolButton, QToolButton]] = []
+        self._narrow = False
 
         self.values_box = self._build_values_box()
         self.tags_box = self._build_tags_box()
@@ -163,6 +174,7 @@ class ValuesPanel(QWidget):
                 widget.setParent(None)
                 widget.deleteLater()
         self._buttons.clear()
+        self._rows.clear()
         values = self.service.active_values()
         if not values:
             empty = QLabel("No active value pack. Choose one in Preferences.")
@@ -170,7 +182,7 @@ class ValuesPanel(QWidget):
             self.grid.addWidget(empty, 0, 0, 1, 3)
         for row, value in enumerate(values):
             self._add_row(row, value)
-        self.grid.setRowStretch(len(values), 1)
+        self.grid.setRowStretch(2 * len(values) + 1, 1)
         self._show_record()
 
     def _restore_tab_order(self) -> None:
@@ -212,10 +224,44 @@ class ValuesPanel(QWidget):
             button.clicked.connect(
                 lambda checked, v=value.id, s=strength: self._on_clicked(v, s, checked)
             )
-        self.grid.addWidget(label, row, 0)
-        self.grid.addWidget(primary, row, 1)
-        self.grid.addWidget(supporting, row, 2)
+        self._rows.append((label, primary, supporting))
+        self._place_row(row)
         self._buttons[value.id] = (primary, supporting)
+
+    def _place_row(self, row: int) -> None:
+        """A value on one line, or, in a narrow panel, its name above its buttons."""
+        label, primary, supporting = self._rows[row]
+        if self._narrow:
+            self.grid.addWidget(label, 2 * row, 0, 1, 2)
+            self.grid.addWidget(primary, 2 * row + 1, 0)
+            self.grid.addWidget(supporting, 2 * row + 1, 1)
+        else:
+            self.grid.addWidget(label, row, 0)
+            self.grid.addWidget(primary, row, 1)
+            self.grid.addWidget(supporting, row, 2)
+
+    def _one_line_width(self) -> int:
+        """The width a value needs on one line: a short name and both its buttons."""
+        widest = 0
+        for label, primary, supporting in self._rows:
+            words = label.text().split() or [""]
+            name = max(label.fontMetrics().horizontalAdvance(word) for word in words)
+            buttons = primary.sizeHint().width() + supporting.sizeHint().width()
+            widest = max(widest, max(name, NAME_WIDTH) + buttons)
+        return widest + ROW_CHROME
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        narrow = event.size().width() < self._one_line_width()
+        if narrow != self._narrow and self._rows:
+            self._narrow = narrow
+            for widgets in self._rows:
+                for widget in widgets:
+                    self.grid.removeWidget(widget)
+            for row in range(len(self._rows)):
+                self._place_row(row)
+            self.grid.setColumnStretch(0, 0 if narrow else 1)
+        self._narrow = narrow
 
     def refresh_tags(self) -> None:
         self._tag_model.setStringList(self.service.tag_names())
