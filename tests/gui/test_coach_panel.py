@@ -105,3 +105,14 @@ def test_list_shows_score_after_save(qtbot: QtBot, make_window: MakeWindow, data
 def test_utf16_offset() -> None:
     assert utf16_offset("a🚀b", 2) == 3
     assert utf16_offset("abc", 2) == 2
+
+
+def test_severity_marks_are_drawn_not_taken_from_a_font(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from storybank.gui.coach_panel import SEVERITIES, severity_icon
+
+    images = {name: severity_icon(name).pixmap(32, 32).toImage() for name in SEVERITIES}
+    for image in images.values():
+        assert not image.isNull()
+        assert image.pixelColor(16, 20).alpha() > 0  # something is drawn in the middle
+    problem, warning, note = images.values()
+    assert problem != warning and warning != note and problem != note

@@ -23,7 +23,7 @@ from functools import cache, lru_cache
 from typing import Literal
 
 from storybank.core.records import SECTIONS, STAR_SECTIONS
-from storybank.core.speaking import CoachSettings, clock
+from storybank.core.speaking import CoachSettings, clock, counted
 from storybank.resources import resource_path
 
 Severity = Literal["info", "warning", "problem"]
@@ -423,7 +423,7 @@ class _Analysis:
                 self.whole(
                     "missing-section",
                     "warning",
-                    f"{label} has only {count} word{'s' if count != 1 else ''} — give it at "
+                    f"{label} has only {counted(count, 'word')} — give it at "
                     f"least a full sentence ({minimum}+ words) so it can stand on its own.",
                     name,
                 )

@@ -8,10 +8,11 @@ arrive after a newer edit are dropped.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cache
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QObject, QRectF, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap, QPolygonF
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -51,7 +52,45 @@ TARGET_SHARES = {
     "action": (0.50, 0.60),
     "result": (0.15, 0.20),
 }
-SEVERITY_MARKS = {"problem": "⛔", "warning": "⚠", "info": "ℹ"}
+#: Each severity's colour and the word a screen reader says for it.
+SEVERITIES = {
+    "problem": (QColor("#c0392b"), "Problem"),
+    "warning": (QColor("#d68910"), "Warning"),
+    "info": (QColor("#2e86c1"), "Note"),
+}
+
+
+@cache
+def severity_icon(severity: str) -> QIcon:
+    """A drawn mark for a finding's severity: no font needs to have the glyph.
+
+    A problem is a red disc with a bar, a warning an amber triangle with "!",
+    a note a blue disc with "i".
+    """
+    color = SEVERITIES[severity][0]
+    pixmap = QPixmap(32, 32)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(color)
+    if severity == "warning":
+        painter.drawPolygon(QPolygonF([QPointF(16, 2), QPointF(31, 29), QPointF(1, 29)]))
+    else:
+        painter.drawEllipse(QRectF(2, 2, 28, 28))
+    painter.setBrush(Qt.GlobalColor.white)
+    if severity == "problem":
+        painter.drawRoundedRect(QRectF(8, 13.5, 16, 5), 1.5, 1.5)
+    elif severity == "warning":
+        painter.drawRoundedRect(QRectF(14.5, 10, 3, 11), 1, 1)
+        painter.drawEllipse(QRectF(14.3, 23, 3.4, 3.4))
+    else:
+        painter.drawEllipse(QRectF(14.3, 7, 3.4, 3.4))
+        painter.drawRoundedRect(QRectF(14.5, 13, 3, 12), 1, 1)
+    painter.end()
+    return QIcon(pixmap)
+
+
 FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -320,7 +359,11 @@ class CoachPanel(QWidget):
                 hidden += 1
                 continue
             where = f" ({finding.section})" if finding.section else ""
-            item = QListWidgetItem(f"{SEVERITY_MARKS[finding.severity]} {finding.message}")
+            item = QListWidgetItem(severity_icon(finding.severity), finding.message)
+            item.setData(
+                Qt.ItemDataRole.AccessibleTextRole,
+                f"{SEVERITIES[finding.severity][1]}: {finding.message}",
+            )
             item.setData(FINDING_ROLE, finding)
             item.setData(KEY_ROLE, key)
             item.setToolTip(f"{finding.rule}{where} — click to show the words")

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QToolBar
 
 from storybank.core.database import StorageError
+from storybank.core.speaking import counted
 from storybank.gui.errors import report_error
 from storybank.gui.settings import Preferences
 
@@ -93,7 +94,7 @@ class FileOps(QObject):
                 report_error(self.window, exc, f"Could not write {path}:")
                 return
             self.settings.setValue("sheet/last_pdf", path)
-            self.status.message(f"Saved {pages} page(s) to {path}", 8000)
+            self.status.message(f"Saved {counted(pages, 'page')} to {path}", 8000)
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         setup_printer(printer, dialog.page_size(), landscape)
@@ -112,7 +113,7 @@ class FileOps(QObject):
             except OSError as exc:
                 report_error(self.window, exc, "Could not print:")
                 return
-            self.status.message(f"Sent {pages} page(s) to the printer.", 8000)
+            self.status.message(f"Sent {counted(pages, 'page')} to the printer.", 8000)
 
     def export_data(self, kind: str) -> None:
         """Export as a Markdown folder ("md") or one JSON file ("json")."""

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from storybank.core.changes import ChangeSet
 from storybank.core.database import StorageError
 from storybank.core.records import RATING_NAMES, StoryRecord, Strength, ValueInfo
+from storybank.core.speaking import counted
 from storybank.services.stories import StoryService
 
 if TYPE_CHECKING:
@@ -295,9 +296,7 @@ class ValuesPanel(QWidget):
         ratings = Counter(RATING_NAMES.get(a.rating or 0, "not rated") for a in answers)
         counts = ", ".join(f"{name} {n}" for name, n in ratings.most_common())
         prompts = len({a.prompt for a in answers})
-        self.practised.setText(
-            f"Told for {prompts} prompt{'s' if prompts != 1 else ''} in Practice ({counts})."
-        )
+        self.practised.setText(f"Told for {counted(prompts, 'prompt')} in Practice ({counts}).")
         self.practised.setToolTip(
             "\n".join(
                 f"{a.started_at.astimezone():%d %b} · "

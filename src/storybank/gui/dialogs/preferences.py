@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from storybank.core.backup import BackupPolicy
 from storybank.core.database import StorageError
 from storybank.core.records import PackInfo
+from storybank.gui.duration_spin import DurationSpin
 from storybank.gui.settings import Preferences
 from storybank.services.stories import StoryService
 
@@ -197,6 +198,14 @@ def _spin(name: str, low: int, high: int, value: int, suffix: str, step: int = 1
     return box
 
 
+def _duration(name: str, low: int, high: int, value: int, step: int) -> DurationSpin:
+    """A named m:ss time of the General page."""
+    box = DurationSpin(low, high, value, step)
+    box.setObjectName(name)
+    box.setMaximumWidth(150)
+    return box
+
+
 class GeneralPage(QWidget):
     """Coach and practice timing, appearance, backups and the data folder."""
 
@@ -214,13 +223,14 @@ class GeneralPage(QWidget):
         """The coach's speaking rate and answer band, the practice target and preparation."""
         self.wpm = _spin("wordsPerMinute", 80, 250, prefs.words_per_minute, " words/min", 5)
         self.wpm.setAccessibleName("Speaking rate")
-        self.band_min = _spin("bandMin", 30, 600, prefs.band_min, " s", 15)
+        self.band_min = _duration("bandMin", 30, 600, prefs.band_min, 15)
         self.band_min.setAccessibleName("Shortest good answer")
-        self.band_max = _spin("bandMax", 30, 900, prefs.band_max, " s", 15)
+        self.band_max = _duration("bandMax", 30, 900, prefs.band_max, 15)
         self.band_max.setAccessibleName("Longest good answer")
-        self.target = _spin("practiceTarget", 30, 600, prefs.practice_target, " s", 15)
+        self.target = _duration("practiceTarget", 30, 600, prefs.practice_target, 15)
         self.target.setAccessibleName("Practice target answer time")
-        self.prep = _spin("practicePrep", 0, 300, prefs.practice_prep, " s", 5)
+        self.prep = _duration("practicePrep", 0, 300, prefs.practice_prep, 5)
+        self.prep.setSpecialValueText("no preparation")
         self.prep.setAccessibleName("Practice preparation time")
 
     def _build_theme(self, prefs: Preferences) -> None:

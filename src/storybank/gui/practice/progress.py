@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from storybank.core.changes import ChangeSet
 from storybank.core.practice import AttemptInfo, DayStat, Rating, daily_stats, value_readiness
 from storybank.core.records import Strength
+from storybank.core.speaking import counted
 from storybank.gui.lazy import RefreshWhenShown
 from storybank.gui.practice.view import RATING_LABELS, clock_text
 from storybank.services.practice import PracticeService
@@ -309,8 +310,8 @@ class ProgressView(RefreshWhenShown):
         total = len(attempts)
         week = sum(d.answers for d in days[-7:])
         self.summary.setText(
-            f"{total} answer{'s' if total != 1 else ''} in all, {week} in the last 7 days. "
-            f"{self.service.due_count()} prompt(s) due for review."
+            f"{counted(total, 'answer')} in all, {week} in the last 7 days. "
+            f"{counted(self.service.due_count(), 'prompt')} due for review."
             if total
             else "No answers yet. Practise in the Practice mode (Ctrl+3) and your progress "
             "shows here."

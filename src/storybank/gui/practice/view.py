@@ -57,8 +57,9 @@ from storybank.core.practice import (
 from storybank.core.prompts import Prompt
 from storybank.core.session import Answer, DeckEntry, again_deck
 from storybank.core.sheet import plain_line
-from storybank.core.speaking import clock
+from storybank.core.speaking import clock, counted
 from storybank.gui.coach_panel import TimeGauge
+from storybank.gui.duration_spin import DurationSpin
 from storybank.gui.practice.review import SessionReview
 from storybank.gui.practice.voice import Voice
 from storybank.gui.settings import Preferences
@@ -121,19 +122,12 @@ class DeckChooser(QWidget):
         self.mock_size.setRange(1, 20)
         self.mock_size.setValue(5)
         self.mock_size.setAccessibleName("Prompts in the mock interview")
-        self.prep = QSpinBox()
+        self.prep = DurationSpin(0, 300, 30, 5)
         self.prep.setObjectName("prepSeconds")
-        self.prep.setRange(0, 300)
-        self.prep.setValue(30)
-        self.prep.setSuffix(" s")
         self.prep.setSpecialValueText("no preparation")
         self.prep.setAccessibleName("Preparation time")
-        self.target = QSpinBox()
+        self.target = DurationSpin(30, 600, 120, 15)
         self.target.setObjectName("targetSeconds")
-        self.target.setRange(30, 600)
-        self.target.setSingleStep(15)
-        self.target.setValue(120)
-        self.target.setSuffix(" s")
         self.target.setAccessibleName("Target answer time")
         self.voice = QCheckBox("Read each prompt aloud")
         self.voice.setObjectName("readAloud")
@@ -228,7 +222,7 @@ class DeckChooser(QWidget):
             self.value_box.setCurrentIndex(max(0, self.value_box.findData(current_value)))
         due = self.service.due_count()
         self.due_label.setText(
-            f"<b>{due}</b> prompt{'s' if due != 1 else ''} due for review."
+            f"<b>{counted(due, 'prompt')}</b> due for review."
             if due
             else "Nothing is due for review yet: start with a mock interview."
         )
@@ -759,9 +753,7 @@ class PracticeView(QWidget):
             return
         state = self.service.review_state(self.answer.prompt)
         days = 0.0 if state is None else (state.due - self.service.now()).total_seconds() / 86400
-        when = (
-            "later today" if days < 1 else f"in {round(days)} day{'s' if round(days) != 1 else ''}"
-        )
+        when = "later today" if days < 1 else f"in {counted(round(days), 'day')}"
         self.session.rated.setText(
             f"Rated <b>{RATING_LABELS[rating].split(' · ')[1]}</b>; this prompt comes back "
             f"{when}. Add a note or the story you told, then N for the next one."
