@@ -181,6 +181,10 @@ class MainMenu:
             "&Keyboard Shortcuts", self.show_shortcuts, "F1",
             "Every keyboard shortcut, in one list", "actionShortcuts",
         )  # fmt: skip
+        self.guide_action = self._action(
+            "&Getting Started", self.show_guide, None,
+            "A short guide: write, tag, find the gaps, rehearse", "actionGuide",
+        )  # fmt: skip
         self.about_action = self._action(
             "&About Storybank", self.show_about, None, "Version and licence", "actionAbout"
         )
@@ -212,6 +216,8 @@ class MainMenu:
             [self.archive_action, self.trash_action, self.restore_action, self.purge_action]
         )
         view_menu = menu.addMenu("&View")
+        view_menu.addActions(list(self.mode_actions.values()))
+        view_menu.addSeparator()
         view_menu.addAction(self.preview_action)
         practice_menu = menu.addMenu("&Practice")
         practice_menu.addAction(self.mode_actions["practice"])
@@ -220,6 +226,7 @@ class MainMenu:
         practice_menu.addAction(self.drill_action)
         practice_menu.addAction(self.prompts_action)
         help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.guide_action)
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
         self.window.list_panel.view.addActions(
@@ -351,6 +358,11 @@ class MainMenu:
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setText(f"<table>{rows}</table>")
         box.exec()
+
+    def show_guide(self) -> None:
+        from storybank.gui.welcome import open_guide
+
+        open_guide(self.window)
 
     def show_about(self) -> None:
         from PySide6.QtWidgets import QMessageBox

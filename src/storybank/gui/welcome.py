@@ -50,7 +50,11 @@ def _page(html: str, *buttons: QPushButton) -> QWidget:
     return page
 
 
-def welcome_page(new_story: Callable[[], object], open_demo: Callable[[], object]) -> QWidget:
+def welcome_page(
+    new_story: Callable[[], object],
+    open_demo: Callable[[], object],
+    open_guide: Callable[[QWidget], object],
+) -> QWidget:
     """What the center shows while the bank is empty."""
     welcome_new = QPushButton("Write your first story  (Ctrl+N)")
     welcome_new.setObjectName("welcomeNewButton")
@@ -59,7 +63,10 @@ def welcome_page(new_story: Callable[[], object], open_demo: Callable[[], object
     welcome_demo.setObjectName("welcomeDemoButton")
     welcome_demo.setToolTip("Opens example stories in a separate, throwaway bank")
     welcome_demo.clicked.connect(open_demo)
-    page = _page(WELCOME, welcome_new, welcome_demo)
+    welcome_guide = QPushButton("Read the getting-started guide")
+    welcome_guide.setObjectName("welcomeGuideButton")
+    welcome_guide.clicked.connect(lambda: open_guide(welcome_guide.window()))
+    page = _page(WELCOME, welcome_new, welcome_demo, welcome_guide)
     page.setObjectName("welcomePage")
     return page
 
@@ -72,6 +79,13 @@ def pick_page() -> QWidget:
     )
     page.setObjectName("pickPage")
     return page
+
+
+def open_guide(parent: QWidget | None = None) -> None:
+    """The getting-started guide (Help ▸ Getting Started, and the empty bank's page)."""
+    from storybank.gui.dialogs.guide import GuideDialog
+
+    GuideDialog(parent).exec()
 
 
 def open_demo() -> None:
@@ -110,7 +124,7 @@ class CenterPages:
     def welcome_page(self) -> QWidget:
         """What the center shows while the bank is empty."""
         if self._welcome_page is None:
-            self._welcome_page = welcome_page(self._new_story, self._open_demo)
+            self._welcome_page = welcome_page(self._new_story, self._open_demo, open_guide)
             self.center.addWidget(self._welcome_page)
         return self._welcome_page
 
