@@ -242,8 +242,9 @@ def test_delete_key_moves_to_trash_and_undo_restores(
     qtbot.keyClick(window.list_panel.view, Qt.Key.Key_Delete)
     assert window.list_panel.model.rowCount() == 0
     assert stored(data_dir, story_id).deleted
-    assert "Trash" in window.statusBar().currentMessage()
-    assert window.main_status.undo_trash_button.isVisible()
+    note, undo = window.main_status.trash_label, window.main_status.undo_trash_button
+    assert "Trash" in note.text() and note.isVisible() and undo.isVisible()
+    assert note.geometry().right() < undo.geometry().left()  # side by side, nothing covered
     qtbot.mouseClick(window.main_status.undo_trash_button, Qt.MouseButton.LeftButton)
     assert not stored(data_dir, story_id).deleted
     assert window.editor.story_id == story_id
@@ -277,7 +278,8 @@ def test_trash_view_restore_and_delete_forever(
         window.main_menu.restore_action.isEnabled()
         and not window.main_menu.trash_action.isEnabled()
     )
-    assert not window.editor.isEnabled()  # trashed stories are read-only
+    # Trashed stories are read-only, under a banner that can restore them.
+    assert window.editor.title.isReadOnly() and window.editor.trash_banner.isVisible()
     boxes.answer = QMessageBox.StandardButton.Yes
     window.main_menu.purge_action.trigger()
     assert window.list_panel.model.rowCount() == 0
@@ -470,3 +472,23 @@ def test_the_toolbar_shows_what_applies_to_the_mode(make_window: MakeWindow) -> 
     assert (
         menu.preview_action.isVisible() and menu.duplicate_action.shortcut().toString() == "Ctrl+D"
     )
+
+
+def test_the_trash_banner_restores_the_story(
+    qtbot: QtBot, make_window: MakeWindow, data_dir: Path
+) -> None:
+    (story_id,) = add_stories(data_dir, "Old story")
+    repo = open_bank(data_dir)
+    repo.set_trashed(story_id, True)
+    repo.db.close()
+    window = make_window()
+    window.list_panel.show_box.setCurrentIndex(window.list_panel.show_box.findData("trash"))
+    click_story(qtbot, window, "Old story")
+    editor = window.editor
+    qtbot.keyClicks(editor.title, "typed into the trash")
+    assert editor.title.text() == "Old story"  # read-only: nothing typed lands
+    assert "Restore it" in editor.trash_banner.text()
+    editor.trash_banner.linkActivated.emit("restore")
+    assert not stored(data_dir, story_id).deleted
+    assert window.current.story_id == story_id
+    assert not editor.trash_banner.isVisible() and not editor.title.isReadOnly()

@@ -79,3 +79,36 @@ def test_relative_time() -> None:
     assert relative_time(now, now) == "just now"
     assert relative_time(datetime(2026, 5, 1, 11, 30, tzinfo=UTC), now) == "30 min ago"
     assert relative_time(datetime(2026, 4, 30, 12, tzinfo=UTC), now) == "1 d ago"
+
+
+def test_search_keys_reach_the_results_and_the_editor_follows(
+    qtbot,
+    make_window,
+    data_dir,  # type: ignore[no-untyped-def]
+) -> None:
+    from storybank.core.bank import open_bank
+    from storybank.core.demo import load_demo
+
+    repo = open_bank(data_dir)
+    load_demo(repo)
+    repo.db.close()
+    window = make_window()
+    shown = window.current.record
+    assert shown is not None
+    search = window.list_panel.search
+    search.setFocus()
+    qtbot.keyClicks(search, "retention")
+    qtbot.keyClick(search, Qt.Key.Key_Down)  # the results at once, no waiting
+    view = window.list_panel.view
+    assert view.hasFocus()
+    ids = window.list_panel.model.ids()
+    assert ids and window.current.story_id in ids  # the editor shows a result
+    record = window.current.record
+    assert record is not None and "retention" in (record.title + record.text("situation")).lower()
+    # A search that matches nothing leaves no story on screen that the list hides.
+    search.setFocus()
+    qtbot.keyClick(search, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(search, "zzzqqq")
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    assert window.list_panel.model.ids() == []
+    assert window.current.record is None

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QToolButton
 
+from storybank.core.speaking import counted
 from storybank.gui.story_list import relative_time
 
 if TYPE_CHECKING:
@@ -40,7 +41,18 @@ class MainStatus(QObject):
         self.undo_trash_button.setToolTip("Bring the story back from the Trash")
         self.undo_trash_button.hide()
         status = window.statusBar()
+        # The trash note and its Undo are widgets of their own, side by side:
+        # a passing status message would be drawn under the button.
+        self.trash_label = QLabel()
+        self.trash_label.setObjectName("trashNote")
+        self.trash_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.trash_label.hide()
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.setInterval(UNDO_TRASH_MS)
+        self._undo_timer.timeout.connect(self.end_undo_trash)
         status.addWidget(self.save_label)
+        status.addWidget(self.trash_label)
         status.addWidget(self.undo_trash_button)
         status.addPermanentWidget(self.count_label)
         status.addPermanentWidget(QLabel("·"))
@@ -59,13 +71,22 @@ class MainStatus(QObject):
 
     def set_count(self, total: int) -> None:
         """How many stories the bank holds (-1: it cannot be read)."""
-        noun = "story" if total == 1 else "stories"
-        self.count_label.setText(f"{total} {noun}" if total >= 0 else "stories cannot be counted")
+        self.count_label.setText(
+            counted(total, "story", "stories") if total >= 0 else "stories cannot be counted"
+        )
 
-    def offer_undo_trash(self) -> None:
-        """Show the Undo button for a while."""
+    def offer_undo_trash(self, note: str) -> None:
+        """Say what went to the Trash, with an Undo button, for a while."""
+        self.window.statusBar().clearMessage()
+        self.trash_label.setText(note)
+        self.trash_label.show()
         self.undo_trash_button.show()
-        QTimer.singleShot(UNDO_TRASH_MS, self.undo_trash_button.hide)
+        self._undo_timer.start()
+
+    def end_undo_trash(self) -> None:
+        self._undo_timer.stop()
+        self.trash_label.hide()
+        self.undo_trash_button.hide()
 
     def on_save_state(self, state: str, message: str) -> None:
         self._save_state = state

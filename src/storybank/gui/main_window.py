@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         self.side.setSizes([420, 340])
 
     def _wire(self) -> None:
-        self.list_panel.query_changed.connect(self.reload_list)
+        self.list_panel.query_changed.connect(lambda: self.reload_list(follow_filter=True))
         self.search.textEdited.connect(lambda _text: self.set_mode("stories"))
         self.list_panel.selection_changed.connect(self._on_selection_changed)
         self.list_panel.filters_changed.connect(self._on_filters_changed)
@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         self.service.changed.connect(self._on_changed)
         self.editor.kept_as_copy.connect(self._on_kept_as_copy)
         self.editor.open_requested.connect(self.show_story)
+        self.editor.restore_requested.connect(self.commands.restore_story)
         self.service.watch_for_changes()
 
     @property
@@ -199,10 +200,12 @@ class MainWindow(QMainWindow):
 
     def _on_filters_changed(self) -> None:
         self.settings.setValue("list/sort", self.list_panel.sort())
-        self.reload_list()
+        self.reload_list(follow_filter=True)
 
-    def reload_list(self, select_id: int | None = None) -> None:
-        """Re-query the list; keep (or move to) the selected story."""
+    def reload_list(self, select_id: int | None = None, *, follow_filter: bool = False) -> None:
+        """Re-query the list; keep (or move to) the selected story. With
+        ``follow_filter`` (the user narrowed the list), a story on screen that the
+        list no longer shows gives way to the first one it does."""
         query = self.list_panel.query()
         show = self.list_panel.show_key()
         filtered = self.list_panel.is_filtered()
@@ -228,6 +231,11 @@ class MainWindow(QMainWindow):
         self._total = total
         if select_id is not None:
             self._open_story(select_id)
+        elif follow_filter and self.current.story_id not in ids and self.current.flush():
+            if ids:
+                self.list_panel.select_row(0)
+            else:
+                self.current.clear()
         self._update_center()
 
     def _update_center(self) -> None:

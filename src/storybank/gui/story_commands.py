@@ -66,12 +66,11 @@ class StoryCommands:
         self.window.reload_list()
         self.list_panel.select_row(row)
         self._undo_trash_id = record.id
-        self.status.message(f"Moved “{title}” to the Trash.", 10000)
-        self.status.offer_undo_trash()
+        self.status.offer_undo_trash(f"Moved “{title}” to the Trash.")
 
     def undo_trash(self) -> None:
         story_id = self._undo_trash_id
-        self.status.undo_trash_button.hide()
+        self.status.end_undo_trash()
         if story_id is None:
             return
         self._undo_trash_id = None
@@ -93,8 +92,9 @@ class StoryCommands:
         except StorageError as exc:
             report_error(self.window, exc, "Could not restore the story.")
             return
+        # Back among the active stories, on screen again, ready to edit.
         self.window.show_nothing()
-        self.window.reload_list()
+        self.window.show_story(record.id)
         self.status.message(f"Restored “{record.title or 'Untitled story'}”.", 5000)
 
     def purge_story(self) -> None:

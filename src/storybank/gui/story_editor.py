@@ -140,6 +140,8 @@ class StoryEditor(QWidget):
     kept_as_copy = Signal(int, int)
     #: The user asked to see another story (a link in the notice).
     open_requested = Signal(int)
+    #: The trash banner's Restore was clicked (the story on screen).
+    restore_requested = Signal()
 
     def __init__(self, service: StoryService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -162,6 +164,13 @@ class StoryEditor(QWidget):
         self.notice = _banner("changedElsewhereNotice", "#fff4d6", "#5c4200", "#e0c27a")
         self.notice.setTextFormat(Qt.TextFormat.RichText)
         self.notice.linkActivated.connect(self._on_notice_link)
+        self.trash_banner = _banner("trashBanner", "#eceff3", "#2b3440", "#b8c2cf")
+        self.trash_banner.setTextFormat(Qt.TextFormat.RichText)
+        self.trash_banner.setText(
+            "This story is in the Trash, so it cannot be edited. "
+            "<a href='restore'>Restore it</a> to work on it again."
+        )
+        self.trash_banner.linkActivated.connect(lambda _link: self.restore_requested.emit())
         self.inputs: dict[str, QLineEdit | QPlainTextEdit] = {"title": self.title}
         context = self._build_context()
         scroll = self._build_sections()
@@ -187,6 +196,7 @@ class StoryEditor(QWidget):
         layout.setSpacing(6)
         layout.addWidget(self.banner)
         layout.addWidget(self.notice)
+        layout.addWidget(self.trash_banner)
         layout.addWidget(self.title)
         layout.addLayout(context)
         layout.addWidget(self.tabs, 1)
@@ -309,12 +319,19 @@ class StoryEditor(QWidget):
                     widget.setPlainText(text)  # which starts a fresh undo history
         finally:
             self._loading = False
-        # Stories in the Trash are shown read-only: restore one to edit it.
-        self.setEnabled(record is not None and not record.deleted)
+        self._show_trashed(record)
         if self.tabs.currentWidget() is self.preview:
             self.render_preview()
         self.save_state_changed.emit("saved", "")
         self.content_changed.emit()
+
+    def _show_trashed(self, record: StoryRecord | None) -> None:
+        """A story in the Trash is shown read-only, under a banner that can restore it."""
+        self.setEnabled(record is not None)
+        trashed = record is not None and record.deleted
+        for widget in self.inputs.values():
+            widget.setReadOnly(trashed)
+        self.trash_banner.setVisible(trashed)
 
     def select_span(self, name: str, start: int, end: int) -> None:
         """Show and select characters ``start:end`` (Python indices) of a field."""
@@ -395,7 +412,7 @@ class StoryEditor(QWidget):
         ]
         if stored.deleted != self.record.deleted:
             self.record = stored
-            self.setEnabled(not stored.deleted)
+            self._show_trashed(stored)
         if not changed:
             return False
         self._loading = True

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRect,
     QSize,
@@ -17,7 +19,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -455,6 +457,22 @@ class StoryListPanel(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.query_changed)
         self.search.textChanged.connect(self._search_timer.start)
+        self.search.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Down and Enter in the search box go to the results (the story on screen,
+        else the first one), with the keys of the list from then on."""
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            key = cast(QKeyEvent, event).key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                if self._search_timer.isActive():  # the results of what was typed, now
+                    self._search_timer.stop()
+                    self.query_changed.emit()
+                if not self.view.currentIndex().isValid():
+                    self.select_row(0)
+                self.view.setFocus()
+                return True
+        return super().eventFilter(watched, event)
 
     # --- search -----------------------------------------------------------
 
