@@ -12,9 +12,13 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from storybank import __version__
+
+if TYPE_CHECKING:
+    from storybank.core.repository import Repository
+    from storybank.core.transfer.records import ImportPlan
 
 # What would break a line or drive the terminal: C0 and C1 controls (newline,
 # escape), Unicode's line and paragraph separators, and lone surrogates (bytes
@@ -303,9 +307,11 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    """``storybank import``: plan, back up, then import in one transaction."""
+    """``storybank import``: read, plan, back up, then import in one transaction.
+
+    The input is read before any bank is opened: a mistyped path makes no bank.
+    """
     from storybank.core.backup import backup_dir, make_backup
-    from storybank.core.bank import open_chosen_bank
     from storybank.core.database import StorageError
     from storybank.core.interchange import TransferError
     from storybank.core.transfer.plan import apply_import, plan_import
@@ -313,20 +319,16 @@ def run_import(args: argparse.Namespace) -> int:
     from storybank.core.transfer.records import Choice
 
     try:
-        repo, folder = open_chosen_bank(args.data_dir, args.demo)
+        bundle = read_import(Path(args.path))
+    except (TransferError, OSError) as exc:
+        return _fail(f"nothing was imported: {exc}")
+    try:
+        repo, folder = _import_target(args)
     except (StorageError, OSError) as exc:
         return _fail(str(exc))
-    path = Path(args.path)
     try:
-        plan = plan_import(repo, read_import(path))
-        for item in plan.items:
-            notes = "; ".join(item.problems)
-            line = f"{item.kind.value:<10} {item.story.title or 'Untitled story'}"
-            print(one_line(line + (f"  ({notes})" if notes else "")))
-        for problem in plan.problems:
-            print(one_line(f"problem    {problem}"))
-        counts = ", ".join(f"{n} {kind.value}" for kind, n in plan.summary().items() if n)
-        print(f"plan: {counts or 'nothing to import'}")
+        plan = plan_import(repo, bundle)
+        _print_plan(plan)
         if args.dry_run:
             return 0
         make_backup(repo.db.path, backup_dir(folder), "before-import")
@@ -340,6 +342,33 @@ def run_import(args: argparse.Namespace) -> int:
         f"{result.unchanged} unchanged, {result.skipped} skipped"
     )
     return 0
+
+
+def _import_target(args: argparse.Namespace) -> tuple[Repository, Path]:
+    """The bank an import goes into, made if there is none.
+
+    A dry run changes nothing, so it makes no bank either: where there is
+    none yet, it plans against an empty throwaway one (what a real import
+    would start from).
+    """
+    from storybank.core.bank import has_bank, open_chosen_bank, open_scratch_bank
+    from storybank.paths import data_dir
+
+    if args.dry_run and not args.demo and not has_bank(data_dir(args.data_dir)):
+        return open_scratch_bank()
+    return open_chosen_bank(args.data_dir, args.demo, create=True)
+
+
+def _print_plan(plan: ImportPlan) -> None:
+    """The plan, one line per story and per problem, then its counts."""
+    for item in plan.items:
+        notes = "; ".join(item.problems)
+        line = f"{item.kind.value:<10} {item.story.title or 'Untitled story'}"
+        print(one_line(line + (f"  ({notes})" if notes else "")))
+    for problem in plan.problems:
+        print(one_line(f"problem    {problem}"))
+    counts = ", ".join(f"{n} {kind.value}" for kind, n in plan.summary().items() if n)
+    print(f"plan: {counts or 'nothing to import'}")
 
 
 def run_backup(data_dir: str | None, demo: bool) -> int:

@@ -125,6 +125,20 @@ def test_exit_backup_after_a_change(tmp_path: Path, qapp, boxes) -> None:  # typ
     assert len(list_backups(backup_dir(tmp_path))) == 1
 
 
+def test_a_file_as_the_data_folder_is_said_in_plain_words(
+    tmp_path: Path,
+    qapp,
+    boxes,  # type: ignore[no-untyped-def]
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes", encoding="utf-8")
+    assert run_gui(str(notes / "bank"), demo=False) == 1
+    assert boxes.shown == [
+        ("critical", f"Storybank cannot open the story bank: {notes} is a file, not a folder")
+    ]
+    assert notes.read_text(encoding="utf-8") == "my notes"
+
+
 def test_second_launch_brings_the_first_forward(
     tmp_path: Path,
     qapp,
