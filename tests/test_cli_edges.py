@@ -1,4 +1,5 @@
-"""The command line's edge cases: missing, mistyped and odd data folders.
+"""The command line's edge cases: missing, mistyped and odd data folders, and
+sheets that match nothing.
 
 Each failure is checked for its exit status, for exactly one clear line on
 stderr, and for what it must not have made: no bank, folder or file appears
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from storybank.app import main
+from storybank.core.bank import open_bank
 from storybank.paths import DATABASE_NAME
 
 STORY = "---\ntitle: Cutting the release time\n---\n## Situation\nReleases took a day.\n"
@@ -30,6 +32,16 @@ def one_failure(capsys: pytest.CaptureFixture[str], args: list[str], status: int
     assert lines[0].startswith("storybank: "), err
     assert "Errno" not in err and "Traceback" not in err
     return lines[0]
+
+
+def bank_with_a_tagged_story(folder: Path) -> Path:
+    repo = open_bank(folder)
+    try:
+        story = repo.create_story(title="Billing rewrite", situation="It failed at launch.")
+        repo.set_story_tags(story.id, ["failure"])
+    finally:
+        repo.db.close()
+    return folder
 
 
 # --- 1 and 6: a command that only reads makes no bank ------------------------------
@@ -145,3 +157,46 @@ def test_a_file_as_the_data_folder_is_one_clear_line(
     assert line == f"storybank: {notes} is a file, not a folder"
     assert notes.read_text(encoding="utf-8") == "my notes"
     assert everything_in(tmp_path) == [notes, story]
+
+
+# --- 5: a sheet with no story on it --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("filters", "said"),
+    [
+        (["--tag", "nope"], "no stories match --tag nope"),
+        (["--value", "candor"], "no stories match --value candor"),
+        (["--value", "candor", "--tag", "x"], "no stories match --value candor and --tag x"),
+    ],
+)
+def test_a_sheet_that_matches_no_story_writes_no_pdf(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, filters: list[str], said: str
+) -> None:
+    bank = bank_with_a_tagged_story(tmp_path / "bank")
+    before = everything_in(tmp_path)
+    pdf = tmp_path / "sheet.pdf"
+    line = one_failure(capsys, ["sheet", *filters, "-o", str(pdf), "--data-dir", str(bank)])
+    assert line == f"storybank: {said}; no sheet was written"
+    assert everything_in(tmp_path) == before
+
+
+def test_a_sheet_of_an_empty_bank_writes_no_pdf(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    open_bank(tmp_path / "bank").db.close()
+    pdf = tmp_path / "sheet.pdf"
+    line = one_failure(capsys, ["sheet", "-o", str(pdf), "--data-dir", str(tmp_path / "bank")])
+    assert line == "storybank: the bank has no active stories; no sheet was written"
+    assert not pdf.exists()
+
+
+def test_a_sheet_of_an_unknown_value_is_a_bad_argument(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bank = bank_with_a_tagged_story(tmp_path / "bank")
+    pdf = tmp_path / "sheet.pdf"
+    args = ["sheet", "--value", "tele\npathy", "-o", str(pdf), "--data-dir", str(bank)]
+    line = one_failure(capsys, args, status=2)
+    assert line.startswith("storybank: unknown value 'tele\\npathy' (try: candor, ")
+    assert not pdf.exists()

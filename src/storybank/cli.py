@@ -147,9 +147,10 @@ def _add_output_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     _common(coach, suppress=True)
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, status: int = 1) -> int:
+    """Say what went wrong in one line on stderr; return the exit status."""
     print(f"storybank: {one_line(message)}", file=sys.stderr)
-    return 1
+    return status
 
 
 def run_check(data_dir: str | None, demo: bool) -> int:
@@ -231,45 +232,19 @@ def run_coach(path: str, as_json: bool) -> int:
 
 def run_sheet(args: argparse.Namespace) -> int:
     """``storybank sheet``: the sheet as a PDF, rendered offscreen."""
-    import os
-
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QGuiApplication
-
     from storybank.core.bank import open_chosen_bank
     from storybank.core.database import StorageError
-    from storybank.core.sheet import Layout, build_sheet, needs_landscape, sheet_header
-    from storybank.gui.print import default_page_size, export_pdf
 
-    _app = QGuiApplication.instance() or QGuiApplication(["storybank"])
     try:
         repo, _folder = open_chosen_bank(args.data_dir, args.demo)
     except (StorageError, OSError) as exc:
         return _fail(str(exc))
     try:
-        value_id = None
-        filters = []
-        if args.value:
-            lookup = repo.value_lookup()
-            value_id = lookup.get(args.value) or lookup.get(args.value.casefold())
-            if value_id is None:
-                known = ", ".join(sorted(v.key for v in repo.active_values()))
-                print(f"storybank: unknown value '{args.value}' (try: {known})", file=sys.stderr)
-                return 2
-            filters.append(next(v.name for p in repo.packs() for v in p.values if v.id == value_id))
-        if args.tag:
-            filters.append(f"#{args.tag}")
-        ids = repo.story_ids(value_id=value_id, tag=args.tag, sort="title")
-        records = [repo.get_story(story_id) for story_id in ids]
-        values = repo.active_values()
-        layout = Layout(args.layout)
-        pages = export_pdf(
-            args.output,
-            build_sheet(layout, records, values),
-            sheet_header(layout, " · ".join(filters)),
-            page_size=args.page_size or default_page_size(),
-            landscape=needs_landscape(layout, len(values)),
-        )
+        chosen = _sheet_stories(repo, args)
+        if isinstance(chosen, int):
+            return chosen
+        ids, filters = chosen
+        pages = _write_sheet(repo, args, ids, filters)
     except StorageError as exc:
         return _fail(str(exc))
     except OSError as exc:
@@ -278,6 +253,59 @@ def run_sheet(args: argparse.Namespace) -> int:
         repo.db.close()
     print(f"{args.output}: {pages} page(s), {len(ids)} stor{'y' if len(ids) == 1 else 'ies'}")
     return 0
+
+
+def _sheet_stories(repo: Repository, args: argparse.Namespace) -> tuple[list[int], list[str]] | int:
+    """The ids of the sheet's stories and the names of its filters; or an exit status.
+
+    Chosen before Qt loads: a sheet with no story on it is refused, not
+    written as a blank PDF.
+    """
+    value_id = None
+    filters = []
+    if args.value:
+        lookup = repo.value_lookup()
+        value_id = lookup.get(args.value) or lookup.get(args.value.casefold())
+        if value_id is None:
+            known = ", ".join(sorted(v.key for v in repo.active_values()))
+            return _fail(f"unknown value '{args.value}' (try: {known})", 2)
+        filters.append(next(v.name for p in repo.packs() for v in p.values if v.id == value_id))
+    if args.tag:
+        filters.append(f"#{args.tag}")
+    ids = repo.story_ids(value_id=value_id, tag=args.tag, sort="title")
+    if not ids:
+        asked = [f"--{name} {value}" for name in ("value", "tag") if (value := getattr(args, name))]
+        return _fail(
+            f"no stories match {' and '.join(asked)}; no sheet was written"
+            if asked
+            else "the bank has no active stories; no sheet was written"
+        )
+    return ids, filters
+
+
+def _write_sheet(
+    repo: Repository, args: argparse.Namespace, ids: list[int], filters: list[str]
+) -> int:
+    """Render the sheet of these stories to ``args.output`` offscreen; the number of pages."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    from storybank.core.sheet import Layout, build_sheet, needs_landscape, sheet_header
+    from storybank.gui.print import default_page_size, export_pdf
+
+    _app = QGuiApplication.instance() or QGuiApplication(["storybank"])
+    records = [repo.get_story(story_id) for story_id in ids]
+    values = repo.active_values()
+    layout = Layout(args.layout)
+    return export_pdf(
+        args.output,
+        build_sheet(layout, records, values),
+        sheet_header(layout, " · ".join(filters)),
+        page_size=args.page_size or default_page_size(),
+        landscape=needs_landscape(layout, len(values)),
+    )
 
 
 def run_export(args: argparse.Namespace) -> int:
