@@ -1,5 +1,5 @@
 """The command line's edge cases: missing, mistyped and odd data folders, and
-sheets that match nothing.
+sheets that match nothing, and where the settings go.
 
 Each failure is checked for its exit status, for exactly one clear line on
 stderr, and for what it must not have made: no bank, folder or file appears
@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import platformdirs
 import pytest
 
 from storybank.app import main
 from storybank.core.bank import open_bank
-from storybank.paths import DATABASE_NAME
+from storybank.paths import CONFIG_ENV, DATABASE_NAME, config_dir, default_data_dir
 
 STORY = "---\ntitle: Cutting the release time\n---\n## Situation\nReleases took a day.\n"
 
@@ -200,3 +201,21 @@ def test_a_sheet_of_an_unknown_value_is_a_bad_argument(
     line = one_failure(capsys, args, status=2)
     assert line.startswith("storybank: unknown value 'tele\\npathy' (try: candor, ")
     assert not pdf.exists()
+
+
+# --- 7: where the settings go --------------------------------------------------------
+
+
+def test_a_chosen_data_folder_keeps_its_settings_beside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user_config = tmp_path / "user-config"
+    monkeypatch.setattr(platformdirs, "user_config_dir", lambda *a, **k: str(user_config))
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda *a, **k: str(tmp_path / "user-data"))
+    monkeypatch.delenv(CONFIG_ENV)
+    assert config_dir(tmp_path / "bank") == tmp_path / "bank"
+    assert config_dir(default_data_dir()) == user_config
+    assert config_dir(None) == user_config  # the demo, or no bank
+    monkeypatch.setenv(CONFIG_ENV, str(tmp_path / "mine"))
+    assert config_dir(tmp_path / "bank") == tmp_path / "mine"
+    assert config_dir(None) == tmp_path / "mine"

@@ -292,7 +292,7 @@ def _run_gui(data_dir: str | None, demo: bool) -> int:
             return opened
         repo, folder, guard = opened
     _install_excepthook()
-    apply_theme(app, Preferences.load(app_settings()).theme)
+    apply_theme(app, Preferences.load(app_settings(None if demo else folder)).theme)
     try:
         while True:
             service = StoryService(repo, folder, demo=demo)
