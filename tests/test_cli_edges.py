@@ -1,5 +1,5 @@
-"""The command line's edge cases: missing, mistyped and odd data folders, and
-sheets that match nothing, and where the settings go.
+"""The command line's edge cases: missing, mistyped and odd data folders, sheets
+that match nothing, unknown commands, and where the settings go.
 
 Each failure is checked for its exit status, for exactly one clear line on
 stderr, and for what it must not have made: no bank, folder or file appears
@@ -8,12 +8,15 @@ where none was asked for.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import platformdirs
 import pytest
 
 from storybank.app import main
+from storybank.cli import COMMANDS
 from storybank.core.bank import open_bank
 from storybank.paths import CONFIG_ENV, DATABASE_NAME, config_dir, default_data_dir
 
@@ -160,6 +163,23 @@ def test_a_file_as_the_data_folder_is_one_clear_line(
     assert everything_in(tmp_path) == [notes, story]
 
 
+# --- 4: an unknown subcommand -------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["frobnicate"], ["--data-dir", "x", "chek"]])
+def test_an_unknown_command_lists_the_commands(tmp_path: Path, args: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "storybank", *args],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("storybank: ") and "Traceback" not in done.stderr
+    assert f"invalid choice: '{args[-1]}'" in line
+    assert all(f"'{command}'" in line for command in COMMANDS)
+    assert everything_in(tmp_path) == []
+
+
 # --- 5: a sheet with no story on it --------------------------------------------------
 
 
@@ -204,6 +224,14 @@ def test_a_sheet_of_an_unknown_value_is_a_bad_argument(
 
 
 # --- 7: where the settings go --------------------------------------------------------
+
+
+def test_help_names_the_environment_variables(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert "STORYBANK_DATA_DIR" in out and "STORYBANK_CONFIG_DIR" in out
 
 
 def test_a_chosen_data_folder_keeps_its_settings_beside_it(

@@ -64,6 +64,18 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
 
 COMMANDS = ("check", "export", "import", "backup", "sheet", "coach")
 
+ENVIRONMENT = """\
+environment:
+  STORYBANK_DATA_DIR    the data folder when --data-dir is not given
+                        (default: the user data folder)
+  STORYBANK_CONFIG_DIR  the folder of the settings file (default: the data
+                        folder, when it was chosen by --data-dir or
+                        STORYBANK_DATA_DIR; else the user config folder)
+
+Only the window and 'import' (but not its dry run) make a bank where there is
+none; the other commands need one.
+"""
+
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser for ``storybank [options] [COMMAND ...]``.
@@ -74,11 +86,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="storybank",
         description="Storybank: write, tag and rehearse your behavioral-interview stories.",
+        epilog=ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"storybank {__version__}")
     _common(parser, suppress=False)
     if argv is not None and not {"-h", "--help", *COMMANDS} & set(argv):
-        parser.set_defaults(command=None)
+        # Any word left over is no command: refused naming the ones there are.
+        parser.add_argument("command", nargs="?", choices=COMMANDS, metavar="COMMAND")
         return parser
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_data_commands(commands)
