@@ -206,15 +206,16 @@ def _open_folder_bank(
     data_dir: str | None,
 ) -> tuple[Repository, Path, SingleInstance] | int:
     """Open the bank in the chosen folder, as its one window; or an exit status."""
+    from storybank.core.bank import make_data_folder
+    from storybank.core.database import StorageError
     from storybank.gui.single_instance import SingleInstance, ask_running_instance
     from storybank.paths import data_dir as resolve_data_dir
-    from storybank.paths import ensure_private_dir
 
     folder = resolve_data_dir(data_dir)
     try:
-        ensure_private_dir(folder)
-    except OSError as exc:
-        _alert("Storybank", f"Cannot use the data folder: {exc}")
+        make_data_folder(folder)
+    except StorageError as exc:
+        _alert("Storybank cannot open the story bank", str(exc))
         return 1
     guard = SingleInstance(folder)
     if not guard.acquire():
@@ -291,7 +292,7 @@ def _run_gui(data_dir: str | None, demo: bool) -> int:
             return opened
         repo, folder, guard = opened
     _install_excepthook()
-    apply_theme(app, Preferences.load(app_settings()).theme)
+    apply_theme(app, Preferences.load(app_settings(None if demo else folder)).theme)
     try:
         while True:
             service = StoryService(repo, folder, demo=demo)

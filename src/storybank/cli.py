@@ -12,9 +12,13 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from storybank import __version__
+
+if TYPE_CHECKING:
+    from storybank.core.repository import Repository
+    from storybank.core.transfer.records import ImportPlan
 
 # What would break a line or drive the terminal: C0 and C1 controls (newline,
 # escape), Unicode's line and paragraph separators, and lone surrogates (bytes
@@ -60,6 +64,18 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
 
 COMMANDS = ("check", "export", "import", "backup", "sheet", "coach")
 
+ENVIRONMENT = """\
+environment:
+  STORYBANK_DATA_DIR    the data folder when --data-dir is not given
+                        (default: the user data folder)
+  STORYBANK_CONFIG_DIR  the folder of the settings file (default: the data
+                        folder, when it was chosen by --data-dir or
+                        STORYBANK_DATA_DIR; else the user config folder)
+
+Only the window and 'import' (but not its dry run) make a bank where there is
+none; the other commands need one.
+"""
+
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser for ``storybank [options] [COMMAND ...]``.
@@ -70,11 +86,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="storybank",
         description="Storybank: write, tag and rehearse your behavioral-interview stories.",
+        epilog=ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"storybank {__version__}")
     _common(parser, suppress=False)
     if argv is not None and not {"-h", "--help", *COMMANDS} & set(argv):
-        parser.set_defaults(command=None)
+        # Any word left over is no command: refused naming the ones there are.
+        parser.add_argument("command", nargs="?", choices=COMMANDS, metavar="COMMAND")
         return parser
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_data_commands(commands)
@@ -143,9 +162,10 @@ def _add_output_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     _common(coach, suppress=True)
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, status: int = 1) -> int:
+    """Say what went wrong in one line on stderr; return the exit status."""
     print(f"storybank: {one_line(message)}", file=sys.stderr)
-    return 1
+    return status
 
 
 def run_check(data_dir: str | None, demo: bool) -> int:
@@ -227,45 +247,19 @@ def run_coach(path: str, as_json: bool) -> int:
 
 def run_sheet(args: argparse.Namespace) -> int:
     """``storybank sheet``: the sheet as a PDF, rendered offscreen."""
-    import os
-
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QGuiApplication
-
     from storybank.core.bank import open_chosen_bank
     from storybank.core.database import StorageError
-    from storybank.core.sheet import Layout, build_sheet, needs_landscape, sheet_header
-    from storybank.gui.print import default_page_size, export_pdf
 
-    _app = QGuiApplication.instance() or QGuiApplication(["storybank"])
     try:
         repo, _folder = open_chosen_bank(args.data_dir, args.demo)
     except (StorageError, OSError) as exc:
         return _fail(str(exc))
     try:
-        value_id = None
-        filters = []
-        if args.value:
-            lookup = repo.value_lookup()
-            value_id = lookup.get(args.value) or lookup.get(args.value.casefold())
-            if value_id is None:
-                known = ", ".join(sorted(v.key for v in repo.active_values()))
-                print(f"storybank: unknown value '{args.value}' (try: {known})", file=sys.stderr)
-                return 2
-            filters.append(next(v.name for p in repo.packs() for v in p.values if v.id == value_id))
-        if args.tag:
-            filters.append(f"#{args.tag}")
-        ids = repo.story_ids(value_id=value_id, tag=args.tag, sort="title")
-        records = [repo.get_story(story_id) for story_id in ids]
-        values = repo.active_values()
-        layout = Layout(args.layout)
-        pages = export_pdf(
-            args.output,
-            build_sheet(layout, records, values),
-            sheet_header(layout, " · ".join(filters)),
-            page_size=args.page_size or default_page_size(),
-            landscape=needs_landscape(layout, len(values)),
-        )
+        chosen = _sheet_stories(repo, args)
+        if isinstance(chosen, int):
+            return chosen
+        ids, filters = chosen
+        pages = _write_sheet(repo, args, ids, filters)
     except StorageError as exc:
         return _fail(str(exc))
     except OSError as exc:
@@ -274,6 +268,59 @@ def run_sheet(args: argparse.Namespace) -> int:
         repo.db.close()
     print(f"{args.output}: {pages} page(s), {len(ids)} stor{'y' if len(ids) == 1 else 'ies'}")
     return 0
+
+
+def _sheet_stories(repo: Repository, args: argparse.Namespace) -> tuple[list[int], list[str]] | int:
+    """The ids of the sheet's stories and the names of its filters; or an exit status.
+
+    Chosen before Qt loads: a sheet with no story on it is refused, not
+    written as a blank PDF.
+    """
+    value_id = None
+    filters = []
+    if args.value:
+        lookup = repo.value_lookup()
+        value_id = lookup.get(args.value) or lookup.get(args.value.casefold())
+        if value_id is None:
+            known = ", ".join(sorted(v.key for v in repo.active_values()))
+            return _fail(f"unknown value '{args.value}' (try: {known})", 2)
+        filters.append(next(v.name for p in repo.packs() for v in p.values if v.id == value_id))
+    if args.tag:
+        filters.append(f"#{args.tag}")
+    ids = repo.story_ids(value_id=value_id, tag=args.tag, sort="title")
+    if not ids:
+        asked = [f"--{name} {value}" for name in ("value", "tag") if (value := getattr(args, name))]
+        return _fail(
+            f"no stories match {' and '.join(asked)}; no sheet was written"
+            if asked
+            else "the bank has no active stories; no sheet was written"
+        )
+    return ids, filters
+
+
+def _write_sheet(
+    repo: Repository, args: argparse.Namespace, ids: list[int], filters: list[str]
+) -> int:
+    """Render the sheet of these stories to ``args.output`` offscreen; the number of pages."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    from storybank.core.sheet import Layout, build_sheet, needs_landscape, sheet_header
+    from storybank.gui.print import default_page_size, export_pdf
+
+    _app = QGuiApplication.instance() or QGuiApplication(["storybank"])
+    records = [repo.get_story(story_id) for story_id in ids]
+    values = repo.active_values()
+    layout = Layout(args.layout)
+    return export_pdf(
+        args.output,
+        build_sheet(layout, records, values),
+        sheet_header(layout, " · ".join(filters)),
+        page_size=args.page_size or default_page_size(),
+        landscape=needs_landscape(layout, len(values)),
+    )
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -303,9 +350,11 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    """``storybank import``: plan, back up, then import in one transaction."""
+    """``storybank import``: read, plan, back up, then import in one transaction.
+
+    The input is read before any bank is opened: a mistyped path makes no bank.
+    """
     from storybank.core.backup import backup_dir, make_backup
-    from storybank.core.bank import open_chosen_bank
     from storybank.core.database import StorageError
     from storybank.core.interchange import TransferError
     from storybank.core.transfer.plan import apply_import, plan_import
@@ -313,20 +362,16 @@ def run_import(args: argparse.Namespace) -> int:
     from storybank.core.transfer.records import Choice
 
     try:
-        repo, folder = open_chosen_bank(args.data_dir, args.demo)
+        bundle = read_import(Path(args.path))
+    except (TransferError, OSError) as exc:
+        return _fail(f"nothing was imported: {exc}")
+    try:
+        repo, folder = _import_target(args)
     except (StorageError, OSError) as exc:
         return _fail(str(exc))
-    path = Path(args.path)
     try:
-        plan = plan_import(repo, read_import(path))
-        for item in plan.items:
-            notes = "; ".join(item.problems)
-            line = f"{item.kind.value:<10} {item.story.title or 'Untitled story'}"
-            print(one_line(line + (f"  ({notes})" if notes else "")))
-        for problem in plan.problems:
-            print(one_line(f"problem    {problem}"))
-        counts = ", ".join(f"{n} {kind.value}" for kind, n in plan.summary().items() if n)
-        print(f"plan: {counts or 'nothing to import'}")
+        plan = plan_import(repo, bundle)
+        _print_plan(plan)
         if args.dry_run:
             return 0
         make_backup(repo.db.path, backup_dir(folder), "before-import")
@@ -340,6 +385,33 @@ def run_import(args: argparse.Namespace) -> int:
         f"{result.unchanged} unchanged, {result.skipped} skipped"
     )
     return 0
+
+
+def _import_target(args: argparse.Namespace) -> tuple[Repository, Path]:
+    """The bank an import goes into, made if there is none.
+
+    A dry run changes nothing, so it makes no bank either: where there is
+    none yet, it plans against an empty throwaway one (what a real import
+    would start from).
+    """
+    from storybank.core.bank import has_bank, open_chosen_bank, open_scratch_bank
+    from storybank.paths import data_dir
+
+    if args.dry_run and not args.demo and not has_bank(data_dir(args.data_dir)):
+        return open_scratch_bank()
+    return open_chosen_bank(args.data_dir, args.demo, create=True)
+
+
+def _print_plan(plan: ImportPlan) -> None:
+    """The plan, one line per story and per problem, then its counts."""
+    for item in plan.items:
+        notes = "; ".join(item.problems)
+        line = f"{item.kind.value:<10} {item.story.title or 'Untitled story'}"
+        print(one_line(line + (f"  ({notes})" if notes else "")))
+    for problem in plan.problems:
+        print(one_line(f"problem    {problem}"))
+    counts = ", ".join(f"{n} {kind.value}" for kind, n in plan.summary().items() if n)
+    print(f"plan: {counts or 'nothing to import'}")
 
 
 def run_backup(data_dir: str | None, demo: bool) -> int:

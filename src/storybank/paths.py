@@ -2,9 +2,11 @@
 
 The data folder holds the SQLite file and its backups. It is chosen, in order,
 by ``--data-dir``, the ``STORYBANK_DATA_DIR`` environment variable, and the
-platform's user data folder. Settings live in the user config folder unless
-``STORYBANK_CONFIG_DIR`` points elsewhere (tests always point both at temp
-folders).
+platform's user data folder. Settings live in ``STORYBANK_CONFIG_DIR`` if it
+is set; otherwise a bank in a folder of the user's choosing keeps them beside
+it (so that two banks never share a window layout or a last-opened story),
+and the bank in the platform's data folder keeps them in the platform's
+config folder (tests always point both variables at temp folders).
 """
 
 from __future__ import annotations
@@ -29,14 +31,27 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     env = os.environ.get(DATA_ENV)
     if env:
         return Path(env).expanduser().resolve()
+    return default_data_dir()
+
+
+def default_data_dir() -> Path:
+    """The platform's user data folder: the data folder nobody chose."""
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
-def config_dir() -> Path:
-    """Return the folder that holds the settings file (not created)."""
+def config_dir(data_folder: Path | None = None) -> Path:
+    """Return the folder that holds the settings of the bank in ``data_folder`` (not created).
+
+    ``STORYBANK_CONFIG_DIR`` wins. Else a bank in a chosen folder (by
+    ``--data-dir`` or ``STORYBANK_DATA_DIR``) keeps its settings in that folder,
+    and the bank in the default one (or none given: the demo) in the
+    platform's user config folder.
+    """
     env = os.environ.get(CONFIG_ENV)
     if env:
         return Path(env).expanduser().resolve()
+    if data_folder is not None and data_folder.resolve() != default_data_dir().resolve():
+        return data_folder
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 

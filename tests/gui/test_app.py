@@ -125,6 +125,42 @@ def test_exit_backup_after_a_change(tmp_path: Path, qapp, boxes) -> None:  # typ
     assert len(list_backups(backup_dir(tmp_path))) == 1
 
 
+def test_a_chosen_data_folder_keeps_the_settings_beside_the_bank(
+    tmp_path: Path,
+    qapp,
+    boxes,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """``storybank --data-dir DIR`` leaves the user's own config folder untouched."""
+    import platformdirs
+
+    from storybank.paths import CONFIG_ENV
+
+    user_config = tmp_path / "user-config"
+    monkeypatch.setattr(platformdirs, "user_config_dir", lambda *a, **k: str(user_config / "sb"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(user_config))  # Qt's own files would go here
+    monkeypatch.delenv(CONFIG_ENV)
+    bank = tmp_path / "bank"
+    close_window_soon({})
+    assert app_module.main(["--data-dir", str(bank)]) == 0
+    assert not user_config.exists()
+    assert "geometry" in (bank / "storybank.ini").read_text(encoding="utf-8")
+
+
+def test_a_file_as_the_data_folder_is_said_in_plain_words(
+    tmp_path: Path,
+    qapp,
+    boxes,  # type: ignore[no-untyped-def]
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes", encoding="utf-8")
+    assert run_gui(str(notes / "bank"), demo=False) == 1
+    assert boxes.shown == [
+        ("critical", f"Storybank cannot open the story bank: {notes} is a file, not a folder")
+    ]
+    assert notes.read_text(encoding="utf-8") == "my notes"
+
+
 def test_second_launch_brings_the_first_forward(
     tmp_path: Path,
     qapp,

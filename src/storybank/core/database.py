@@ -65,6 +65,10 @@ class ChangedElsewhere(StorageError):
     """The story was changed by another program since it was read; nothing was written."""
 
 
+class NoBank(StorageError):
+    """The data folder holds no story bank, and the command was not one that makes one."""
+
+
 class DatabaseRefused(StorageError):
     """The file cannot be used as a story bank; it was left untouched."""
 

@@ -45,7 +45,8 @@ class MainWindow(QMainWindow):
     def __init__(self, service: StoryService) -> None:
         super().__init__()
         self.service = service
-        self.settings = app_settings()
+        # The demo keeps the user's own settings (its theme, above all).
+        self.settings = app_settings(None if service.demo else service.data_dir)
         self.setObjectName("mainWindow")
         title = "Storybank"
         if service.demo:

@@ -1,8 +1,9 @@
-"""The settings file (QSettings, INI format) in the user's config folder."""
+"""The settings file (QSettings, INI format): in the config folder ``paths`` chooses."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
@@ -11,9 +12,13 @@ from storybank.core.speaking import CoachSettings
 from storybank.paths import config_dir
 
 
-def app_settings() -> QSettings:
-    """Settings for window layout and view choices."""
-    return QSettings(str(config_dir() / "storybank.ini"), QSettings.Format.IniFormat)
+def app_settings(data_folder: Path | None = None) -> QSettings:
+    """Settings for window layout and view choices of the bank in ``data_folder``.
+
+    A bank in a folder of the user's choosing keeps them beside it (see
+    :func:`storybank.paths.config_dir`); None is the default bank (or the demo).
+    """
+    return QSettings(str(config_dir(data_folder) / "storybank.ini"), QSettings.Format.IniFormat)
 
 
 @dataclass(frozen=True, slots=True)
