@@ -110,7 +110,7 @@ def test_sheet_command(tmp_path: Path) -> None:
     result = run("sheet", "--demo", "--layout", "cheat", "--page-size", "Letter", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert out.read_bytes().startswith(b"%PDF")
-    assert "2 page(s), 9 stories" in result.stdout
+    assert "2 pages, 9 stories" in result.stdout
     candor = run("sheet", "--demo", "--value", "Candor", "-o", str(tmp_path / "c.pdf"))
     assert candor.returncode == 0 and "3 stories" in candor.stdout
 

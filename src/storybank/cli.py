@@ -249,6 +249,7 @@ def run_sheet(args: argparse.Namespace) -> int:
     """``storybank sheet``: the sheet as a PDF, rendered offscreen."""
     from storybank.core.bank import open_chosen_bank
     from storybank.core.database import StorageError
+    from storybank.core.speaking import counted
 
     try:
         repo, _folder = open_chosen_bank(args.data_dir, args.demo)
@@ -266,7 +267,7 @@ def run_sheet(args: argparse.Namespace) -> int:
         return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
     finally:
         repo.db.close()
-    print(f"{args.output}: {pages} page(s), {len(ids)} stor{'y' if len(ids) == 1 else 'ies'}")
+    print(f"{args.output}: {counted(pages, 'page')}, {counted(len(ids), 'story', 'stories')}")
     return 0
 
 

@@ -159,18 +159,7 @@ class StoryEditor(QWidget):
         self._timer.timeout.connect(self.save)
 
         self.title = self._build_title()
-        self.banner = _banner("saveBanner", "#fde7e7", "#7a1010", "#e5a0a0")
-        # What happened without the user's doing (a change made elsewhere).
-        self.notice = _banner("changedElsewhereNotice", "#fff4d6", "#5c4200", "#e0c27a")
-        self.notice.setTextFormat(Qt.TextFormat.RichText)
-        self.notice.linkActivated.connect(self._on_notice_link)
-        self.trash_banner = _banner("trashBanner", "#eceff3", "#2b3440", "#b8c2cf")
-        self.trash_banner.setTextFormat(Qt.TextFormat.RichText)
-        self.trash_banner.setText(
-            "This story is in the Trash, so it cannot be edited. "
-            "<a href='restore'>Restore it</a> to work on it again."
-        )
-        self.trash_banner.linkActivated.connect(lambda _link: self.restore_requested.emit())
+        self._build_banners()
         self.inputs: dict[str, QLineEdit | QPlainTextEdit] = {"title": self.title}
         context = self._build_context()
         scroll = self._build_sections()
@@ -209,6 +198,21 @@ class StoryEditor(QWidget):
         self._retry.setSingleShot(True)
         self._retry.setInterval(RETRY_MS)
         self._retry.timeout.connect(self.save)
+
+    def _build_banners(self) -> None:
+        """A failed save; a change made elsewhere; a story in the Trash."""
+        self.banner = _banner("saveBanner", "#fde7e7", "#7a1010", "#e5a0a0")
+        # What happened without the user's doing (a change made elsewhere).
+        self.notice = _banner("changedElsewhereNotice", "#fff4d6", "#5c4200", "#e0c27a")
+        self.notice.setTextFormat(Qt.TextFormat.RichText)
+        self.notice.linkActivated.connect(self._on_notice_link)
+        self.trash_banner = _banner("trashBanner", "#eceff3", "#2b3440", "#b8c2cf")
+        self.trash_banner.setTextFormat(Qt.TextFormat.RichText)
+        self.trash_banner.setText(
+            "This story is in the Trash, so it cannot be edited. "
+            "<a href='restore'>Restore it</a> to work on it again."
+        )
+        self.trash_banner.linkActivated.connect(lambda _link: self.restore_requested.emit())
 
     def _measured_column(self) -> QVBoxLayout:
         """The editor's column: on a wide screen the text keeps a readable measure
