@@ -492,3 +492,16 @@ def test_the_trash_banner_restores_the_story(
     assert not stored(data_dir, story_id).deleted
     assert window.current.story_id == story_id
     assert not editor.trash_banner.isVisible() and not editor.title.isReadOnly()
+
+
+def test_a_story_opened_but_not_changed_says_when_it_last_changed(
+    qtbot: QtBot, make_window: MakeWindow, data_dir: Path
+) -> None:
+    add_stories(data_dir, "Story A")
+    window = make_window()
+    click_story(qtbot, window, "Story A")
+    window.main_status.show_save_state()
+    assert window.main_status.save_label.text().startswith("Last changed")
+    qtbot.keyClicks(window.editor.inputs["task"], "I owned it.")
+    qtbot.waitUntil(lambda: not window.editor.is_dirty(), timeout=2500)
+    assert window.main_status.save_label.text().startswith("✓ Saved")

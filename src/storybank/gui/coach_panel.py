@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from storybank.core.coach import CoachReport, Finding
 from storybank.core.database import StorageError
 from storybank.core.records import STAR_SECTIONS, Strength
+from storybank.gui.theme import mark_secondary
 from storybank.services.stories import StoryService
 
 ANALYSE_DELAY_MS = 300
@@ -257,7 +258,7 @@ class CoachPanel(QWidget):
         caption = QVBoxLayout()
         caption.setSpacing(0)
         readiness = QLabel("readiness")
-        readiness.setEnabled(False)
+        mark_secondary(readiness)
         caption.addWidget(readiness)
         caption.addWidget(self.time_label)
         head.addLayout(caption, 1)

@@ -103,8 +103,10 @@ class MainStatus(QObject):
             text = "Editing…"
         elif state == "saving":
             text = "Saving…"
-        elif self.current.last_saved is not None:
+        elif self.current.last_saved is not None and self.current.editor.saved_here:
             text = f"✓ Saved {relative_time(self.current.last_saved)}"
+        elif self.current.last_saved is not None:  # opened, not changed yet
+            text = f"Last changed {relative_time(self.current.last_saved)}"
         else:
             text = "✓ Saved"
         self.save_label.setText(text)

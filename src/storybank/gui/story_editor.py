@@ -148,6 +148,8 @@ class StoryEditor(QWidget):
         self.service = service
         self.record: StoryRecord | None = None
         self.last_saved: datetime | None = None
+        #: Whether this window saved the story on screen since it was opened.
+        self.saved_here = False
         #: Each field as last read from or written to the bank: what a save
         #: expects to find there (another program may have changed it since).
         self._base: dict[str, str] = {}
@@ -311,6 +313,7 @@ class StoryEditor(QWidget):
         self.notice.hide()
         self.record = record
         self.last_saved = record.updated_at if record else None
+        self.saved_here = False
         self._base = {name: record.text(name) for name in self.inputs} if record else {}
         self._loading = True
         try:
@@ -380,6 +383,7 @@ class StoryEditor(QWidget):
         self.save_state_changed.emit("saving", "")
         try:
             self.last_saved = self.service.save_story(self.record.id, changes, expect=self._base)
+            self.saved_here = True
         except ChangedElsewhere:
             return self._keep_as_copy()
         except StorageError as exc:

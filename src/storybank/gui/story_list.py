@@ -40,6 +40,7 @@ from storybank.core.repository import ShowKey, SortKey
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QStyleOptionViewItem  # annotations only
 from storybank.core.speaking import clock
+from storybank.gui.theme import mark_secondary
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 #: How long the search waits for more typing before it asks for the list.
@@ -397,7 +398,7 @@ class StoryListPanel(QWidget):
         self.empty_label.setObjectName("listEmpty")
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setEnabled(False)
+        mark_secondary(self.empty_label)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty_label)

@@ -2,11 +2,76 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QWidget,
+)
 
 THEMES = ("system", "light", "dark")
+#: How far secondary text moves from the text colour toward the background:
+#: quieter than the text, yet above 4.5:1 contrast in both themes.
+SECONDARY_BLEND = 0.4
+
+
+def blend(one: QColor, other: QColor, share: float) -> QColor:
+    """``one`` moved ``share`` of the way toward ``other``."""
+    return QColor.fromRgbF(
+        one.redF() + (other.redF() - one.redF()) * share,
+        one.greenF() + (other.greenF() - one.greenF()) * share,
+        one.blueF() + (other.blueF() - one.blueF()) * share,
+    )
+
+
+def mark_secondary(widget: QWidget) -> None:
+    """Show a label's text as secondary: quieter, but still easy to read (a
+    disabled label is too faint, and reads as "cannot be used")."""
+    widget.setProperty("secondaryText", True)
+    _tint(widget)
+
+
+def _tint(widget: QWidget) -> None:
+    app_palette = QApplication.palette()
+    palette = widget.palette()
+    color = blend(
+        app_palette.color(QPalette.ColorRole.WindowText),
+        app_palette.color(QPalette.ColorRole.Window),
+        SECONDARY_BLEND,
+    )
+    palette.setColor(QPalette.ColorRole.WindowText, color)
+    widget.setPalette(palette)
+
+
+class ContrastStyle(QProxyStyle):
+    """Fusion, with check boxes and radio buttons outlined so they show on a dark
+    window (Fusion's own outline is a shade of the window colour)."""
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        round_mark = element == QStyle.PrimitiveElement.PE_IndicatorRadioButton
+        if not round_mark and element != QStyle.PrimitiveElement.PE_IndicatorCheckBox:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(option.palette.color(QPalette.ColorRole.Mid).lighter(150))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        box = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)
+        if round_mark:
+            painter.drawEllipse(box)
+        else:
+            painter.drawRoundedRect(box, 2, 2)
+        painter.restore()
 
 
 def dark_palette() -> QPalette:
@@ -41,7 +106,7 @@ def dark_palette() -> QPalette:
         QPalette.ColorRole.WindowText,
         QPalette.ColorRole.ButtonText,
     ):
-        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7d8085"))
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#8f9297"))
     return palette
 
 
@@ -65,7 +130,8 @@ def apply_theme(app: QApplication, theme: str) -> bool:
     hints.setColorScheme(scheme.get(theme, Qt.ColorScheme.Unknown))
     if dark or theme == "light":
         # Fusion draws every palette faithfully on every platform.
-        app.setStyle(QStyleFactory.create("Fusion"))
+        fusion = QStyleFactory.create("Fusion")
+        app.setStyle(ContrastStyle(fusion) if dark else fusion)
         style = app.style()
         app.setPalette(dark_palette() if dark else style.standardPalette())
     else:
@@ -75,6 +141,8 @@ def apply_theme(app: QApplication, theme: str) -> bool:
     for widget in app.allWidgets():
         if widget.styleSheet():
             widget.setStyleSheet(widget.styleSheet())
+        if widget.property("secondaryText"):
+            _tint(widget)
     return dark
 
 

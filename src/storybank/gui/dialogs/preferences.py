@@ -29,6 +29,7 @@ from storybank.core.database import StorageError
 from storybank.core.records import PackInfo
 from storybank.gui.duration_spin import DurationSpin
 from storybank.gui.settings import Preferences
+from storybank.gui.theme import mark_secondary
 from storybank.services.stories import StoryService
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -48,7 +49,7 @@ class ValuePacksPage(QWidget):
         self.values_list.setAccessibleName("Values of the selected pack")
         self.about = QLabel()
         self.about.setWordWrap(True)
-        self.about.setEnabled(False)
+        mark_secondary(self.about)
 
         self.add_button = QPushButton("Add…")
         self.rename_button = QPushButton("Rename…")

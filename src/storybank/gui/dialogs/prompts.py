@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from storybank.core.database import StorageError
 from storybank.core.prompts import Prompt
 from storybank.gui.errors import report_error
+from storybank.gui.theme import mark_secondary
 from storybank.services.practice import PracticeService
 
 UUID_ROLE = Qt.ItemDataRole.UserRole
@@ -142,7 +143,7 @@ class PromptsDialog(QDialog):
         hint = QLabel("Untick a prompt to hide it from practice. Built-in prompts you edit keep "
                       "your words when Storybank updates its bank.")  # fmt: skip
         hint.setWordWrap(True)
-        hint.setEnabled(False)
+        mark_secondary(hint)
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.list, 1)

@@ -63,6 +63,7 @@ from storybank.gui.duration_spin import DurationSpin
 from storybank.gui.practice.review import SessionReview
 from storybank.gui.practice.voice import Voice
 from storybank.gui.settings import Preferences
+from storybank.gui.theme import mark_secondary
 from storybank.services.practice import PracticeService
 
 TICK_MS = 100
@@ -167,7 +168,7 @@ class DeckChooser(QWidget):
                 grid.addWidget(extra, row, 1)
             if hint:
                 label = QLabel(hint)
-                label.setEnabled(False)
+                mark_secondary(label)
                 grid.addWidget(label, row, 2)
         self.radios[DeckKind.MOCK].setChecked(True)
         grid.setColumnStretch(2, 1)
@@ -267,7 +268,7 @@ class SessionPage(QWidget):
         self.progress = QLabel()
         self.progress.setObjectName("sessionProgress")
         self.theme = QLabel()
-        self.theme.setEnabled(False)
+        mark_secondary(self.theme)
         self.prompt = QLabel()
         self.prompt.setObjectName("promptText")
         self.prompt.setWordWrap(True)
@@ -294,7 +295,7 @@ class SessionPage(QWidget):
         self.gauge.setMaximumWidth(520)
         self.hint = QLabel()
         self.hint.setObjectName("keyHint")
-        self.hint.setEnabled(False)
+        mark_secondary(self.hint)
 
     def show_skipped(self, prompt: str) -> None:
         """Say which prompt was just skipped, with a way back."""
