@@ -241,7 +241,9 @@ class MainWindow(QMainWindow):
 
     def _update_center(self) -> None:
         empty_bank = self._total == 0 and self.list_panel.show_key() == "active"
-        self.pages.show(has_story=self.current.record is not None, empty_bank=empty_bank)
+        has_story = self.current.record is not None
+        self.pages.show(has_story=has_story, empty_bank=empty_bank)
+        self.side.setVisible(has_story)  # no values or coach to show without a story
         self.main_menu.update_actions()
 
     def _on_changed(self, changes: ChangeSet) -> None:

@@ -556,7 +556,9 @@ class StoryListPanel(QWidget):
             return "The Trash is empty."
         if self.show_key() == "archived":
             return "No archived stories."
-        return "No stories yet.\nPress Ctrl+N to write one."
+        # The welcome page beside it says how to start: the list only says what
+        # it will hold, not the same words twice.
+        return "Your stories will be listed here."
 
     # --- rows -------------------------------------------------------------
 
