@@ -113,3 +113,21 @@ def test_damaged_bank_is_refused_untouched(data_dir: Path) -> None:
     assert damaged.db.integrity.done() and damaged.db.integrity.problem
     damaged.db.close()
     assert bank.read_bytes() == bytes(data)
+
+
+def test_a_backup_says_how_many_stories_it_holds_without_changing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from storybank.core.backup import stories_in
+
+    bank = open_bank(tmp_path / "bank")
+    for title in ("One", "Two", "Three"):
+        bank.create_story(title=title)
+    trashed = bank.create_story(title="Gone")
+    bank.set_trashed(trashed.id, True)
+    copy = make_backup(bank.db.path, tmp_path / "backups", "manual")
+    bank.db.close()
+    before = copy.read_bytes()
+    assert stories_in(copy) == 3
+    assert copy.read_bytes() == before
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"not a database" * 100)
+    assert stories_in(junk) is None

@@ -33,6 +33,7 @@ def test_back_up_now_then_restore(
 
     def choose_first(dialog: RestoreDialog) -> int:
         assert dialog.list.count() == 1
+        assert "· 1 story ·" in dialog.list.item(0).text()  # what it holds, before choosing
         dialog.list.setCurrentRow(0)
         dialog.accept()
         return dialog.result()

@@ -173,6 +173,19 @@ def remove_stale_temporaries(folder: Path, *, now: float | None = None) -> list[
     return removed
 
 
+def stories_in(backup: Path) -> int | None:
+    """How many stories (not archived, not in the Trash) a backup holds; None if
+    it cannot be read. Read-only: a backup is never changed by looking at it."""
+    try:
+        with closing(connect_read_only(backup, timeout=1)) as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM story WHERE deleted_at IS NULL AND archived = 0"
+            ).fetchone()
+    except sqlite3.Error:
+        return None
+    return int(row[0])
+
+
 def list_backups(folder: Path) -> list[BackupInfo]:
     """Backups in ``folder``, newest first.
 

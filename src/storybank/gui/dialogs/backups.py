@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from storybank.core.backup import BackupInfo, list_backups
+from storybank.core.backup import BackupInfo, list_backups, stories_in
+from storybank.core.speaking import counted
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 REASONS = {
@@ -28,10 +29,12 @@ REASONS = {
 
 
 def describe(info: BackupInfo) -> str:
-    """ "24 Nov 2026 18:02 · when Storybank closed · 1.2 MB" """
+    """ "24 Nov 2026 18:02 · when Storybank closed · 14 stories · 1.2 MB" """
     reason = REASONS.get(info.reason, info.reason.replace("-", " "))
     when = info.made_at.astimezone().strftime("%d %b %Y %H:%M")
-    return f"{when} · {reason} · {info.size / 1_000_000:.1f} MB"
+    count = stories_in(info.path)
+    stories = "stories unreadable" if count is None else counted(count, "story", "stories")
+    return f"{when} · {reason} · {stories} · {info.size / 1_000_000:.1f} MB"
 
 
 class RestoreDialog(QDialog):
