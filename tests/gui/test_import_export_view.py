@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QLabel
 from pytestqt.qtbot import QtBot
 
@@ -32,9 +35,28 @@ def test_export_json_then_import_into_another_bank(
     repo.db.close()
     source = make_window(source_dir)
     target = tmp_path / "export.json"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    proposed: list[str] = []
+
+    def save_as(_parent, _title, suggestion, _filter):  # type: ignore[no-untyped-def]
+        proposed.append(suggestion)
+        return str(target), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
     source.main_menu.export_json_action.trigger()
-    assert target.exists() and "Exported everything" in source.statusBar().currentMessage()
+    status = source.main_status
+    assert target.exists() and "Exported everything" in status.note_label.text()
+    assert Path(proposed[0]).name == f"storybank-{date.today()}.json"  # a name that says when
+    # The next export starts in the folder chosen last time.
+    source.main_menu.export_json_action.trigger()
+    assert Path(proposed[1]).parent == tmp_path
+    # The file can be opened, or its folder shown, from the status bar.
+    opened: list[str] = []
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True
+    )
+    assert status.open_button.isVisible() and status.folder_button.isVisible()
+    qtbot.mouseClick(status.folder_button, Qt.MouseButton.LeftButton)
+    assert opened == [str(tmp_path)]
 
     other = make_window(tmp_path / "other")
     assert titles(other) == []

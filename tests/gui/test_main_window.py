@@ -242,7 +242,7 @@ def test_delete_key_moves_to_trash_and_undo_restores(
     qtbot.keyClick(window.list_panel.view, Qt.Key.Key_Delete)
     assert window.list_panel.model.rowCount() == 0
     assert stored(data_dir, story_id).deleted
-    note, undo = window.main_status.trash_label, window.main_status.undo_trash_button
+    note, undo = window.main_status.note_label, window.main_status.undo_trash_button
     assert "Trash" in note.text() and note.isVisible() and undo.isVisible()
     assert note.geometry().right() < undo.geometry().left()  # side by side, nothing covered
     qtbot.mouseClick(window.main_status.undo_trash_button, Qt.MouseButton.LeftButton)

@@ -58,7 +58,7 @@ def test_export_pdf_from_the_menu_and_choices_are_remembered(
     demo_window.main_menu.pdf_action.trigger()
     pdf = target.with_suffix(".pdf")
     assert len(PdfReader(pdf).pages) == 1
-    assert "Saved 1 page(s)" in demo_window.statusBar().currentMessage()
+    assert "Saved 1 page to" in demo_window.main_status.note_label.text()
     demo_window.main_menu.pdf_action.trigger()
     assert seen[1] == "all/matrix/A4"  # the dialog remembered the last choice
 
@@ -106,4 +106,4 @@ def test_print_through_the_print_dialog(
     choose(qtbot, monkeypatch, "list", "cheat")
     qtbot.keyClick(demo_window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert len(PdfReader(target).pages) == 2
-    assert "Sent 2 page(s)" in demo_window.statusBar().currentMessage()
+    assert "Sent 2 pages" in demo_window.statusBar().currentMessage()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,10 @@ from storybank.gui.settings import Preferences
 if TYPE_CHECKING:
     from storybank.core.sheet import Layout
     from storybank.gui.main_window import MainWindow
+
+
+#: How a sheet's PDF is named by default, after its layout.
+SHEET_NAMES = {"cheat": "cheat sheet", "full": "stories", "matrix": "value matrix"}
 
 
 class FileOps(QObject):
@@ -78,9 +83,10 @@ class FileOps(QObject):
             return
         html, header, landscape = self.sheet_contents(dialog.scope(), dialog.layout_choice())
         if mode == "pdf":
-            last = str(self.settings.value("sheet/last_pdf", str(Path.home() / "stories.pdf")))
+            folder = Path(str(self.settings.value("sheet/last_pdf", Path.home() / "x"))).parent
+            name = f"Storybank {SHEET_NAMES[dialog.layout_choice()]} {date.today()}.pdf"
             path, _ = QFileDialog.getSaveFileName(
-                self.window, "Export PDF", last, "PDF files (*.pdf)"
+                self.window, "Export PDF", str(folder / name), "PDF files (*.pdf)"
             )
             if not path:
                 return
@@ -94,7 +100,7 @@ class FileOps(QObject):
                 report_error(self.window, exc, f"Could not write {path}:")
                 return
             self.settings.setValue("sheet/last_pdf", path)
-            self.status.message(f"Saved {counted(pages, 'page')} to {path}", 8000)
+            self.status.offer_open(f"Saved {counted(pages, 'page')} to {path}", Path(path))
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         setup_printer(printer, dialog.page_size(), landscape)
@@ -133,7 +139,8 @@ class FileOps(QObject):
                 where, what = folder, f"{len(written)} story files"
             else:
                 path, _ = QFileDialog.getSaveFileName(
-                    self.window, "Export everything", str(Path(home) / "storybank.json"),
+                    self.window, "Export everything",
+                    str(Path(home) / f"storybank-{date.today()}.json"),
                     "JSON files (*.json)",
                 )  # fmt: skip
                 if not path:
@@ -144,7 +151,7 @@ class FileOps(QObject):
             report_error(self.window, exc, "The export failed:")
             return
         self.settings.setValue("export/last", str(Path(where).parent if kind == "json" else where))
-        self.status.message(f"Exported {what} to {where}", 8000)
+        self.status.offer_open(f"Exported {what} to {where}", Path(where))
 
     def import_data(self, *, folder: bool) -> None:
         """Read, preview and (if the user agrees) import stories."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -35,25 +36,13 @@ class MainStatus(QObject):
         self.folder_label = QLabel(folder)
         self.folder_label.setObjectName("dataFolder")
         self.folder_label.setToolTip(f"Data folder: {service.data_dir}")
-        self.undo_trash_button = QToolButton()
-        self.undo_trash_button.setText("Undo")
-        self.undo_trash_button.setObjectName("undoTrash")
-        self.undo_trash_button.setToolTip("Bring the story back from the Trash")
-        self.undo_trash_button.hide()
+        self._build_offers()
         status = window.statusBar()
-        # The trash note and its Undo are widgets of their own, side by side:
-        # a passing status message would be drawn under the button.
-        self.trash_label = QLabel()
-        self.trash_label.setObjectName("trashNote")
-        self.trash_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.trash_label.hide()
-        self._undo_timer = QTimer(self)
-        self._undo_timer.setSingleShot(True)
-        self._undo_timer.setInterval(UNDO_TRASH_MS)
-        self._undo_timer.timeout.connect(self.end_undo_trash)
         status.addWidget(self.save_label)
-        status.addWidget(self.trash_label)
+        status.addWidget(self.note_label)
         status.addWidget(self.undo_trash_button)
+        status.addWidget(self.open_button)
+        status.addWidget(self.folder_button)
         status.addPermanentWidget(self.count_label)
         status.addPermanentWidget(QLabel("·"))
         status.addPermanentWidget(self.folder_label)
@@ -69,6 +58,37 @@ class MainStatus(QObject):
         """A passing message on the left of the status bar."""
         self.window.statusBar().showMessage(text, timeout_ms)
 
+    def _build_offers(self) -> None:
+        """A note with buttons to act on it: Undo for the Trash; Open and Show in
+        Folder for what was just written. Widgets of their own, side by side: a
+        passing status message would be drawn under the buttons."""
+        self.undo_trash_button = QToolButton()
+        self.undo_trash_button.setText("Undo")
+        self.undo_trash_button.setObjectName("undoTrash")
+        self.undo_trash_button.setToolTip("Bring the story back from the Trash")
+        self.undo_trash_button.hide()
+        self.note_label = QLabel()
+        self.note_label.setObjectName("statusNote")
+        self.note_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.note_label.hide()
+        self.open_button = QToolButton()
+        self.open_button.setText("Open")
+        self.open_button.setObjectName("openWritten")
+        self.open_button.setToolTip("Open what was just written")
+        self.open_button.clicked.connect(lambda: self._open(self._written))
+        self.folder_button = QToolButton()
+        self.folder_button.setText("Show in Folder")
+        self.folder_button.setObjectName("showWritten")
+        self.folder_button.setToolTip("Open the folder that holds it")
+        self.folder_button.clicked.connect(lambda: self._open(self._written_folder()))
+        for button in (self.open_button, self.folder_button):
+            button.hide()
+        self._written: Path | None = None
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.setInterval(UNDO_TRASH_MS)
+        self._undo_timer.timeout.connect(self.end_undo_trash)
+
     def set_count(self, total: int) -> None:
         """How many stories the bank holds (-1: it cannot be read)."""
         self.count_label.setText(
@@ -77,16 +97,39 @@ class MainStatus(QObject):
 
     def offer_undo_trash(self, note: str) -> None:
         """Say what went to the Trash, with an Undo button, for a while."""
+        self._offer(note, self.undo_trash_button)
+
+    def offer_open(self, note: str, written: Path) -> None:
+        """Say what was written where, with buttons that open it and its folder."""
+        self._written = written
+        self._offer(note, self.open_button, self.folder_button)
+
+    def _offer(self, note: str, *buttons: QToolButton) -> None:
+        self.end_undo_trash()
         self.window.statusBar().clearMessage()
-        self.trash_label.setText(note)
-        self.trash_label.show()
-        self.undo_trash_button.show()
+        self.note_label.setText(note)
+        self.note_label.show()
+        for button in buttons:
+            button.show()
         self._undo_timer.start()
 
     def end_undo_trash(self) -> None:
+        """Take the note and its buttons away (their time is up, or one was used)."""
         self._undo_timer.stop()
-        self.trash_label.hide()
-        self.undo_trash_button.hide()
+        for widget in (self.note_label, self.undo_trash_button, self.open_button,
+                       self.folder_button):  # fmt: skip
+            widget.hide()
+
+    def _written_folder(self) -> Path | None:
+        written = self._written
+        return None if written is None else written if written.is_dir() else written.parent
+
+    def _open(self, path: Path | None) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        if path is not None and not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self.message(f"Could not open {path}: no program is set up for it.", 8000)
 
     def on_save_state(self, state: str, message: str) -> None:
         self._save_state = state
