@@ -30,10 +30,14 @@ def column_of(window: MainWindow, name: str) -> int:
 def is_gap(window: MainWindow, name: str) -> bool:
     model = window.coverage_view.values_model  # type: ignore[union-attr]
     column = column_of(window, name)
-    return (
+    gap = name in model.gaps()
+    coloured = (
         model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.BackgroundRole)
         is not None
     )
+    # A gap is coloured unless every column is one (then colour would tell nothing).
+    assert coloured == (gap and model.highlight)
+    return gap
 
 
 def test_gap_disappears_when_a_value_is_tagged(
@@ -137,3 +141,45 @@ def test_map_keeps_the_stories_order_until_a_header_is_clicked(
     assert set(titles()) == {"Alpha", "Beta", "Gamma"}
     totals = [view.index(r, 0).data() for r in range(view.rowCount())]
     assert totals == sorted(totals) or totals == sorted(totals, reverse=True)
+
+
+def test_a_gap_leads_to_a_new_story_that_fills_it(qtbot, make_window, data_dir) -> None:  # type: ignore[no-untyped-def]
+    from storybank.core.bank import open_bank
+
+    repo = open_bank(data_dir)
+    repo.create_story(title="Only story", action="I did a thing.")
+    repo.db.close()
+    window = make_window()
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    view = window.coverage_view
+    view.tabs.setCurrentIndex(1)  # question themes: every one is a gap
+    text = view.summary.text()
+    assert "No theme has two stories yet" in text
+    assert text.count(",") < 12  # names a few, not all 25
+    header = view.themes_table.horizontalHeader()
+    model = view.themes_model
+    first = model.first_gap()
+    assert "tag " in model.headerData(first, Qt.Orientation.Horizontal)
+    view.summary.linkActivated.emit("write")
+    assert window.modes.currentWidget() is window.splitter
+    record = window.current.record
+    assert record is not None and record.tags == (model.needs[first - 1][1],)
+    assert header.count() == model.columnCount()
+
+
+def test_a_value_gap_makes_a_story_with_that_value_primary(qtbot, make_window, data_dir) -> None:  # type: ignore[no-untyped-def]
+    from storybank.core.bank import open_bank
+    from storybank.core.records import Strength
+
+    repo = open_bank(data_dir)
+    repo.create_story(title="Only story")
+    repo.db.close()
+    window = make_window()
+    window.set_mode("coverage")
+    view = window.coverage_view
+    view.tabs.setCurrentIndex(0)
+    view.values_table.write_for.emit(2)  # the second value's column
+    record = window.current.record
+    kind, value_id = view.values_model.needs[1]
+    assert kind == "value" and record is not None
+    assert record.values == {value_id: Strength.PRIMARY}

@@ -547,12 +547,16 @@ class Repository(Store):
 
     # --- story writes -----------------------------------------------------
 
-    def create_story(self, **fields: str) -> StoryRecord:
-        """Create a story from text fields (all optional)."""
+    def create_story(
+        self, *, tags: Sequence[str] = (), primary_value: int | None = None, **fields: str
+    ) -> StoryRecord:
+        """Create a story from text fields (all optional), with tags and a primary
+        value if asked, in one transaction."""
         _check_fields(fields)
         from storybank.core import writes
 
-        story_id = self._run(writes.create_story, fields)
+        wanted = [cleaned for name in tags if (cleaned := clean_tag(name))]
+        story_id = self._run(writes.create_story, fields, wanted, primary_value)
         return self.get_story(story_id)
 
     def update_story(

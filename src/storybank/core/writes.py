@@ -169,11 +169,24 @@ def move_value(session: Session, value_id: int, delta: int) -> None:
 # --- stories ---------------------------------------------------------------
 
 
-def create_story(session: Session, fields: dict[str, str]) -> int:
+def create_story(
+    session: Session,
+    fields: dict[str, str],
+    tags: Sequence[str] = (),
+    primary_value: int | None = None,
+) -> int:
+    """A new story, already tagged and with a primary value if asked (one write)."""
     story = _new_story(**fields)
     session.add(story)
     session.flush()
     assert story.id is not None
+    if tags:
+        _replace_tags(session, story.id, list(tags))
+    if primary_value is not None:
+        get(session, Value, primary_value)
+        session.add(
+            StoryValue(story_id=story.id, value_id=primary_value, strength=Strength.PRIMARY.value)
+        )
     return story.id
 
 

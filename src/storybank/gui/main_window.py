@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
                 self.coverage_view = CoverageView(self.service, builtin_prompt_bank().themes)
                 self.coverage_view.setObjectName("coverageView")
                 self.coverage_view.open_story.connect(self.show_story)
+                self.coverage_view.write_requested.connect(self.commands.new_story_for)
                 self.modes.addWidget(self.coverage_view)
             self.modes.setCurrentWidget(self.coverage_view)
         else:

@@ -28,6 +28,23 @@ class StoryCommands:
         if self.current.flush():
             self.status.message("Saved.", 3000)
 
+    def new_story_for(self, kind: str, key: object) -> None:
+        """A new story that fills a coverage gap: tagged with a theme's tag
+        (``kind`` "tag") or showing a value as primary (``kind`` "value")."""
+        if not self.current.flush():
+            return
+        try:
+            if kind == "tag":
+                record = self.service.create_story(tags=[str(key)])
+            else:
+                record = self.service.create_story(primary_value=int(str(key)))
+        except StorageError as exc:
+            report_error(self.window, exc, "Could not create a story.")
+            return
+        self.window.show_story(record.id)
+        self.current.editor.focus_title()
+        self.status.message("A new story for that gap: give it a title, then tell it.", 8000)
+
     def new_story(self) -> None:
         if not self.current.flush():
             return

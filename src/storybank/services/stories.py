@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -118,9 +118,12 @@ class StoryService(QObject):
 
     # --- stories ----------------------------------------------------------
 
-    def create_story(self, **fields: str) -> StoryRecord:
-        record = self.repo.create_story(**fields)
-        self.announce(ChangeSet(story_list=True))
+    def create_story(
+        self, *, tags: Sequence[str] = (), primary_value: int | None = None, **fields: str
+    ) -> StoryRecord:
+        """A new story, tagged and with a primary value if asked: one operation."""
+        record = self.repo.create_story(tags=tags, primary_value=primary_value, **fields)
+        self.announce(ChangeSet(story_list=True, tags=bool(tags)))
         return record
 
     def save_story(
