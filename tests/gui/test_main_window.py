@@ -505,3 +505,27 @@ def test_a_story_opened_but_not_changed_says_when_it_last_changed(
     qtbot.keyClicks(window.editor.inputs["task"], "I owned it.")
     qtbot.waitUntil(lambda: not window.editor.is_dirty(), timeout=2500)
     assert window.main_status.save_label.text().startswith("✓ Saved")
+
+
+def test_values_are_grouped_by_pack_and_a_pack_folds_away(
+    qtbot: QtBot, make_window: MakeWindow, data_dir: Path
+) -> None:
+    (story_id,) = add_stories(data_dir, "Story A")
+    repo = open_bank(data_dir)
+    for pack in repo.packs():
+        repo.set_pack_active(pack.id, True)
+    packs = [p for p in repo.packs() if p.active]
+    repo.db.close()
+    assert len(packs) >= 2
+    window = make_window()
+    window.show_story(story_id)
+    panel = window.values_panel
+    headers = [panel.findChild(QToolButton, f"pack-{pack.id}") for pack in packs]
+    assert all(h is not None and h.isVisibleTo(panel) for h in headers)
+    first_value = packs[0].values[0].key
+    button = panel.findChild(QToolButton, f"value-{first_value}-primary")
+    assert button is not None and button.isVisibleTo(panel)
+    qtbot.mouseClick(headers[0], Qt.MouseButton.LeftButton)  # fold the first pack
+    assert not button.isVisibleTo(panel)
+    qtbot.mouseClick(headers[0], Qt.MouseButton.LeftButton)
+    assert button.isVisibleTo(panel)

@@ -84,6 +84,11 @@ class ValuesPanel(QWidget):
         self._buttons: dict[int, tuple[QToolButton, QToolButton]] = {}
         #: Each value's name and buttons, in order (laid out by :meth:`_place_row`).
         self._rows: list[tuple[QLabel, QToolButton, QToolButton]] = []
+        #: Each row's pack, the packs' headers (only with two packs or more), and
+        #: the packs folded away.
+        self._row_pack: list[int] = []
+        self._packs: dict[int, QToolButton] = {}
+        self._collapsed: set[int] = set()
         self._narrow = False
 
         self.values_box = self._build_values_box()
@@ -176,15 +181,49 @@ class ValuesPanel(QWidget):
                 widget.deleteLater()
         self._buttons.clear()
         self._rows.clear()
+        self._row_pack.clear()
+        self._packs.clear()
         values = self.service.active_values()
         if not values:
             empty = QLabel("No active value pack. Choose one in Preferences.")
             empty.setWordWrap(True)
             self.grid.addWidget(empty, 0, 0, 1, 3)
-        for row, value in enumerate(values):
-            self._add_row(row, value)
-        self.grid.setRowStretch(2 * len(values) + 1, 1)
+        names = {pack.id: pack.name for pack in self.service.packs()}
+        grouped = len({value.framework_id for value in values}) > 1
+        for value in values:
+            if grouped and value.framework_id not in self._packs:
+                self._packs[value.framework_id] = self._pack_header(
+                    value.framework_id, names.get(value.framework_id, "")
+                )
+            self._add_row(value)
+        self._lay_out_rows()
         self._show_record()
+
+    def _pack_header(self, pack_id: int, name: str) -> QToolButton:
+        """A pack's name above its values; a click folds them away or back."""
+        header = QToolButton()
+        header.setObjectName(f"pack-{pack_id}")
+        header.setCheckable(True)
+        header.setChecked(pack_id not in self._collapsed)
+        header.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        header.setArrowType(
+            Qt.ArrowType.DownArrow if header.isChecked() else Qt.ArrowType.RightArrow
+        )
+        header.setAutoRaise(True)
+        header.setProperty("packName", name)
+        header.setText(name)
+        header.setAccessibleName(f"Values of {name}")
+        header.toggled.connect(lambda shown, p=pack_id: self._fold(p, not shown))
+        return header
+
+    def _fold(self, pack_id: int, folded: bool) -> None:
+        if folded:
+            self._collapsed.add(pack_id)
+        else:
+            self._collapsed.discard(pack_id)
+        header = self._packs[pack_id]
+        header.setArrowType(Qt.ArrowType.RightArrow if folded else Qt.ArrowType.DownArrow)
+        self._lay_out_rows()
 
     def _restore_tab_order(self) -> None:
         """Put rebuilt buttons back in reading order: after what precedes the panel.
@@ -192,7 +231,12 @@ class ValuesPanel(QWidget):
         New widgets join the end of their window's focus chain, so without this
         Tab would reach the value buttons only after the rest of the window.
         """
-        order: list[QWidget] = [button for pair in self._buttons.values() for button in pair]
+        order: list[QWidget] = []
+        for row, (_label, primary, supporting) in enumerate(self._rows):
+            header = self._packs.get(self._row_pack[row])
+            if header is not None and header not in order:
+                order.append(header)
+            order += [primary, supporting]
         if self.isAncestorOf(self.tags_edit):  # not yet while the panel is being built
             order.append(self.tags_edit)
         anchor = self.previousInFocusChain()
@@ -208,7 +252,7 @@ class ValuesPanel(QWidget):
         for before, after in itertools.pairwise(order):
             QWidget.setTabOrder(before, after)
 
-    def _add_row(self, row: int, value: ValueInfo) -> None:
+    def _add_row(self, value: ValueInfo) -> None:
         label = QLabel(value.name)
         label.setToolTip(value.description)
         label.setWordWrap(True)
@@ -226,20 +270,46 @@ class ValuesPanel(QWidget):
                 lambda checked, v=value.id, s=strength: self._on_clicked(v, s, checked)
             )
         self._rows.append((label, primary, supporting))
-        self._place_row(row)
+        self._row_pack.append(value.framework_id)
         self._buttons[value.id] = (primary, supporting)
 
-    def _place_row(self, row: int) -> None:
-        """A value on one line, or, in a narrow panel, its name above its buttons."""
-        label, primary, supporting = self._rows[row]
-        if self._narrow:
-            self.grid.addWidget(label, 2 * row, 0, 1, 2)
-            self.grid.addWidget(primary, 2 * row + 1, 0)
-            self.grid.addWidget(supporting, 2 * row + 1, 1)
-        else:
-            self.grid.addWidget(label, row, 0)
-            self.grid.addWidget(primary, row, 1)
-            self.grid.addWidget(supporting, row, 2)
+    def _lay_out_rows(self) -> None:
+        """Each pack's header, then its values (unless folded): a value on one line,
+        or, in a narrow panel, its name above its buttons."""
+        for widgets in self._rows:
+            for widget in widgets:
+                self.grid.removeWidget(widget)
+        for header in self._packs.values():
+            self.grid.removeWidget(header)
+        line = 0
+        shown_pack: int | None = None
+        for row, widgets in enumerate(self._rows):
+            pack_id = self._row_pack[row]
+            if pack_id in self._packs and pack_id != shown_pack:
+                self.grid.addWidget(self._packs[pack_id], line, 0, 1, 3)
+                line += 1
+                shown_pack = pack_id
+            if pack_id in self._collapsed and pack_id in self._packs:
+                for widget in widgets:
+                    widget.hide()  # folded away (showing a widget not yet placed would
+                continue  # open it as a window of its own)
+            label, primary, supporting = widgets
+            if self._narrow:
+                self.grid.addWidget(label, line, 0, 1, 2)
+                self.grid.addWidget(primary, line + 1, 0)
+                self.grid.addWidget(supporting, line + 1, 1)
+                line += 2
+            else:
+                self.grid.addWidget(label, line, 0)
+                self.grid.addWidget(primary, line, 1)
+                self.grid.addWidget(supporting, line, 2)
+                line += 1
+            for widget in widgets:
+                widget.show()  # placed, so shown inside the panel
+        for row in range(self.grid.rowCount()):
+            self.grid.setRowStretch(row, 0)
+        self.grid.setRowStretch(line, 1)
+        self.grid.setColumnStretch(0, 0 if self._narrow else 1)
 
     def _one_line_width(self) -> int:
         """The width a value needs on one line: a short name and both its buttons."""
@@ -256,12 +326,7 @@ class ValuesPanel(QWidget):
         narrow = event.size().width() < self._one_line_width()
         if narrow != self._narrow and self._rows:
             self._narrow = narrow
-            for widgets in self._rows:
-                for widget in widgets:
-                    self.grid.removeWidget(widget)
-            for row in range(len(self._rows)):
-                self._place_row(row)
-            self.grid.setColumnStretch(0, 0 if narrow else 1)
+            self._lay_out_rows()
         self._narrow = narrow
 
     def refresh_tags(self) -> None:
