@@ -135,3 +135,28 @@ def test_default_page_size_follows_the_locale() -> None:
     )
     assert default_page_size(QLocale(QLocale.Language.German, QLocale.Country.Germany)) == "A4"
     assert re.fullmatch("A4|Letter", default_page_size())
+
+
+def test_tables_without_a_header_row_are_kept_on_one_page(qapp) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QSizeF
+    from PySide6.QtGui import QTextDocument
+
+    from storybank.gui.print import keep_tables_whole
+
+    row = "<table><tr><td>{}</td><td>x</td></tr></table>"
+    matrix = "<table><thead><tr><th>head</th></tr></thead>{}</table>"
+    document = QTextDocument()
+    document.setHtml(
+        "".join(row.format("<p>line</p>" * (n % 5 + 2)) for n in range(40))
+        + matrix.format("<tr><td>cell</td></tr>" * 60)
+    )
+    document.setPageSize(QSizeF(300, 400))
+    assert keep_tables_whole(document) > 0
+    height = document.pageSize().height()
+    layout = document.documentLayout()
+    crossing = []
+    for frame in document.rootFrame().childFrames():
+        box = layout.frameBoundingRect(frame)
+        crossing.append(int(box.top() // height) != int((box.bottom() - 1) // height))
+    assert not any(crossing[:-1])  # every row of cards whole on its page
+    assert crossing[-1]  # the long table with a header row flows on, repeating it
