@@ -176,6 +176,9 @@ def test_card_action_shows_its_most_telling_whole_sentences() -> None:
     # Every piece between the gap marks is a whole sentence of the Action.
     for piece in shown.split(" … "):
         assert piece.endswith((".", ":")), piece
+    # In a language the pronouns cannot read, no sentence is left out for lacking one.
+    hebrew = "שוחחתי עם כל אחד מהצוות בנפרד. בניתי תוכנית עבודה חדשה. הצגתי אותה להנהלה."
+    assert card_lines(build_sheet(Layout.CHEAT, [story(3, action=hebrew)], VALUES))["A"] == hebrew
     # A lead-in is not shown without what it leads to.
     lead = "I changed three things:\n\n- one\n- two\n\n" + "I wrote it all down first. " * 30
     assert not card_lines(build_sheet(Layout.CHEAT, [story(2, action=lead)], VALUES))["A"].endswith(

@@ -334,6 +334,12 @@ def _action_score(sentence: _Sentence) -> int:
     return score
 
 
+def _unread_action_score(sentence: _Sentence) -> int:
+    """:func:`_action_score` for an Action with no English pronoun in it: a language
+    the pronouns cannot read, so no sentence is left out for lacking one."""
+    return _action_score(sentence) + 2
+
+
 def _result_score(sentence: _Sentence) -> int:
     """How telling a sentence of Result is: a measured outcome, the first one said."""
     text = sentence.text
@@ -459,7 +465,10 @@ def _card_text(record: StoryRecord, room: int) -> tuple[dict[str, str], str | No
     lines["result"] = _pick(results, _room(3), _result_score)
     key = key_number(record.result, lines["result"])
     left = room - sum(_lines(lines[name]) for name in lines) - _lines(key, KEY_LINE)
-    lines["action"] = _pick(_sentences(record.action), _room(max(3, left)), _action_score)
+    actions = _sentences(record.action)
+    english = any(_FIRST_PERSON.search(s.text) or _FIRST_PLURAL.search(s.text) for s in actions)
+    score = _action_score if english else _unread_action_score
+    lines["action"] = _pick(actions, _room(max(3, left)), score)
     spare = left - _lines(lines["action"])
     if spare > 0:
         lines["result"] = _pick(results, _room(3 + spare), _result_score)
