@@ -2,7 +2,8 @@
 
 The document is laid out on the device's own resolution and paginated by
 Qt (a line is never cut at a page edge; ``page-break-before`` starts a new
-page); each page gets a running header and a footer with the page number
+page; a table without a header row that fits on a page is not split, so a row
+of cheat-sheet cards stays whole); each page gets a running header and a footer with the page number
 and the date. The same function prints on paper (a QPrinter), fills a print
 preview and writes a PDF (a QPdfWriter), in the window or headless.
 
@@ -27,6 +28,8 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
     QTextDocument,
+    QTextFormat,
+    QTextTable,
 )
 
 from storybank.core.transfer.files import write_atomic
@@ -71,6 +74,33 @@ def setup_printer(printer: QPagedPaintDevice, page_size: str, landscape: bool) -
     printer.setPageLayout(layout)
 
 
+def keep_tables_whole(document: QTextDocument) -> int:
+    """Start on a new page each top-level table without a header row that would
+    cross a page edge but fits on one page; return how many were moved.
+
+    Qt splits a table between two rows, or inside a row; a table with a
+    header row (the matrix) repeats it on each page and may split, one without
+    (a row of cheat-sheet cards) is kept whole. Call after the page size is set.
+    """
+    height = document.pageSize().height()
+    if height <= 0:
+        return 0
+    layout = document.documentLayout()
+    moved = 0
+    for frame in document.rootFrame().childFrames():
+        if not isinstance(frame, QTextTable) or frame.format().headerRowCount() > 0:
+            continue
+        document.pageCount()  # lays out what a moved table shifted
+        box = layout.frameBoundingRect(frame)
+        first, last = int(box.top() // height), int((box.bottom() - 1) // height)
+        if first != last and box.height() <= height:
+            table_format = frame.format()
+            table_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+            frame.setFormat(table_format)
+            moved += 1
+    return moved
+
+
 def render_sheet(
     printer: QPrinter | QPdfWriter, html: str, header: str, today: date | None = None
 ) -> int:
@@ -92,6 +122,7 @@ def render_sheet(
         document.setDocumentMargin(0)
         document.setHtml(html)
         document.setPageSize(QSizeF(body.width(), body.height()))
+        keep_tables_whole(document)
         count = max(1, document.pageCount())
         small = QFont("DejaVu Sans")
         small.setPointSizeF(8)
