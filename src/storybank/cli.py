@@ -320,7 +320,7 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         plan = plan_import(repo, read_import(path))
         for item in plan.items:
-            notes = "; ".join(item.problems)
+            notes = "; ".join((*item.problems, item.note) if item.note else item.problems)
             line = f"{item.kind.value:<10} {item.story.title or 'Untitled story'}"
             print(one_line(line + (f"  ({notes})" if notes else "")))
         for problem in plan.problems:

@@ -459,6 +459,32 @@ def test_conflict_choices(repo: Repository, tmp_path: Path) -> None:
     assert repo.count_stories() == 3
 
 
+def test_a_conflict_says_what_differs(repo: Repository, tmp_path: Path) -> None:
+    story = repo.create_story(title="Outage", action="Rolled back.", result="Fine.")
+    repo.set_story_tags(story.id, ["ops", "failure"])
+    lone = repo.create_story(title="Lone", action="Same.")
+    data = _export_dict(repo, tmp_path)
+    edited, other = sorted(data["stories"], key=lambda item: item["title"] != "Outage")
+    edited.update(
+        title="The outage",
+        action="Rolled forward.",
+        tags=["OPS", "pager", "night"],
+        updated_at="2001-01-01T00:00:00Z",
+    )
+    other.update(values={"candor": "primary"}, archived=True, updated_at="2999-01-01T00:00:00Z")
+    plan = plan_import(repo, read_json(_write(tmp_path, data)))
+    notes = {item.story.uuid: (item.kind, item.note) for item in plan.items}
+    assert notes == {
+        story.uuid: (ItemKind.CONFLICT, "title, action and 3 tags differ"),
+        lone.uuid: (ItemKind.UPDATED, "1 value and archived state differ"),
+    }
+    other.update(values={}, archived=False, reflection="New.")
+    edited.update(title="Outage", action="Rolled back.", tags=["ops", "failure", "x"])
+    plan = plan_import(repo, read_json(_write(tmp_path, data)))
+    notes = {item.story.uuid: item.note for item in plan.items}
+    assert notes == {story.uuid: "1 tag differs", lone.uuid: "reflection differs"}
+
+
 def test_keep_newer_takes_the_newer_file(repo: Repository, tmp_path: Path) -> None:
     story = repo.create_story(title="mine", situation="old")
     data = _export_dict(repo, tmp_path)

@@ -78,6 +78,7 @@ def test_markdown_folder_round_trip_and_conflict_choice(
 
     def keep_both(preview: ImportPreview) -> int:
         assert len(preview.choice_boxes) == 1
+        assert preview.table.item(0, 2).text() == "action differs"
         preview.default_box.setCurrentIndex(preview.default_box.findData("keep-both"))
         preview.accept()
         return preview.result()

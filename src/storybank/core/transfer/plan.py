@@ -79,12 +79,17 @@ def _digest(
 
 @dataclass(frozen=True)
 class _BankStory:
+    """A story of the bank as planning compares it: its content and a fingerprint of it."""
+
     id: int
     title: str
     updated_at: datetime
     archived: bool
     trashed: bool
     digest: str
+    fields: Mapping[str, str]
+    values: tuple[tuple[ValueRef, Strength], ...]
+    tags: tuple[str, ...]
 
 
 def _bank_stories(repo: Repository) -> dict[str, _BankStory]:
@@ -97,9 +102,42 @@ def _bank_stories(repo: Repository) -> dict[str, _BankStory]:
             archived=story.archived,
             trashed=story.trashed,
             digest=_digest(story.fields, story.values, story.tags),
+            fields=story.fields,
+            values=story.values,
+            tags=story.tags,
         )
         for uuid, story in repo.stories_by_uuid().items()
     }
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _differences(item: ImportItem, bank: _BankStory) -> str:
+    """What differs between an imported story and the bank's copy, in words.
+
+    "title, action and 2 tags differ": the text fields by name, then how many
+    values and tags one copy has and the other lacks (or holds at another
+    strength), then whether it is archived.
+    """
+    story = item.story
+    fields = story.text_fields()
+    parts = [name for name in TEXT_FIELDS if fields[name] != bank.fields[name]]
+    changed_values = set(item.values) ^ set(bank.values)
+    if changed_values:
+        parts.append(_counted(len({ref for ref, _strength in changed_values}), "value"))
+    changed_tags = {_nocase(tag) for tag in item.tags} ^ {_nocase(tag) for tag in bank.tags}
+    if changed_tags:
+        parts.append(_counted(len(changed_tags), "tag"))
+    if story.archived is not None and story.archived != bank.archived:
+        parts.append("archived state")
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        one = parts[0]
+        return f"{one} {'differ' if one[0].isdigit() and not one.startswith('1 ') else 'differs'}"
+    return f"{', '.join(parts[:-1])} and {parts[-1]} differ"
 
 
 class _ValueLookup:
@@ -194,7 +232,7 @@ def plan_import(repo: Repository, bundle: ImportBundle | Sequence[SourceStory]) 
         elif found.digest == digest and story.archived in (None, found.archived):
             item = replace(item, kind=ItemKind.UNCHANGED)
         elif story.updated_at is not None and story.updated_at > found.updated_at:
-            item = replace(item, kind=ItemKind.UPDATED)
+            item = replace(item, kind=ItemKind.UPDATED, note=_differences(item, found))
         else:
             copy = _digest({**fields, "title": _copy_title(story.title)}, values, tags)
             twin = by_digest.get(copy)
@@ -206,7 +244,7 @@ def plan_import(repo: Repository, bundle: ImportBundle | Sequence[SourceStory]) 
                     note="already imported as a copy",
                 )
             else:
-                item = replace(item, kind=ItemKind.CONFLICT)
+                item = replace(item, kind=ItemKind.CONFLICT, note=_differences(item, found))
         if story.uuid is not None:
             seen.add(story.uuid)
         items.append(replace(item, problems=problems))
