@@ -175,3 +175,21 @@ def test_import_dry_run_reads_a_story_bank_file(
     assert "new        Billing rewrite after a failed launch\n" in out
     assert "new        Cutting on-call pages in half\n" in out
     assert "plan: 3 new" in out
+
+
+def test_import_dry_run_names_the_packs_it_turns_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from storybank.core.bank import open_bank
+
+    repo = open_bank(tmp_path / "source")
+    behaviours = next(pack for pack in repo.packs() if pack.key == "netflix-behaviours")
+    repo.set_pack_active(behaviours.id, True)
+    repo.db.close()
+    exported = str(tmp_path / "all.json")
+    source = str(tmp_path / "source")
+    assert main(["export", "--format", "json", "-o", exported, "--data-dir", source]) == 0
+    capsys.readouterr()
+    assert main(["import", exported, "--data-dir", str(tmp_path / "bank"), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "packs      Turns on the pack “Netflix valued behaviours”\n" in out

@@ -323,6 +323,8 @@ def run_import(args: argparse.Namespace) -> int:
             notes = "; ".join((*item.problems, item.note) if item.note else item.problems)
             line = f"{item.kind.value:<10} {item.story.title or 'Untitled story'}"
             print(one_line(line + (f"  ({notes})" if notes else "")))
+        for change in plan.pack_changes:
+            print(one_line(f"packs      {change}"))
         for problem in plan.problems:
             print(one_line(f"problem    {problem}"))
         counts = ", ".join(f"{n} {kind.value}" for kind, n in plan.summary().items() if n)

@@ -485,6 +485,32 @@ def test_a_conflict_says_what_differs(repo: Repository, tmp_path: Path) -> None:
     assert notes == {story.uuid: "1 tag differs", lone.uuid: "reflection differs"}
 
 
+def test_a_json_import_says_which_packs_it_turns_on(
+    repo: Repository, tmp_path: Path, template: Path
+) -> None:
+    behaviours = next(p for p in repo.packs() if p.key == "netflix-behaviours")
+    culture = next(p for p in repo.packs() if p.key == "netflix-culture")
+    assert culture.active and not behaviours.active
+    repo.set_pack_active(behaviours.id, True)
+    export_json(repo, tmp_path / "bank.json")
+    with fresh_bank(template) as target:
+        plan = plan_import(target, read_json(tmp_path / "bank.json"))
+        assert plan.pack_changes == ("Turns on the pack “Netflix valued behaviours”",)
+        apply_import(target, plan)
+        assert plan_import(target, read_json(tmp_path / "bank.json")).pack_changes == ()
+    data = _export_dict(repo, tmp_path)
+    for pack in data["packs"]:
+        pack["active"] = pack["key"] != "netflix-culture"
+    data["packs"].append(
+        {**data["packs"][0], "key": "mine", "name": "Mine", "active": True, "values": []}
+    )
+    plan = plan_import(repo, read_json(_write(tmp_path, data)))
+    assert plan.pack_changes == (
+        "Turns off the pack “Netflix culture”",
+        "Adds the pack “Mine” and turns it on",
+    )
+
+
 def test_keep_newer_takes_the_newer_file(repo: Repository, tmp_path: Path) -> None:
     story = repo.create_story(title="mine", situation="old")
     data = _export_dict(repo, tmp_path)

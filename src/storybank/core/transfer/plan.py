@@ -11,7 +11,7 @@ from datetime import datetime
 
 from storybank.core.packs import value_key
 from storybank.core.practice_repository import PracticeRepository
-from storybank.core.records import TEXT_FIELDS, Strength
+from storybank.core.records import TEXT_FIELDS, PackInfo, Strength
 from storybank.core.repository import MAX_TAG_LENGTH, Repository, clean_tag
 from storybank.core.transfer.records import (
     Choice,
@@ -147,9 +147,9 @@ class _ValueLookup:
     exported by key comes back as that value even if another is named alike.
     """
 
-    def __init__(self, repo: Repository, packs: Iterable[PackRecord]) -> None:
+    def __init__(self, bank: Iterable[PackInfo], packs: Iterable[PackRecord]) -> None:
         known: list[tuple[ValueRef, str]] = [
-            ((pack.key, value.key), value.name) for pack in repo.packs() for value in pack.values
+            ((pack.key, value.key), value.name) for pack in bank for value in pack.values
         ]
         # Values an import brings with it (JSON) count as known: they exist by the
         # time its stories are written.
@@ -182,6 +182,26 @@ class _ValueLookup:
         return tuple(found.items()), tuple(unknown)
 
 
+def _pack_changes(bank: Iterable[PackInfo], packs: Iterable[PackRecord]) -> tuple[str, ...]:
+    """What an import does to the packs in use: each one it adds, turns on or turns off.
+
+    A JSON export says which packs were on; importing it switches the bank's
+    packs to match, which changes the values every view shows.
+    """
+    held = {pack.key: pack for pack in bank}
+    changes = []
+    for record in packs:
+        pack = held.get(record.key)
+        if pack is None:
+            state = "and turns it on" if record.active else "(left off)"
+            changes.append(f"Adds the pack “{record.name}” {state}")
+        elif record.active and not pack.active:
+            changes.append(f"Turns on the pack “{pack.name}”")
+        elif pack.active and not record.active:
+            changes.append(f"Turns off the pack “{pack.name}”")
+    return tuple(changes)
+
+
 def _extra_problems(repo: Repository, bundle: ImportBundle, story_uuids: set[str]) -> list[str]:
     """Practice records that point at prompts or stories nowhere to be found."""
     from storybank.core.prompts import builtin_prompt_bank
@@ -205,7 +225,8 @@ def plan_import(repo: Repository, bundle: ImportBundle | Sequence[SourceStory]) 
         bundle = ImportBundle(source="", stories=tuple(bundle))
     bank = _bank_stories(repo)
     by_digest = {story.digest: story for story in bank.values() if not story.trashed}
-    lookup = _ValueLookup(repo, bundle.packs)
+    bank_packs = repo.packs()
+    lookup = _ValueLookup(bank_packs, bundle.packs)
     seen: set[str] = set()
     items = []
     for story in bundle.stories:
@@ -253,6 +274,7 @@ def plan_import(repo: Repository, bundle: ImportBundle | Sequence[SourceStory]) 
         bundle=bundle,
         items=tuple(items),
         problems=(*bundle.skipped, *_extra_problems(repo, bundle, story_uuids)),
+        pack_changes=_pack_changes(bank_packs, bundle.packs),
     )
 
 
