@@ -502,3 +502,12 @@ def test_no_word_of_a_hand_written_file_is_lost(lines: list[str], front: bool) -
     )
     found = set(re.findall(r"w\d+", out))
     assert set(re.findall(r"w\d+", text)) <= found
+
+
+def test_a_hostile_hand_written_file_reads_in_linear_time() -> None:
+    text = "## Situation\n" + "\n" * 100_000 + "**Situation:**\n" * 50_000
+    text += "## Tension\nx\n" * 20_000 + "**a:** b " * 50_000
+    start = time.perf_counter()
+    (story,) = parse_stories_markdown(text)
+    assert story.sections["situation"].count("**Tension:**") == 19_999  # the first one starts it
+    assert time.perf_counter() - start < 5

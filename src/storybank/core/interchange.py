@@ -1,9 +1,13 @@
 """Reading and writing stories as Markdown files (the format in ARCHITECTURE.md).
 
 One reader, shared by the demo bank, ``storybank coach`` and import: optional
-YAML front matter, then sections found by their headings, with case and minor
-wording forgiven ("S — Situation", "Actions"). Text before the first heading
-is the Situation when the file has no section headings at all.
+YAML front matter, then sections found by their headings or labels
+(``**Situation:** text``), with case, synonyms and minor wording forgiven
+("S — Situation", "Actions", "Tension"); all the words are in one table,
+:data:`_WORDS`. What has no field of its own (a "Point", "Anchors", an
+unknown ``**Key:** value``) is kept as notes at the end of the Reflection.
+:func:`parse_stories_markdown` also reads a file holding one story per
+``##`` heading.
 
 The writer (:func:`format_story_markdown`) marks its files with
 ``storybank: 1`` in the front matter. Such a file is read *exactly*: text
@@ -485,6 +489,9 @@ class _Sorter:
         self.preamble: list[str] = []
         self.notes: list[_Note] = []
         self.current = self.preamble
+        #: The section being read (None: the preamble or a note), and those holding text.
+        self.section: str | None = None
+        self.filled: set[str] = set()
         self.found_section = False
         self.in_fence = False
         self.paragraph_start = True
@@ -496,9 +503,14 @@ class _Sorter:
             elif not self.in_fence and (self._heading(line) or self._label(line)):
                 self.paragraph_start = True
                 continue
-            self.current.append(line)
+            self._keep(line)
             self.paragraph_start = not line.strip()
         return self
+
+    def _keep(self, line: str) -> None:
+        self.current.append(line)
+        if self.section is not None and line.strip():
+            self.filled.add(self.section)
 
     def _heading(self, line: str) -> bool:
         match = _HEADING.match(line)
@@ -525,7 +537,7 @@ class _Sorter:
         if target in SECTIONS:
             self._enter_section(target, label)
             if rest:
-                self.current.append(rest)
+                self._keep(rest)
         elif target == NOTES:
             self._enter_note(label, rest)
         elif self.current is not self.preamble or not rest:
@@ -558,19 +570,19 @@ class _Sorter:
 
     def _enter_section(self, name: str, label: str) -> None:
         lines = self.chunks[name]
-        if any(line.strip() for line in lines) and _label_word(label) != name:
+        if name in self.filled and _label_word(label) != name:
             # A second part of one section ("Tension" after "Situation") keeps its label.
             while not lines[-1].strip():
                 lines.pop()
             lines += ["", f"**{_label_text(label)}:**"]
-        self.current = lines
+        self.current, self.section = lines, name
         self.found_section = True
 
     def _enter_note(self, label: str, rest: str) -> None:
         head = f"**{_label_text(label)}:**"
         note = _Note(f"{head} {rest}" if rest else head, bare=not rest)
         self.notes.append(note)
-        self.current = note.lines
+        self.current, self.section = note.lines, None
 
     def finish(self, lead: _Note | None = None) -> None:
         """Write the sorted text into the story; ``lead`` is a note to put first."""
