@@ -166,3 +166,33 @@ def test_the_window_parser_leaves_out_only_the_subcommands() -> None:
     args = build_parser(["--data-dir", "x", "--demo"]).parse_args(["--data-dir", "x", "--demo"])
     assert (args.command, args.data_dir, args.demo) == (None, "x", True)
     assert build_parser(["check"]).parse_args(["check"]).command == "check"
+
+
+def test_import_dry_run_reads_a_story_bank_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fixture = Path(__file__).parent / "data" / "story-bank-collection.md"
+    bank = str(tmp_path / "bank")
+    assert main(["import", str(fixture), "--data-dir", bank, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "new        Billing rewrite after a failed launch\n" in out
+    assert "new        Cutting on-call pages in half\n" in out
+    assert "plan: 3 new" in out
+
+
+def test_import_dry_run_names_the_packs_it_turns_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from storybank.core.bank import open_bank
+
+    repo = open_bank(tmp_path / "source")
+    behaviours = next(pack for pack in repo.packs() if pack.key == "netflix-behaviours")
+    repo.set_pack_active(behaviours.id, True)
+    repo.db.close()
+    exported = str(tmp_path / "all.json")
+    source = str(tmp_path / "source")
+    assert main(["export", "--format", "json", "-o", exported, "--data-dir", source]) == 0
+    capsys.readouterr()
+    assert main(["import", exported, "--data-dir", str(tmp_path / "bank"), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "packs      Turns on the pack “Netflix valued behaviours”\n" in out

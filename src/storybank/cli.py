@@ -406,9 +406,11 @@ def _import_target(args: argparse.Namespace) -> tuple[Repository, Path]:
 def _print_plan(plan: ImportPlan) -> None:
     """The plan, one line per story and per problem, then its counts."""
     for item in plan.items:
-        notes = "; ".join(item.problems)
+        notes = "; ".join((*item.problems, item.note) if item.note else item.problems)
         line = f"{item.kind.value:<10} {item.story.title or 'Untitled story'}"
         print(one_line(line + (f"  ({notes})" if notes else "")))
+    for change in plan.pack_changes:
+        print(one_line(f"packs      {change}"))
     for problem in plan.problems:
         print(one_line(f"problem    {problem}"))
     counts = ", ".join(f"{n} {kind.value}" for kind, n in plan.summary().items() if n)

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from storybank.core.interchange import (
+    NOTES_MARKER,
     InterchangeError,
     TransferError,
     format_story_markdown,
+    parse_stories_markdown,
     parse_story_markdown,
+    section_for_heading,
+    title_from_name,
 )
 from storybank.core.records import SECTIONS, Strength
 from storybank.core.transfer.records import ExportStory
@@ -278,3 +284,230 @@ def test_a_lone_surrogate_in_front_matter_is_refused(front: str) -> None:
 
 def test_a_surrogate_pair_is_one_character() -> None:
     assert parse_story_markdown('---\ntitle: "\\ud83d\\ude00"\n---\n').title == "\U0001f600"
+
+
+# --- notes written by hand or by other apps -------------------------------------------
+
+
+def test_a_story_without_a_title_takes_the_file_name() -> None:
+    assert parse_story_markdown("## Situation\nS", name="billing-rewrite.md").title == (
+        "Billing rewrite"
+    )
+    assert parse_story_markdown("Notes", name="on_call__pages.markdown").title == "On call pages"
+    assert parse_story_markdown("# From H1\nS", name="x.md").title == "From H1"
+    assert parse_story_markdown("---\ntitle: Front\n---\nS", name="x.md").title == "Front"
+    assert title_from_name("API-migration.md") == "API migration"
+
+
+def test_a_storybank_file_keeps_its_empty_title() -> None:
+    text = format_story_markdown(_story(title="", situation="S"))
+    assert parse_story_markdown(text, name="billing-rewrite.md").title == ""
+
+
+@pytest.mark.parametrize(
+    ("word", "section"),
+    [
+        *[(word, "situation") for word in ("Situation", "Tension", "Context", "Background")],
+        *[(word, "task") for word in ("Task", "Goal", "Objective", "Challenge")],
+        *[(word, "action") for word in ("Action", "Actions", "What I did", "Turn")],
+        *[(word, "result") for word in ("Result", "Outcome", "Impact", "Results")],
+        *[
+            (word, "reflection")
+            for word in ("Reflection", "Lesson", "Lessons", "Learnings", "What I learned")
+        ],
+    ],
+)
+@pytest.mark.parametrize(
+    "line",
+    [
+        "## {word}\ntext",
+        "### {upper}:\ntext",
+        "**{word}:** text",
+        "**{lower}**: text",
+        "{word}: text",
+    ],
+)
+def test_section_words_as_headings_and_labels(word: str, section: str, line: str) -> None:
+    text = "Before.\n\n" + line.format(word=word, upper=word.upper(), lower=word.lower())
+    story = parse_story_markdown(text)
+    assert story.sections[section].endswith("text")
+    if section != "situation":
+        assert story.sections["situation"] == "Before."
+
+
+def test_labels_start_sections_like_headings() -> None:
+    story = parse_story_markdown(
+        "**Situation:** The launch failed.\nIt was a Monday.\n\n"
+        "Task: Ship it again.\nAction: Built a replay harness.\n"
+        "**Result**\nNo incidents.\n\n__Lessons:__ Test on real traffic."
+    )
+    assert story.sections == {
+        "situation": "The launch failed.\nIt was a Monday.",
+        "task": "Ship it again.",
+        "action": "Built a replay harness.",
+        "result": "No incidents.",
+        "reflection": "Test on real traffic.",
+    }
+
+
+def test_a_plain_label_inside_a_paragraph_is_prose() -> None:
+    story = parse_story_markdown(
+        "## Action\nI listed the options.\nResult: the one we chose\n\n"
+        "- Impact: a list item\n1. Outcome: a numbered item\n\n"
+        "**Note:** a bold aside in a section stays\nhttps://example.com: a link"
+    )
+    assert story.sections["action"] == (
+        "I listed the options.\nResult: the one we chose\n\n"
+        "- Impact: a list item\n1. Outcome: a numbered item\n\n"
+        "**Note:** a bold aside in a section stays\nhttps://example.com: a link"
+    )
+    assert story.sections["result"] == ""
+
+
+def test_two_parts_of_one_section_keep_the_second_label() -> None:
+    story = parse_story_markdown("## Situation\nCalm.\n\n## Tension\nNot calm.\n## Action\nA")
+    assert story.sections["situation"] == "Calm.\n\n**Tension:**\nNot calm."
+
+
+def test_labels_are_not_read_in_a_storybank_file() -> None:
+    situation = "**Action:** not a section\nTask: nor this\n**Company:** nor this\n### Tension"
+    story = _story(title="t", situation=situation)
+    text = format_story_markdown(story)
+    assert "\n### Tension\n" in text  # a heading format 1 did not know is written as it is
+    parsed = parse_story_markdown(text)
+    assert parsed.sections["situation"] == situation
+    assert (parsed.company, parsed.sections["action"]) == ("", "")
+
+
+def test_every_word_format_1_knew_names_the_same_section() -> None:
+    before = {
+        "situation": ("situation", "context", "background"),
+        "task": ("task", "tasks", "goal", "objective", "challenge"),
+        "action": ("action", "actions", "what i did", "approach"),
+        "result": ("result", "results", "outcome", "outcomes"),
+        "reflection": (
+            *("reflection", "reflections", "lessons", "lessons learned"),
+            *("what i learned", "learnings"),
+        ),
+    }
+    for section, words in before.items():
+        for word in words:
+            assert section_for_heading(word) == section, word
+            assert (
+                parse_story_markdown(f"---\nstorybank: 1\n---\n## {word}\nx").sections[section]
+                == "x"
+            )
+    assert section_for_heading("Tension") == "situation"
+    assert (
+        parse_story_markdown("---\nstorybank: 1\n---\n## Tension\nx").sections["situation"]
+        == "## Tension\nx"
+    )
+
+
+def test_key_lines_fill_the_context_fields_and_the_rest_is_kept() -> None:
+    story = parse_story_markdown(
+        "---\ncompany: Acme\n---\n# Billing\n"
+        "**Company:** Acme\n**Role:** Lead · **When:** 2023 · **Team size:** 6\n"
+        "**Company:** Globex\nOrganisation: Ignored? No: kept\n\n### Point\nOne line.\n"
+        "## Situation\nS\n## Reflection\nR"
+    )
+    assert (story.title, story.company, story.role, story.period) == (
+        "Billing",
+        "Acme",
+        "Lead",
+        "2023",
+    )
+    assert story.sections["situation"] == "S"
+    assert story.sections["reflection"] == (
+        f"R\n\n{NOTES_MARKER}\n\n**Team size:** 6\n\n**Company:** Globex\n\n"
+        "Organisation: Ignored? No: kept\n\n**Point:**\nOne line."
+    )
+
+
+def test_text_before_the_sections_of_one_story_is_still_the_situation() -> None:
+    story = parse_story_markdown("Some intro.\n**Why:** it matters\n## Situation\nS")
+    assert story.sections["situation"] == "Some intro.\n\nS"
+    assert story.sections["reflection"] == f"{NOTES_MARKER}\n\n**Why:** it matters"
+
+
+def test_one_file_with_section_headings_is_one_story() -> None:
+    text = "# Mine\n## Situation\nS\n## Notes\nN\n### Action\nA"
+    (story,) = parse_stories_markdown(text)
+    assert story.title == "Mine"
+    assert story.sections["situation"] == "S\n## Notes\nN"
+    assert story.sections["action"] == "A"
+    assert parse_stories_markdown("# Only\n## A heading\nprose")[0].title == "Only"
+
+
+def test_a_file_with_one_story_per_h2_heading() -> None:
+    stories = parse_stories_markdown(
+        "# Bank\nIntro.\n\n## First\n### Situation\nS1\n**Result:** R1\n"
+        "## Second\n**Company:** Acme\nSituation: S2\n\n## Third\nJust prose.\n",
+        name="bank.md",
+    )
+    assert [story.title for story in stories] == ["First", "Second", "Third"]
+    first, second, third = stories
+    assert (first.sections["situation"], first.sections["result"]) == ("S1", "R1")
+    assert first.sections["reflection"] == (
+        f"{NOTES_MARKER}\n\n**From the top of the file “Bank”:**\nIntro."
+    )
+    assert (second.company, second.sections["situation"]) == ("Acme", "S2")
+    assert second.sections["reflection"] == ""
+    assert third.sections["situation"] == "Just prose."
+
+
+def test_the_collection_fixture_reads_as_three_stories() -> None:
+    text = (Path(__file__).parent.parent / "data" / "story-bank-collection.md").read_text(
+        encoding="utf-8"
+    )
+    stories = parse_stories_markdown(text, name="story-bank-collection.md")
+    assert len(stories) == 3
+    assert parse_story_markdown(text).title == "Interview story bank"  # one story, if asked
+
+
+# Prose words that name nothing; every one must come out of the reader somewhere.
+_WORD = st.integers(0, 999).map(lambda n: f"w{n}")
+_LABEL = (
+    st.sampled_from(
+        [
+            *("Situation", "Tension", "what I did", "Impact", "Lesson", "Company", "When"),
+            *("Point", "Anchors", "Do not claim", "Notes", "S — Situation", "1. Task"),
+        ]
+    )
+    | _WORD
+)
+_PROSE = st.lists(_WORD, min_size=1, max_size=3).map(" ".join)
+_HAND_LINES = st.one_of(
+    _PROSE,
+    st.just(""),
+    st.sampled_from(["```", "---", "- ", "> "]),
+    st.tuples(st.sampled_from(["# ", "## ", "### "]), _LABEL).map("".join),
+    st.tuples(_LABEL, _PROSE).map(lambda p: f"**{p[0]}:** {p[1]}"),
+    st.tuples(_LABEL, _PROSE).map(lambda p: f"{p[0]}: {p[1]}"),
+    st.tuples(_LABEL, _PROSE, _LABEL, _PROSE).map(
+        lambda p: f"**{p[0]}:** {p[1]} · **{p[2]}:** {p[3]}"
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(_HAND_LINES, max_size=25), front=st.booleans())
+def test_no_word_of_a_hand_written_file_is_lost(lines: list[str], front: bool) -> None:
+    body = "\n".join(lines)
+    text = f"---\ntitle: w1000\ncompany: w1001\n---\n{body}" if front else f"w2000\n{body}"
+    stories = parse_stories_markdown(text, name="notes.md")
+    out = " ".join(
+        " ".join([story.title, story.company, story.role, story.period, *story.sections.values()])
+        for story in stories
+    )
+    found = set(re.findall(r"w\d+", out))
+    assert set(re.findall(r"w\d+", text)) <= found
+
+
+def test_a_hostile_hand_written_file_reads_in_linear_time() -> None:
+    text = "## Situation\n" + "\n" * 100_000 + "**Situation:**\n" * 50_000
+    text += "## Tension\nx\n" * 20_000 + "**a:** b " * 50_000
+    start = time.perf_counter()
+    (story,) = parse_stories_markdown(text)
+    assert story.sections["situation"].count("**Tension:**") == 19_999  # the first one starts it
+    assert time.perf_counter() - start < 5

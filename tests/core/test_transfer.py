@@ -459,6 +459,58 @@ def test_conflict_choices(repo: Repository, tmp_path: Path) -> None:
     assert repo.count_stories() == 3
 
 
+def test_a_conflict_says_what_differs(repo: Repository, tmp_path: Path) -> None:
+    story = repo.create_story(title="Outage", action="Rolled back.", result="Fine.")
+    repo.set_story_tags(story.id, ["ops", "failure"])
+    lone = repo.create_story(title="Lone", action="Same.")
+    data = _export_dict(repo, tmp_path)
+    edited, other = sorted(data["stories"], key=lambda item: item["title"] != "Outage")
+    edited.update(
+        title="The outage",
+        action="Rolled forward.",
+        tags=["OPS", "pager", "night"],
+        updated_at="2001-01-01T00:00:00Z",
+    )
+    other.update(values={"candor": "primary"}, archived=True, updated_at="2999-01-01T00:00:00Z")
+    plan = plan_import(repo, read_json(_write(tmp_path, data)))
+    notes = {item.story.uuid: (item.kind, item.note) for item in plan.items}
+    assert notes == {
+        story.uuid: (ItemKind.CONFLICT, "title, action and 3 tags differ"),
+        lone.uuid: (ItemKind.UPDATED, "1 value and archived state differ"),
+    }
+    other.update(values={}, archived=False, reflection="New.")
+    edited.update(title="Outage", action="Rolled back.", tags=["ops", "failure", "x"])
+    plan = plan_import(repo, read_json(_write(tmp_path, data)))
+    notes = {item.story.uuid: item.note for item in plan.items}
+    assert notes == {story.uuid: "1 tag differs", lone.uuid: "reflection differs"}
+
+
+def test_a_json_import_says_which_packs_it_turns_on(
+    repo: Repository, tmp_path: Path, template: Path
+) -> None:
+    behaviours = next(p for p in repo.packs() if p.key == "netflix-behaviours")
+    culture = next(p for p in repo.packs() if p.key == "netflix-culture")
+    assert culture.active and not behaviours.active
+    repo.set_pack_active(behaviours.id, True)
+    export_json(repo, tmp_path / "bank.json")
+    with fresh_bank(template) as target:
+        plan = plan_import(target, read_json(tmp_path / "bank.json"))
+        assert plan.pack_changes == ("Turns on the pack “Netflix valued behaviours”",)
+        apply_import(target, plan)
+        assert plan_import(target, read_json(tmp_path / "bank.json")).pack_changes == ()
+    data = _export_dict(repo, tmp_path)
+    for pack in data["packs"]:
+        pack["active"] = pack["key"] != "netflix-culture"
+    data["packs"].append(
+        {**data["packs"][0], "key": "mine", "name": "Mine", "active": True, "values": []}
+    )
+    plan = plan_import(repo, read_json(_write(tmp_path, data)))
+    assert plan.pack_changes == (
+        "Turns off the pack “Netflix culture”",
+        "Adds the pack “Mine” and turns it on",
+    )
+
+
 def test_keep_newer_takes_the_newer_file(repo: Repository, tmp_path: Path) -> None:
     story = repo.create_story(title="mine", situation="old")
     data = _export_dict(repo, tmp_path)
@@ -836,7 +888,7 @@ def test_hand_written_markdown_imports(repo: Repository, tmp_path: Path) -> None
         "Rolled back.",
     )
     assert (plain.result, plain.reflection) == ("Zero lost orders.", "Deploy earlier.")
-    tagged = stories[""]
+    tagged = stories["Obsidian"]  # no title: the file's name
     assert tagged.tags == ("failure", "Feedback")
     lookup = repo.value_lookup()
     assert tagged.values == {
@@ -847,6 +899,121 @@ def test_hand_written_markdown_imports(repo: Repository, tmp_path: Path) -> None
     assert (tagged.situation, tagged.result) == ("The review.", "Better.")
     assert stories["Comma tags"].tags == ("on-call", "ops")
     assert stories["Comma tags"].situation == "Just notes, no headings."
+
+
+COLLECTION = Path(__file__).parent.parent / "data" / "story-bank-collection.md"
+
+
+def test_a_story_bank_file_imports_one_story_per_h2(repo: Repository, tmp_path: Path) -> None:
+    bundle = read_import(COLLECTION)
+    assert [story.origin for story in bundle.stories] == [
+        f"{COLLECTION} (story {n})" for n in (1, 2, 3)
+    ]
+    plan = plan_import(repo, bundle)
+    assert [item.kind for item in plan.items] == [ItemKind.NEW] * 3
+    assert all(item.problems == () for item in plan.items)
+    apply_import(repo, plan)
+    stories = _by_title(repo)
+    assert sorted(stories) == [
+        "Billing rewrite after a failed launch",
+        "Cutting on-call pages in half",
+        "Saying no to a pet feature",
+    ]
+    billing = stories["Billing rewrite after a failed launch"]
+    assert (billing.company, billing.role, billing.period) == (
+        "Acme Payments",
+        "Senior backend engineer",
+        "2023",
+    )
+    assert billing.situation == (
+        "Our new billing service went live on a Monday and charged about 1,200\n"
+        "customers twice before we rolled it back.\n\n**Tension:**\n"
+        "Finance wanted to keep the old system for good; product wanted the rewrite\n"
+        "back within a month."
+    )
+    assert billing.task == ""
+    assert billing.action == (
+        "I wrote a replay harness that ran a week of real invoices through both\n"
+        "systems and compared every line.\n\n**Turn:**\n"
+        "The comparison showed the bug was in proration rounding, not in the new\n"
+        "design, so I argued for a second launch behind a flag."
+    )
+    assert billing.result == (
+        "We relaunched six weeks later with no billing incidents, and invoice\ntickets fell by 40%."
+    )
+    assert billing.reflection == (
+        "Compare systems on real traffic before arguing about them.\n\n"
+        "**Notes from import**\n\n"
+        "**From the top of the file “Interview story bank”:**\n"
+        "Stories for the senior engineering loops. Open with the Point, say the\n"
+        'Anchors out loud, and never say anything under "Do not claim".\n\n'
+        "**Team size:** 6\n\n"
+        "**Point:**\n"
+        "I turned a failed launch into the staged rollout the company still uses.\n\n"
+        "**Anchors:**\n- 1,200 customers charged twice\n- 6 weeks to relaunch\n"
+        "- 40% fewer invoice tickets\n\n"
+        "**Do not claim:**\n- That I designed the original billing service"
+    )
+
+    pet = stories["Saying no to a pet feature"]
+    assert (pet.company, pet.role, pet.period) == ("Northwind Health", "Tech lead", "Spring 2022")
+    assert pet.situation == (
+        "A vice president asked my team to build a patient chat feature in the same\n"
+        "quarter as a compliance deadline."
+    )
+    assert pet.task == "Meet the audit date without losing the sponsor's trust."
+    assert pet.action == (
+        "I costed both pieces of work on one page and offered a smaller pilot that\n"
+        "reused the existing messaging service.\n\n"
+        "```\n## Not a story: inside a code fence\n```"
+    )
+    assert pet.result == (
+        "We passed the audit on time, and the pilot shipped a month later to one\nclinic."
+    )
+    assert pet.reflection == (
+        "A clear trade-off on one page beats a long argument in a meeting.\n\n"
+        "**Notes from import**\n\n"
+        "Best told in under two minutes.\n\n"
+        "**Point:**\nSaying no with numbers kept the relationship intact."
+    )
+
+    pages = stories["Cutting on-call pages in half"]
+    assert (pages.company, pages.role, pages.period) == (
+        "Orbital Logistics",
+        "Site reliability engineer",
+        "2021 to 2022",
+    )
+    assert pages.situation == (
+        "Our on-call rotation got about 90 pages a week, most of them from alerts\nnobody acted on."
+    )
+    assert pages.task == "Halve the pages without missing a real outage."
+    assert pages.action == (
+        "I tagged every page for a month with whether anyone acted on it, then\n"
+        "deleted or merged the alerts that never led to action."
+    )
+    assert pages.result == "Pages fell to 40 a week, and the next quarter had no missed incidents."
+    assert pages.reflection == (
+        "An alert nobody acts on is a cost, not a safety net.\n\n"
+        "**Notes from import**\n\n"
+        "**Interviewer focus:** Ownership\n\n"
+        "**Anchors:**\n- 90 pages a week before, 40 after"
+    )
+    for story in stories.values():
+        assert (story.values, story.tags, story.archived) == ({}, (), False)
+
+    again = plan_import(repo, read_import(COLLECTION))
+    assert [item.kind for item in again.items] == [ItemKind.UNCHANGED] * 3
+    shutil.copy(COLLECTION, tmp_path / "bank.md")
+    (tmp_path / "billing-rewrite.md").write_text("## Situation\nS", encoding="utf-8")
+    in_folder = read_markdown_folder(tmp_path)
+    assert [story.title for story in in_folder] == [
+        "Billing rewrite after a failed launch",
+        "Saying no to a pet feature",
+        "Cutting on-call pages in half",
+        "Billing rewrite",  # bank.md first, then a story named by its file
+    ]
+    with pytest.raises(TransferError, match="holds 3 stories"):
+        read_markdown_file(COLLECTION)
 
 
 # --- where exported files go ------------------------------------------------------------

@@ -100,6 +100,7 @@ def test_markdown_folder_round_trip_and_conflict_choice(
 
     def keep_both(preview: ImportPreview) -> int:
         assert len(preview.choice_boxes) == 1
+        assert preview.table.item(0, 2).text() == "action differs"
         preview.default_box.setCurrentIndex(preview.default_box.findData("keep-both"))
         preview.accept()
         return preview.result()
@@ -173,3 +174,29 @@ def test_import_preview_names_the_links_it_skipped(
     stories, labels = seen
     assert stories == ["A story"]
     assert any("diary.md: a link, skipped" in label for label in labels)
+
+
+def test_import_preview_names_the_packs_an_import_turns_on(qtbot: QtBot) -> None:
+    from storybank.core.transfer.records import (
+        ImportBundle,
+        ImportItem,
+        ImportPlan,
+        ItemKind,
+        SourceStory,
+    )
+
+    story = SourceStory(origin="bank.json", uuid="6f1c", title="Outage")
+    plan = ImportPlan(
+        bundle=ImportBundle(source="bank.json", stories=(story,)),
+        items=(ImportItem(story=story, kind=ItemKind.CONFLICT, note="title differs"),),
+        pack_changes=("Turns on the pack “<Behaviours>”",),
+    )
+    preview = ImportPreview(plan, "bank.json")
+    qtbot.addWidget(preview)
+    packs = preview.findChild(QLabel, "importPacks")
+    assert not packs.isHidden()
+    assert packs.text() == "Turns on the pack “&lt;Behaviours&gt;”"
+    assert preview.table.item(0, 2).text() == "title differs"
+    empty = ImportPreview(ImportPlan(bundle=plan.bundle, items=()), "bank.json")
+    qtbot.addWidget(empty)
+    assert empty.findChild(QLabel, "importPacks").isHidden()

@@ -1,9 +1,13 @@
 """Reading and writing stories as Markdown files (the format in ARCHITECTURE.md).
 
 One reader, shared by the demo bank, ``storybank coach`` and import: optional
-YAML front matter, then sections found by their headings, with case and minor
-wording forgiven ("S — Situation", "Actions"). Text before the first heading
-is the Situation when the file has no section headings at all.
+YAML front matter, then sections found by their headings or labels
+(``**Situation:** text``), with case, synonyms and minor wording forgiven
+("S — Situation", "Actions", "Tension"); all the words are in one table,
+:data:`_WORDS`. What has no field of its own (a "Point", "Anchors", an
+unknown ``**Key:** value``) is kept as notes at the end of the Reflection.
+:func:`parse_stories_markdown` also reads a file holding one story per
+``##`` heading.
 
 The writer (:func:`format_story_markdown`) marks its files with
 ``storybank: 1`` in the front matter. Such a file is read *exactly*: text
@@ -16,13 +20,14 @@ read forgivingly, as notes written by hand or by another app.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 import yaml
 
-from storybank.core.records import SECTIONS, Strength
+from storybank.core.records import CONTEXT_FIELDS, SECTIONS, Strength
 
 if TYPE_CHECKING:
     from storybank.core.transfer.records import ExportStory
@@ -31,21 +36,49 @@ MAX_FRONT_MATTER = 64 * 1024
 #: The front matter key (and its value) that marks a file written by Storybank.
 FORMAT_KEY = "storybank"
 FORMAT_VERSION = 1
+#: What :data:`_WORDS` calls the parts of a story that have no field of their own.
+NOTES = "notes"
+#: The line that opens, at the end of the Reflection, what an import kept that
+#: has no field of its own (the story has no notes field).
+NOTES_MARKER = "**Notes from import**"
 
-_SECTION_WORDS: dict[str, tuple[str, ...]] = {
-    "situation": ("situation", "context", "background"),
-    "task": ("task", "tasks", "goal", "objective", "challenge"),
-    "action": ("action", "actions", "what i did", "approach"),
-    "result": ("result", "results", "outcome", "outcomes"),
+#: Every word a heading or a label may use, in one table, by what it names: a
+#: section, a context field, or :data:`NOTES` (a part of a story with no field of
+#: its own, kept in the notes). Case, a trailing colon and a "1." or "S —" prefix
+#: are forgiven.
+_WORDS: dict[str, tuple[str, ...]] = {
+    "situation": ("situation", "context", "background", "tension", "setting"),
+    "task": ("task", "tasks", "goal", "goals", "objective", "objectives", "challenge"),
+    "action": ("action", "actions", "what i did", "approach", "turn"),
+    "result": ("result", "results", "outcome", "outcomes", "impact"),
     "reflection": (
         "reflection",
         "reflections",
+        "lesson",
         "lessons",
+        "lesson learned",
         "lessons learned",
         "what i learned",
+        "what i learnt",
         "learnings",
     ),
+    "company": ("company", "employer", "organisation", "organization"),
+    "role": ("role", "position"),
+    "period": ("period", "when", "dates", "timeframe"),
+    NOTES: ("point", "anchors", "anchor", "do not claim", "don't claim"),
 }
+_TARGETS = {word: target for target, words in _WORDS.items() for word in words}
+#: The section words of format version 1, frozen: a file marked ``storybank: 1``
+#: is read, and its lines escaped, with exactly these, so that every file already
+#: exported reads back as it was written.
+_FORMAT_1_WORDS = frozenset(
+    {
+        *("situation", "context", "background", "task", "tasks", "goal", "objective"),
+        *("challenge", "action", "actions", "what i did", "approach", "result", "results"),
+        *("outcome", "outcomes", "reflection", "reflections", "lessons", "lessons learned"),
+        *("what i learned", "learnings"),
+    }
+)
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _FENCE = re.compile(r"^(```|~~~)")
 _PREFIX = re.compile(r"^(?:\d+[.)]\s*|[stars]\s*[—–:\-.)]\s*)", re.IGNORECASE)
@@ -99,13 +132,32 @@ class ParsedStory:
     archived: bool | None = None
 
 
+def _label_word(label: str) -> str:
+    """A heading's or a label's words as :data:`_WORDS` holds them."""
+    text = _PREFIX.sub("", label.strip()).strip(" :*_").replace("\u2019", "'")
+    return " ".join(text.lower().split())
+
+
+def _label_text(label: str) -> str:
+    """A heading's or a label's words as written, without prefix or marks."""
+    return _PREFIX.sub("", label.strip()).strip(" :*_")
+
+
+def _target(label: str) -> str | None:
+    """What a heading or a label names: a section, a context field, :data:`NOTES`, or None."""
+    return _TARGETS.get(_label_word(label))
+
+
 def section_for_heading(heading: str) -> str | None:
     """Return the section a heading names, or None."""
+    target = _target(heading)
+    return target if target in SECTIONS else None
+
+
+def _format_1_section(heading: str) -> str | None:
+    """The section a heading names in a file written by Storybank (format 1), or None."""
     text = _PREFIX.sub("", heading.strip()).strip(" :*_").lower()
-    for section, words in _SECTION_WORDS.items():
-        if text in words:
-            return section
-    return None
+    return _TARGETS[text] if text in _FORMAT_1_WORDS else None
 
 
 def _split_front_matter(text: str) -> tuple[dict[str, object], str, int]:
@@ -283,12 +335,9 @@ def _exact_section(lines: list[str]) -> str:
     return "\n".join(_unescape_line(line) for line in text.split("\n"))
 
 
-def parse_story_markdown(text: str) -> ParsedStory:
-    """Parse one story file; raise :class:`InterchangeError` if it is malformed."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
-    data, body, _offset = _split_front_matter(text)
-    exact = _is_exact(data)
-    story = ParsedStory(
+def _front(data: dict[str, object], exact: bool) -> ParsedStory:
+    """A story holding what the front matter says, with no section text yet."""
+    return ParsedStory(
         title=_scalar(data, "title", exact=exact),
         uuid=_scalar(data, "uuid") or None,
         company=_scalar(data, "company", exact=exact),
@@ -300,6 +349,10 @@ def parse_story_markdown(text: str) -> ParsedStory:
         updated=_when(data, "updated", "updated_at", "modified"),
         archived=_archived(data, exact),
     )
+
+
+def _read_exact(story: ParsedStory, body: str) -> None:
+    """Fill the sections of a file written by Storybank, exactly as written."""
     chunks: dict[str, list[str]] = {name: [] for name in SECTIONS}
     preamble: list[str] = []
     current: list[str] = preamble
@@ -309,7 +362,7 @@ def parse_story_markdown(text: str) -> ParsedStory:
             in_fence = not in_fence
         match = None if in_fence else _HEADING.match(line)
         if match:
-            section = section_for_heading(match.group(2))
+            section = _format_1_section(match.group(2))
             if section is not None:
                 current = chunks[section]
                 continue
@@ -320,8 +373,292 @@ def parse_story_markdown(text: str) -> ParsedStory:
     if any(line.strip() for line in preamble):
         chunks["situation"] = [*preamble, "", *chunks["situation"]]
     for name, lines in chunks.items():
-        story.sections[name] = _exact_section(lines) if exact else "\n".join(lines).strip()
+        story.sections[name] = _exact_section(lines)
+
+
+def _open(text: str) -> tuple[dict[str, object], str]:
+    """A file's front matter and its body, line ends made ``\\n``."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
+    data, body, _offset = _split_front_matter(text)
+    return data, body
+
+
+def title_from_name(name: str) -> str:
+    """A title made of a file's name: ``billing-rewrite.md`` -> "Billing rewrite"."""
+    stem = re.sub(r"\.(?:md|markdown|txt)$", "", name.strip(), flags=re.IGNORECASE)
+    words = " ".join(re.sub(r"[-_]+", " ", stem).split())
+    return words[:1].upper() + words[1:]
+
+
+def _read_one(data: dict[str, object], body: str, name: str) -> ParsedStory:
+    story = _front(data, _is_exact(data))
+    if _is_exact(data):
+        _read_exact(story, body)
+        return story
+    _Sorter(story, in_collection=False).read(body.split("\n")).finish()
+    if not story.title:
+        story.title = title_from_name(name)
     return story
+
+
+def parse_story_markdown(text: str, *, name: str = "") -> ParsedStory:
+    """Parse one story file; raise :class:`InterchangeError` if it is malformed.
+
+    ``name`` is the file's name: a file written by hand that gives no title is
+    titled after it. The whole file is one story, whatever its headings.
+    """
+    data, body = _open(text)
+    return _read_one(data, body, name)
+
+
+def parse_stories_markdown(text: str, *, name: str = "") -> list[ParsedStory]:
+    """Parse a story file that may hold several stories, one per ``##`` heading.
+
+    A file written by hand whose ``##`` headings are not sections, with the
+    sections of each story below them (``### Situation``, ``**Action:**``), holds
+    one story per such heading; any other file holds one story, as
+    :func:`parse_story_markdown` reads it.
+    """
+    data, body = _open(text)
+    if not _is_exact(data) and data.get("uuid") is None:
+        stories = _read_collection(data, body)
+        if stories is not None:
+            return stories
+    return [_read_one(data, body, name)]
+
+
+# --- files written by hand or by other apps ---------------------------------
+
+# "**Situation:** text", "**Situation**: text" or "**Situation**" alone.
+_BOLD_LABEL = re.compile(
+    r"^ {0,3}(\*\*|__)(?P<label>[^*_\n]{1,40}?)(?P<colon>\s*:)?\s*\1(?P<after>\s*:)?(?P<rest>.*)$"
+)
+# "Situation: text" at the start of a paragraph.
+_PLAIN_LABEL = re.compile(
+    r"^ {0,3}(?P<label>[^\s\d:*_#`>|\-][^:*_#`\n]{0,39}?)\s*:(?:\s+(?P<rest>.*))?$"
+)
+# Where a line of "**Key:** value" pairs starts its next pair.
+_NEXT_KEY = re.compile(r"\s*(?:[·•|;,]\s*)?(?=(?:\*\*|__)[^*_\n]{1,40}?:\s*(?:\*\*|__))")
+
+
+def _label_line(line: str, *, plain: bool) -> tuple[str, str, bool] | None:
+    """A line that starts with a label: (label, the text after it, bold), or None.
+
+    Bold labels count at the start of any line, plain ones only where ``plain``
+    (the start of a paragraph): "Result: …" in the middle of one is prose.
+    """
+    match = _BOLD_LABEL.match(line)
+    if match is not None:
+        rest = match.group("rest").strip()
+        if match.group("colon") or match.group("after") or not rest:
+            return match.group("label"), rest, True
+        return None
+    match = _PLAIN_LABEL.match(line) if plain else None
+    if match is not None:
+        return match.group("label"), (match.group("rest") or "").strip(), False
+    return None
+
+
+@dataclass
+class _Note:
+    """Text of a story with no field of its own, under the label it came with."""
+
+    head: str
+    lines: list[str] = field(default_factory=list)
+    #: The head is a label alone: the note is empty without lines.
+    bare: bool = False
+
+    def text(self) -> str:
+        body = "\n".join(self.lines).strip()
+        if self.bare and not body:
+            return ""
+        return "\n".join(part for part in (self.head, body) if part)
+
+
+class _Sorter:
+    """Sorts the lines of one story read forgivingly into its sections, its
+    context fields (``**Company:** Acme``) and notes: what has no field of its
+    own, kept under :data:`NOTES_MARKER` at the end of the Reflection."""
+
+    def __init__(self, story: ParsedStory, *, in_collection: bool) -> None:
+        self.story = story
+        #: One of several stories in a file: text before its first section is a
+        #: note, not the Situation.
+        self.in_collection = in_collection
+        self.chunks: dict[str, list[str]] = {name: [] for name in SECTIONS}
+        self.preamble: list[str] = []
+        self.notes: list[_Note] = []
+        self.current = self.preamble
+        #: The section being read (None: the preamble or a note), and those holding text.
+        self.section: str | None = None
+        self.filled: set[str] = set()
+        self.found_section = False
+        self.in_fence = False
+        self.paragraph_start = True
+
+    def read(self, lines: Iterable[str]) -> _Sorter:
+        for line in lines:
+            if _FENCE.match(line.strip()):
+                self.in_fence = not self.in_fence
+            elif not self.in_fence and (self._heading(line) or self._label(line)):
+                self.paragraph_start = True
+                continue
+            self._keep(line)
+            self.paragraph_start = not line.strip()
+        return self
+
+    def _keep(self, line: str) -> None:
+        self.current.append(line)
+        if self.section is not None and line.strip():
+            self.filled.add(self.section)
+
+    def _heading(self, line: str) -> bool:
+        match = _HEADING.match(line)
+        if match is None:
+            return False
+        text = match.group(2)
+        target = _target(text)
+        if target in SECTIONS:
+            self._enter_section(target, text)
+        elif target == NOTES:
+            self._enter_note(text, "")
+        elif match.group(1) == "#" and not self.story.title and self.current is self.preamble:
+            self.story.title = text.strip()
+        else:
+            return False
+        return True
+
+    def _label(self, line: str) -> bool:
+        found = _label_line(line, plain=self.paragraph_start)
+        if found is None:
+            return False
+        label, rest, bold = found
+        target = _target(label)
+        if target in SECTIONS:
+            self._enter_section(target, label)
+            if rest:
+                self._keep(rest)
+        elif target == NOTES:
+            self._enter_note(label, rest)
+        elif self.current is not self.preamble or not rest:
+            return False
+        elif bold:
+            for pair in _NEXT_KEY.split(line.strip()):
+                self._key(pair)
+        elif target in CONTEXT_FIELDS:
+            self._context(target, rest, line.strip())
+        else:
+            return False
+        return True
+
+    def _key(self, pair: str) -> None:
+        """One ``**Key:** value`` pair heading a story: a context field, or a note."""
+        found = _label_line(pair, plain=False)
+        target = _target(found[0]) if found else None
+        if found is not None and target in CONTEXT_FIELDS and found[1]:
+            self._context(target, found[1], pair)
+        elif pair.strip():
+            self.notes.append(_Note(pair.strip()))
+
+    def _context(self, name: str, value: str, line: str) -> None:
+        """Fill a context field; a second, different value is kept as a note."""
+        held = getattr(self.story, name)
+        if not held:
+            setattr(self.story, name, value)
+        elif held != value:
+            self.notes.append(_Note(line))
+
+    def _enter_section(self, name: str, label: str) -> None:
+        lines = self.chunks[name]
+        if name in self.filled and _label_word(label) != name:
+            # A second part of one section ("Tension" after "Situation") keeps its label.
+            while not lines[-1].strip():
+                lines.pop()
+            lines += ["", f"**{_label_text(label)}:**"]
+        self.current, self.section = lines, name
+        self.found_section = True
+
+    def _enter_note(self, label: str, rest: str) -> None:
+        head = f"**{_label_text(label)}:**"
+        note = _Note(f"{head} {rest}" if rest else head, bare=not rest)
+        self.notes.append(note)
+        self.current, self.section = note.lines, None
+
+    def finish(self, lead: _Note | None = None) -> None:
+        """Write the sorted text into the story; ``lead`` is a note to put first."""
+        notes = [lead] if lead is not None else []
+        if any(line.strip() for line in self.preamble):
+            if self.in_collection and self.found_section:
+                notes.append(_Note("", self.preamble))
+            else:
+                self.chunks["situation"] = [*self.preamble, "", *self.chunks["situation"]]
+        for name, lines in self.chunks.items():
+            self.story.sections[name] = "\n".join(lines).strip()
+        kept = "\n\n".join(text for text in (note.text() for note in [*notes, *self.notes]) if text)
+        if kept:
+            parts = (self.story.sections["reflection"], NOTES_MARKER, kept)
+            self.story.sections["reflection"] = "\n\n".join(part for part in parts if part)
+
+
+def _split_stories(body: str) -> tuple[list[str], list[tuple[str, list[str]]]] | None:
+    """The lines before the first story, and each story's ``##`` title and lines.
+
+    None when the file is one story: it has no ``##`` heading that is not a
+    section, or it has a section heading at the ``#`` or ``##`` level.
+    """
+    top: list[str] = []
+    stories: list[tuple[str, list[str]]] = []
+    current = top
+    in_fence = False
+    for line in body.split("\n"):
+        if _FENCE.match(line.strip()):
+            in_fence = not in_fence
+        match = None if in_fence else _HEADING.match(line)
+        if match is not None and len(match.group(1)) <= 2:
+            target = _target(match.group(2))
+            if target in SECTIONS:
+                return None
+            if len(match.group(1)) == 2 and target is None:
+                current = []
+                stories.append((match.group(2).strip(), current))
+                continue
+        current.append(line)
+    return (top, stories) if stories else None
+
+
+def _file_top(data: dict[str, object], top: list[str]) -> _Note | None:
+    """The file's own title and introduction, as a note for its first story."""
+    title = _scalar(data, "title")
+    lines = list(top)
+    for index, line in enumerate(lines):
+        match = _HEADING.match(line)
+        if match is not None and match.group(1) == "#":
+            if not title:
+                title = match.group(2).strip()
+                del lines[index]
+            break
+    if not title and not any(line.strip() for line in lines):
+        return None
+    head = f"**From the top of the file “{title}”:**" if title else "**From the top of the file:**"
+    return _Note(head, lines)
+
+
+def _read_collection(data: dict[str, object], body: str) -> list[ParsedStory] | None:
+    """The stories of a file holding one per ``##`` heading, or None if it holds one."""
+    split = _split_stories(body)
+    if split is None:
+        return None
+    top, blocks = split
+    sorters = []
+    for title, lines in blocks:
+        story = _front(data, exact=False)
+        story.uuid, story.title = None, title
+        sorters.append(_Sorter(story, in_collection=True).read(lines))
+    if not any(sorter.found_section for sorter in sorters):
+        return None
+    for index, sorter in enumerate(sorters):
+        sorter.finish(_file_top(data, top) if index == 0 else None)
+    return [sorter.story for sorter in sorters]
 
 
 # --- writing ----------------------------------------------------------------
@@ -329,7 +666,7 @@ def parse_story_markdown(text: str) -> ParsedStory:
 
 def _is_section_heading(line: str) -> bool:
     match = _HEADING.match(line)
-    return match is not None and section_for_heading(match.group(2)) is not None
+    return match is not None and _format_1_section(match.group(2)) is not None
 
 
 def _escape_line(line: str) -> str:

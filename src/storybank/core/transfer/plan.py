@@ -11,7 +11,7 @@ from datetime import datetime
 
 from storybank.core.packs import value_key
 from storybank.core.practice_repository import PracticeRepository
-from storybank.core.records import TEXT_FIELDS, Strength
+from storybank.core.records import TEXT_FIELDS, PackInfo, Strength
 from storybank.core.repository import MAX_TAG_LENGTH, Repository, clean_tag
 from storybank.core.transfer.records import (
     Choice,
@@ -79,12 +79,17 @@ def _digest(
 
 @dataclass(frozen=True)
 class _BankStory:
+    """A story of the bank as planning compares it: its content and a fingerprint of it."""
+
     id: int
     title: str
     updated_at: datetime
     archived: bool
     trashed: bool
     digest: str
+    fields: Mapping[str, str]
+    values: tuple[tuple[ValueRef, Strength], ...]
+    tags: tuple[str, ...]
 
 
 def _bank_stories(repo: Repository) -> dict[str, _BankStory]:
@@ -97,9 +102,42 @@ def _bank_stories(repo: Repository) -> dict[str, _BankStory]:
             archived=story.archived,
             trashed=story.trashed,
             digest=_digest(story.fields, story.values, story.tags),
+            fields=story.fields,
+            values=story.values,
+            tags=story.tags,
         )
         for uuid, story in repo.stories_by_uuid().items()
     }
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _differences(item: ImportItem, bank: _BankStory) -> str:
+    """What differs between an imported story and the bank's copy, in words.
+
+    "title, action and 2 tags differ": the text fields by name, then how many
+    values and tags one copy has and the other lacks (or holds at another
+    strength), then whether it is archived.
+    """
+    story = item.story
+    fields = story.text_fields()
+    parts = [name for name in TEXT_FIELDS if fields[name] != bank.fields[name]]
+    changed_values = set(item.values) ^ set(bank.values)
+    if changed_values:
+        parts.append(_counted(len({ref for ref, _strength in changed_values}), "value"))
+    changed_tags = {_nocase(tag) for tag in item.tags} ^ {_nocase(tag) for tag in bank.tags}
+    if changed_tags:
+        parts.append(_counted(len(changed_tags), "tag"))
+    if story.archived is not None and story.archived != bank.archived:
+        parts.append("archived state")
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        one = parts[0]
+        return f"{one} {'differ' if one[0].isdigit() and not one.startswith('1 ') else 'differs'}"
+    return f"{', '.join(parts[:-1])} and {parts[-1]} differ"
 
 
 class _ValueLookup:
@@ -109,9 +147,9 @@ class _ValueLookup:
     exported by key comes back as that value even if another is named alike.
     """
 
-    def __init__(self, repo: Repository, packs: Iterable[PackRecord]) -> None:
+    def __init__(self, bank: Iterable[PackInfo], packs: Iterable[PackRecord]) -> None:
         known: list[tuple[ValueRef, str]] = [
-            ((pack.key, value.key), value.name) for pack in repo.packs() for value in pack.values
+            ((pack.key, value.key), value.name) for pack in bank for value in pack.values
         ]
         # Values an import brings with it (JSON) count as known: they exist by the
         # time its stories are written.
@@ -144,6 +182,26 @@ class _ValueLookup:
         return tuple(found.items()), tuple(unknown)
 
 
+def _pack_changes(bank: Iterable[PackInfo], packs: Iterable[PackRecord]) -> tuple[str, ...]:
+    """What an import does to the packs in use: each one it adds, turns on or turns off.
+
+    A JSON export says which packs were on; importing it switches the bank's
+    packs to match, which changes the values every view shows.
+    """
+    held = {pack.key: pack for pack in bank}
+    changes = []
+    for record in packs:
+        pack = held.get(record.key)
+        if pack is None:
+            state = "and turns it on" if record.active else "(left off)"
+            changes.append(f"Adds the pack “{record.name}” {state}")
+        elif record.active and not pack.active:
+            changes.append(f"Turns on the pack “{pack.name}”")
+        elif pack.active and not record.active:
+            changes.append(f"Turns off the pack “{pack.name}”")
+    return tuple(changes)
+
+
 def _extra_problems(repo: Repository, bundle: ImportBundle, story_uuids: set[str]) -> list[str]:
     """Practice records that point at prompts or stories nowhere to be found."""
     from storybank.core.prompts import builtin_prompt_bank
@@ -167,7 +225,8 @@ def plan_import(repo: Repository, bundle: ImportBundle | Sequence[SourceStory]) 
         bundle = ImportBundle(source="", stories=tuple(bundle))
     bank = _bank_stories(repo)
     by_digest = {story.digest: story for story in bank.values() if not story.trashed}
-    lookup = _ValueLookup(repo, bundle.packs)
+    bank_packs = repo.packs()
+    lookup = _ValueLookup(bank_packs, bundle.packs)
     seen: set[str] = set()
     items = []
     for story in bundle.stories:
@@ -194,7 +253,7 @@ def plan_import(repo: Repository, bundle: ImportBundle | Sequence[SourceStory]) 
         elif found.digest == digest and story.archived in (None, found.archived):
             item = replace(item, kind=ItemKind.UNCHANGED)
         elif story.updated_at is not None and story.updated_at > found.updated_at:
-            item = replace(item, kind=ItemKind.UPDATED)
+            item = replace(item, kind=ItemKind.UPDATED, note=_differences(item, found))
         else:
             copy = _digest({**fields, "title": _copy_title(story.title)}, values, tags)
             twin = by_digest.get(copy)
@@ -206,7 +265,7 @@ def plan_import(repo: Repository, bundle: ImportBundle | Sequence[SourceStory]) 
                     note="already imported as a copy",
                 )
             else:
-                item = replace(item, kind=ItemKind.CONFLICT)
+                item = replace(item, kind=ItemKind.CONFLICT, note=_differences(item, found))
         if story.uuid is not None:
             seen.add(story.uuid)
         items.append(replace(item, problems=problems))
@@ -215,6 +274,7 @@ def plan_import(repo: Repository, bundle: ImportBundle | Sequence[SourceStory]) 
         bundle=bundle,
         items=tuple(items),
         problems=(*bundle.skipped, *_extra_problems(repo, bundle, story_uuids)),
+        pack_changes=_pack_changes(bank_packs, bundle.packs),
     )
 
 

@@ -23,7 +23,7 @@ from storybank.core.interchange import (
     ParsedStory,
     TransferError,
     in_utc,
-    parse_story_markdown,
+    parse_stories_markdown,
 )
 from storybank.core.packs import value_key
 from storybank.core.practice import ReviewState
@@ -50,6 +50,7 @@ __all__ = [
     "read_json",
     "read_markdown_file",
     "read_markdown_folder",
+    "read_markdown_stories",
     "read_story_text",
 ]
 
@@ -118,14 +119,32 @@ def read_story_text(path: Path, *, follow_links: bool = True) -> str:
     return _decode(read_capped(path, MAX_MARKDOWN_BYTES, follow_links=follow_links), path)
 
 
-def read_markdown_file(path: Path, *, follow_links: bool = True) -> SourceStory:
-    """Read one story file; raise :class:`TransferError` naming it if it is malformed."""
+def read_markdown_stories(path: Path, *, follow_links: bool = True) -> tuple[SourceStory, ...]:
+    """Read the stories of one file (most hold one; see ``parse_stories_markdown``).
+
+    Raises :class:`TransferError` naming the file if it is malformed. Each of
+    several stories is named as the file and its place in it ("(story 2)").
+    """
     text = read_story_text(path, follow_links=follow_links)
     try:
-        parsed = parse_story_markdown(text)
+        parsed = parse_stories_markdown(text, name=path.name)
     except InterchangeError as exc:
         raise TransferError(exc.reason, exc.line, str(path)) from exc
-    return _source_story(parsed, str(path))
+    if len(parsed) == 1:
+        return (_source_story(parsed[0], str(path)),)
+    return tuple(
+        _source_story(story, f"{path} (story {number})")
+        for number, story in enumerate(parsed, start=1)
+    )
+
+
+def read_markdown_file(path: Path, *, follow_links: bool = True) -> SourceStory:
+    """Read a file that holds one story; raise :class:`TransferError` naming it if it
+    is malformed or holds several (read those with :func:`read_markdown_stories`)."""
+    stories = read_markdown_stories(path, follow_links=follow_links)
+    if len(stories) != 1:
+        raise TransferError(f"holds {len(stories)} stories, not one", path=str(path))
+    return stories[0]
 
 
 def _story_files(folder: Path) -> tuple[list[Path], list[str]]:
@@ -162,14 +181,17 @@ def _story_files(folder: Path) -> tuple[list[Path], list[str]]:
 
 def _read_markdown(path: Path) -> ImportBundle:
     if not path.is_dir():
-        return ImportBundle(source=str(path), stories=(read_markdown_file(path),))
+        return ImportBundle(source=str(path), stories=read_markdown_stories(path))
     files, skipped = _story_files(path)
-    stories = tuple(read_markdown_file(file, follow_links=False) for file in files)
+    stories = tuple(
+        story for file in files for story in read_markdown_stories(file, follow_links=False)
+    )
     return ImportBundle(source=str(path), stories=stories, skipped=tuple(skipped))
 
 
 def read_markdown_folder(path: Path) -> list[SourceStory]:
-    """Read every story file (``*.md``) in a folder, by name; or one file.
+    """Read every story file (``*.md``) in a folder, by name; or one file (a file
+    may hold several stories, one per ``##`` heading).
 
     Links and other entries that are not plain files are skipped; see
     :func:`read_import` for a bundle that says which.

@@ -289,6 +289,8 @@ class ImportPlan:
     bundle: ImportBundle
     items: tuple[ImportItem, ...]
     problems: tuple[str, ...] = ()
+    #: What the import does to the packs in use ("Turns on the pack “…”"), in words.
+    pack_changes: tuple[str, ...] = ()
 
     def summary(self) -> dict[ItemKind, int]:
         """How many stories of each kind (every kind present, zeros included)."""

@@ -3,6 +3,8 @@ is written; the user chooses what happens to each conflict."""
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -45,12 +47,17 @@ class ImportPreview(QDialog):
         summary = self._build_summary(source)
         self._build_table()
         default_row = self._build_default_row()
+        packs = QLabel("<br>".join(html.escape(change) for change in plan.pack_changes))
+        packs.setObjectName("importPacks")
+        packs.setWordWrap(True)
+        packs.setVisible(bool(plan.pack_changes))
         problems = QLabel("<br>".join(plan.problems))
         problems.setWordWrap(True)
         problems.setVisible(bool(plan.problems))
         buttons = self._build_buttons()
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
+        layout.addWidget(packs)
         layout.addWidget(self.table, 1)
         if self.choice_boxes:
             layout.addLayout(default_row)
