@@ -86,3 +86,20 @@ def test_a_new_speaking_rate_recomputes_every_list_figure(qtbot, repo: Repositor
     service.use_coach_settings(service.coach_settings)  # the same settings: nothing to redo
     qtbot.wait(100)
     assert filled == []
+
+
+def test_imported_stories_get_their_list_figures_without_a_restart(
+    qtbot,
+    repo: Repository,
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    from storybank.core.bank import open_bank
+
+    source = open_bank(tmp_path / "source")
+    for n in range(5):
+        source.create_story(title=f"Story {n}", action="I cut the bill by 30% in May.")
+    StoryService(source, tmp_path / "source").export_json(tmp_path / "bank.json")
+    source.db.close()
+    service = StoryService(repo, repo.db.path.parent)
+    service.apply_import(service.plan_import(tmp_path / "bank.json"))
+    qtbot.waitUntil(lambda: repo.stories_needing_coach(ANALYZER_VERSION, 100) == [], timeout=20_000)

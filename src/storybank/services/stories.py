@@ -172,6 +172,7 @@ class StoryService(QObject):
             return False
         if changed:
             self.announce(ChangeSet.everything(elsewhere=True))
+            self.start_coach_backfill()  # stories written elsewhere get their figures
         return changed
 
     def set_story_value(self, story_id: int, value_id: int, strength: Strength | None) -> None:
@@ -397,6 +398,7 @@ class StoryService(QObject):
             self.repo, plan, choices, default=default or Choice.KEEP_BOTH, progress=progress
         )
         self.announce(ChangeSet.everything())
+        self.start_coach_backfill()  # the imported stories' scores and times
         return result
 
     def damage(self) -> str | None:

@@ -1,0 +1,167 @@
+"""Make the README's screenshots from the real window on the demo bank.
+
+Usage: uv run python packaging/screenshots/make.py [--sheets]
+
+Every mode at 1024×640, 1366×768 and 1920×1080, light and dark, goes into
+packaging/screenshots/modes/; the named shots the README and the AppStream
+metainfo show (main-window.png, coverage.png, practice-*.png, progress.png,
+dark.png, small-window.png) are copied from them. Each screen size runs in a
+process of its own: Qt's offscreen platform takes the screen's size from a
+JSON file, so the window opens the way it would on such a screen. With
+--sheets the sheet pages are rendered too (`storybank sheet`, then pdftoppm).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MODES_DIR = HERE / "modes"
+SIZES = ((1024, 640), (1366, 768), (1920, 1080))
+THEMES = ("light", "dark")
+MODES = ("stories", "coverage", "practice", "review", "progress")
+#: The README's named shots: (file, size, theme, mode).
+NAMED = (
+    ("main-window.png", (1366, 768), "light", "stories"),
+    ("small-window.png", (1024, 640), "light", "stories"),
+    ("dark.png", (1366, 768), "dark", "stories"),
+    ("coverage.png", (1366, 768), "light", "coverage"),
+    ("practice-during.png", (1366, 768), "light", "practice"),
+    ("practice-review.png", (1366, 768), "light", "review"),
+    ("progress.png", (1366, 768), "light", "progress"),
+)
+
+#: One answered prompt of the practice session: seconds, rating, note, story told.
+SESSION = (
+    (104, 3, "Open with the outage, not the org chart", True),
+    (7, 1, "Froze: pick the story before speaking", False),
+    (None, None, "", False),
+    (212, 2, "Rambled through the set-up", True),
+    (118, 4, "", True),
+)
+
+
+def shoot(width: int, height: int, theme: str, out: Path) -> None:
+    """In this process (its screen already set): every mode of the window, saved."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from storybank.core.bank import open_bank
+    from storybank.core.demo import load_demo
+    from storybank.core.practice import Rating
+    from storybank.gui.main_window import MainWindow
+    from storybank.gui.theme import apply_theme
+    from storybank.services.stories import StoryService
+
+    app = QApplication([])
+    apply_theme(app, theme)
+    folder = Path(tempfile.mkdtemp()) / "bank"
+    repo = open_bank(folder)
+    load_demo(repo)
+    window = MainWindow(StoryService(repo, folder))
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    QTest.qWait(900)  # the coach's first reading and the list's figures
+
+    def grab(mode: str) -> None:
+        QTest.qWait(300)
+        window.grab().save(str(out / f"{mode}-{width}x{height}-{theme}.png"))
+
+    grab("stories")
+    window.set_mode("coverage")
+    grab("coverage")
+    window.set_mode("practice")
+    view = window.practice_view
+    assert view is not None
+    seconds = [1000.0]
+    view.clock = lambda: seconds[0]
+    view.chooser.prep.setValue(0)
+    view.chooser.mock_size.setValue(len(SESSION))
+    view.start_session()
+    for number, (length, rating, note, told) in enumerate(SESSION):
+        if length is None:
+            view.skip()
+            continue
+        view.toggle_timer()
+        seconds[0] += length
+        view.toggle_timer()
+        view.rate(Rating(rating))
+        if told:
+            view.use_selected_story()
+        view.session.notes.setText(note)
+        view.flush()
+        if number == 3:
+            grab("practice")
+        view.next_prompt()
+    grab("review")
+    window.set_mode("progress")
+    grab("progress")
+    window.close()
+
+
+def child(width: int, height: int, theme: str) -> None:
+    """Run :func:`shoot` in a fresh process whose offscreen screen is width×height."""
+    with tempfile.TemporaryDirectory() as tmp:
+        screen = {"name": "shots", "x": 0, "y": 0, "width": width, "height": height,
+                  "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}  # fmt: skip
+        config = Path(tmp) / "screen.json"
+        config.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
+        env = dict(
+            os.environ,
+            QT_QPA_PLATFORM=f"offscreen:configfile={config}",
+            STORYBANK_CONFIG_DIR=str(Path(tmp) / "config"),
+        )
+        code = (
+            "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
+            "import make; make.shoot(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4],"
+            " Path(sys.argv[5]))"
+        )
+        subprocess.run(
+            [sys.executable, "-c", code, str(HERE), str(width), str(height), theme,
+             str(MODES_DIR)],
+            env=env, check=True,
+        )  # fmt: skip
+
+
+def sheets() -> None:
+    """The first page of each sheet layout of the demo bank, as PNG."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for layout in ("cheat", "full", "matrix"):
+            pdf = Path(tmp) / f"{layout}.pdf"
+            subprocess.run(
+                [sys.executable, "-m", "storybank", "sheet", "--demo", "--layout", layout,
+                 "-o", str(pdf)],
+                check=True, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+            )  # fmt: skip
+            stem = Path(tmp) / layout
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(stem)],
+                check=True,
+            )
+            made = sorted(Path(tmp).glob(f"{layout}-*.png"))[0]
+            shutil.copy(made, HERE / f"sheet-{layout}.png")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sheets", action="store_true", help="render the sheets too")
+    args = parser.parse_args()
+    MODES_DIR.mkdir(exist_ok=True)
+    for width, height in SIZES:
+        for theme in THEMES:
+            child(width, height, theme)
+    for name, (width, height), theme, mode in NAMED:
+        shutil.copy(MODES_DIR / f"{mode}-{width}x{height}-{theme}.png", HERE / name)
+    if args.sheets:
+        sheets()
+
+
+if __name__ == "__main__":
+    main()
