@@ -20,20 +20,29 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from storybank.gui.practice.view import PracticeView
 
 HERE = Path(__file__).resolve().parent
 MODES_DIR = HERE / "modes"
 SIZES = ((1024, 640), (1366, 768), (1920, 1080))
 THEMES = ("light", "dark")
 MODES = ("stories", "coverage", "practice", "review", "progress")
+#: Shots taken at 1366×768 in the light theme only, for the README's practice row.
+EXTRA = ("chooser", "over")
 #: The README's named shots: (file, size, theme, mode).
 NAMED = (
     ("main-window.png", (1366, 768), "light", "stories"),
     ("small-window.png", (1024, 640), "light", "stories"),
     ("dark.png", (1366, 768), "dark", "stories"),
     ("coverage.png", (1366, 768), "light", "coverage"),
+    ("practice-before.png", (1366, 768), "light", "chooser"),
     ("practice-during.png", (1366, 768), "light", "practice"),
+    ("practice-over.png", (1366, 768), "light", "over"),
     ("practice-review.png", (1366, 768), "light", "review"),
     ("progress.png", (1366, 768), "light", "progress"),
 )
@@ -55,7 +64,6 @@ def shoot(width: int, height: int, theme: str, out: Path) -> None:
 
     from storybank.core.bank import open_bank
     from storybank.core.demo import load_demo
-    from storybank.core.practice import Rating
     from storybank.gui.main_window import MainWindow
     from storybank.gui.theme import apply_theme
     from storybank.services.stories import StoryService
@@ -71,6 +79,8 @@ def shoot(width: int, height: int, theme: str, out: Path) -> None:
     QTest.qWait(900)  # the coach's first reading and the list's figures
 
     def grab(mode: str) -> None:
+        if mode in EXTRA and (width, height, theme) != (1366, 768, "light"):
+            return  # the extra shots are taken at one size only
         QTest.qWait(300)
         window.grab().save(str(out / f"{mode}-{width}x{height}-{theme}.png"))
 
@@ -78,12 +88,23 @@ def shoot(width: int, height: int, theme: str, out: Path) -> None:
     window.set_mode("coverage")
     grab("coverage")
     window.set_mode("practice")
-    view = window.practice_view
-    assert view is not None
+    assert window.practice_view is not None
+    practise(window.practice_view, grab)
+    grab("review")
+    window.set_mode("progress")
+    grab("progress")
+    window.close()
+
+
+def practise(view: PracticeView, grab: Callable[[str], None]) -> None:
+    """Answer the :data:`SESSION` on a clock moved by hand, grabbing on the way."""
+    from storybank.core.practice import Rating
+
     seconds = [1000.0]
     view.clock = lambda: seconds[0]
     view.chooser.prep.setValue(0)
     view.chooser.mock_size.setValue(len(SESSION))
+    grab("chooser")
     view.start_session()
     for number, (length, rating, note, told) in enumerate(SESSION):
         if length is None:
@@ -91,7 +112,11 @@ def shoot(width: int, height: int, theme: str, out: Path) -> None:
             continue
         view.toggle_timer()
         seconds[0] += length
+        if number == 3:
+            view._tick()  # the clock past the target, as the user sees it
+            grab("over")
         view.toggle_timer()
+        assert rating is not None
         view.rate(Rating(rating))
         if told:
             view.use_selected_story()
@@ -100,10 +125,6 @@ def shoot(width: int, height: int, theme: str, out: Path) -> None:
         if number == 3:
             grab("practice")
         view.next_prompt()
-    grab("review")
-    window.set_mode("progress")
-    grab("progress")
-    window.close()
 
 
 def child(width: int, height: int, theme: str) -> None:

@@ -115,13 +115,25 @@ class AnswersChart(Chart):
 
     def _dates(self, painter: QPainter, rect: QRectF, slot: float) -> None:
         painter.setPen(self.palette().color(QPalette.ColorRole.Text))
-        for index in (0, len(self.days) // 2, len(self.days) - 1):
+        last = len(self.days) - 1
+        for index in (0, len(self.days) // 2, last):
             day = self.days[index]
-            painter.drawText(
-                QRectF(rect.left() + index * slot - 30, rect.bottom() + 4, 60 + slot, 18),
-                Qt.AlignmentFlag.AlignHCenter,
-                day.day.strftime("%d %b"),
-            )
+            # The first and last dates keep inside the chart instead of being cut.
+            if index == 0:
+                box, align = (
+                    QRectF(rect.left(), rect.bottom() + 4, 90, 18),
+                    Qt.AlignmentFlag.AlignLeft,
+                )
+            elif index == last:
+                box = QRectF(rect.right() - 90, rect.bottom() + 4, 90, 18)
+                align = Qt.AlignmentFlag.AlignRight
+            else:
+                middle = rect.left() + (index + 0.5) * slot
+                box, align = (
+                    QRectF(middle - 45, rect.bottom() + 4, 90, 18),
+                    Qt.AlignmentFlag.AlignHCenter,
+                )
+            painter.drawText(box, align, day.day.strftime("%d %b"))
 
 
 class TimeChart(AnswersChart):
@@ -178,7 +190,8 @@ class ReadinessChart(Chart):
 
     def set_rows(self, rows: Sequence[tuple[str, float]]) -> None:
         self.rows = list(rows)
-        self.setMinimumHeight(40 + 22 * max(1, len(self.rows)))
+        # Rows shrink to 14 px on a small screen rather than fall off the bottom.
+        self.setMinimumHeight(40 + 14 * max(1, len(self.rows)))
         self.update()
 
     def plot_rect(self) -> QRectF:
@@ -250,15 +263,15 @@ class ProgressView(RefreshWhenShown):
             (
                 QHeaderView.ResizeMode.ResizeToContents,
                 QHeaderView.ResizeMode.Stretch,
-                QHeaderView.ResizeMode.Interactive,
+                QHeaderView.ResizeMode.Stretch,
                 QHeaderView.ResizeMode.ResizeToContents,
                 QHeaderView.ResizeMode.ResizeToContents,
-                QHeaderView.ResizeMode.Interactive,
+                QHeaderView.ResizeMode.Stretch,
             )
         ):
             header.setSectionResizeMode(column, mode)
-        header.resizeSection(2, 140)
-        header.resizeSection(5, 160)
+        # Prompt, story and note share the width (cut with "…"): no sideways scrolling.
+        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.history.setWordWrap(False)
         grid = QGridLayout()
         grid.addWidget(self.answers, 0, 0)
