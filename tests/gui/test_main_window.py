@@ -529,3 +529,22 @@ def test_values_are_grouped_by_pack_and_a_pack_folds_away(
     assert not button.isVisibleTo(panel)
     qtbot.mouseClick(headers[0], Qt.MouseButton.LeftButton)
     assert button.isVisibleTo(panel)
+
+
+def test_coming_back_to_the_app_shows_what_another_program_wrote(
+    qtbot: QtBot, make_window: MakeWindow, data_dir: Path
+) -> None:
+    import sqlite3
+    from contextlib import closing
+
+    from PySide6.QtWidgets import QApplication
+
+    add_stories(data_dir, "Story A")
+    window = make_window()
+    with closing(sqlite3.connect(data_dir / "storybank.sqlite3")) as conn, conn:
+        conn.execute("UPDATE story SET title = 'Renamed in a terminal'")
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.applicationStateChanged.emit(Qt.ApplicationState.ApplicationActive)
+    model = window.list_panel.model
+    assert model.index(0).data() == "Renamed in a terminal"

@@ -11,8 +11,8 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap, QPolygonF
+from PySide6.QtCore import QObject, QRectF, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 from storybank.core.speaking import clock
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
+
     from storybank.core.coach import CoachReport, Finding
 from storybank.core.database import StorageError
 from storybank.core.records import STAR_SECTIONS, Strength
@@ -68,6 +70,9 @@ def severity_icon(severity: str) -> QIcon:
     A problem is a red disc with a bar, a warning an amber triangle with "!",
     a note a blue disc with "i".
     """
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QIcon, QPixmap, QPolygonF  # the first finding loads them
+
     color = SEVERITIES[severity][0]
     pixmap = QPixmap(32, 32)
     pixmap.fill(Qt.GlobalColor.transparent)

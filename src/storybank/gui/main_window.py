@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow, QSplitter, QStackedWidget
 
 from storybank.core.database import StorageError
@@ -132,6 +132,8 @@ class MainWindow(QMainWindow):
         self.editor.open_requested.connect(self.show_story)
         self.editor.restore_requested.connect(self.commands.restore_story)
         self.service.watch_for_changes()
+        if isinstance(app := QApplication.instance(), QApplication):
+            app.applicationStateChanged.connect(self._on_app_state)
 
     @property
     def search(self) -> QLineEdit:
@@ -283,11 +285,11 @@ class MainWindow(QMainWindow):
             self.current.follow_editor()
         self.reload_list(copy_id)
 
-    def changeEvent(self, event: QEvent) -> None:
-        # Coming back to the window is when a change from a terminal is likeliest.
-        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+    def _on_app_state(self, state: Qt.ApplicationState) -> None:
+        # Coming back to the app is when a change from a terminal is likeliest.
+        # (A signal, not changeEvent: that sees every change event at start-up.)
+        if state == Qt.ApplicationState.ApplicationActive:
             self.service.check_for_changes()
-        super().changeEvent(event)
 
     def _on_selection_changed(self, story_id: int) -> None:
         if story_id < 0 or story_id == self.current.story_id:

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QEvent,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     QRect,
     QSize,
@@ -357,6 +355,22 @@ class StoryRowDelegate(QStyledItemDelegate):
             x += width + 4
 
 
+class SearchBox(QLineEdit):
+    """The search field: Down and Enter go on to the results."""
+
+    def __init__(self, to_results: Callable[[], None]) -> None:
+        super().__init__()
+        self._to_results = to_results
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Only key presses come here (an event filter would see every event,
+        # and pay for Qt's event types at start-up).
+        if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._to_results()
+            return
+        super().keyPressEvent(event)
+
+
 class StoryListPanel(QWidget):
     """The left pane: filters, sort, the list itself and the count.
 
@@ -447,7 +461,7 @@ class StoryListPanel(QWidget):
             box.currentIndexChanged.connect(self.filters_changed)
 
     def _build_search(self) -> None:
-        self.search = QLineEdit()
+        self.search = SearchBox(self._to_results)
         self.search.setObjectName("search")
         self.search.setAccessibleName("Search stories")
         self.search.setPlaceholderText("Search stories (Ctrl+F)")
@@ -458,22 +472,16 @@ class StoryListPanel(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.query_changed)
         self.search.textChanged.connect(self._search_timer.start)
-        self.search.installEventFilter(self)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Down and Enter in the search box go to the results (the story on screen,
+    def _to_results(self) -> None:
+        """Down or Enter in the search box: to the results (the story on screen,
         else the first one), with the keys of the list from then on."""
-        if watched is self.search and event.type() == QEvent.Type.KeyPress:
-            key = cast(QKeyEvent, event).key()
-            if key in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                if self._search_timer.isActive():  # the results of what was typed, now
-                    self._search_timer.stop()
-                    self.query_changed.emit()
-                if not self.view.currentIndex().isValid():
-                    self.select_row(0)
-                self.view.setFocus()
-                return True
-        return super().eventFilter(watched, event)
+        if self._search_timer.isActive():  # the results of what was typed, now
+            self._search_timer.stop()
+            self.query_changed.emit()
+        if not self.view.currentIndex().isValid():
+            self.select_row(0)
+        self.view.setFocus()
 
     # --- search -----------------------------------------------------------
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette
-from PySide6.QtWidgets import (
-    QApplication,
-    QProxyStyle,
-    QStyle,
-    QStyleFactory,
-    QStyleOption,
-    QWidget,
-)
+from functools import cache
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QProxyStyle, QStyleOption, QWidget
 
 THEMES = ("system", "light", "dark")
 #: How far secondary text moves from the text colour toward the background:
@@ -47,31 +47,41 @@ def _tint(widget: QWidget) -> None:
     widget.setPalette(palette)
 
 
-class ContrastStyle(QProxyStyle):
-    """Fusion, with check boxes and radio buttons outlined so they show on a dark
-    window (Fusion's own outline is a shade of the window colour)."""
+@cache
+def contrast_style_class() -> type[QProxyStyle]:
+    """The ContrastStyle class, made on first use: a Qt subclass costs start-up
+    time to create, and only the dark theme needs it."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QProxyStyle, QStyle
 
-    def drawPrimitive(
-        self,
-        element: QStyle.PrimitiveElement,
-        option: QStyleOption,
-        painter: QPainter,
-        widget: QWidget | None = None,
-    ) -> None:
-        super().drawPrimitive(element, option, painter, widget)
-        round_mark = element == QStyle.PrimitiveElement.PE_IndicatorRadioButton
-        if not round_mark and element != QStyle.PrimitiveElement.PE_IndicatorCheckBox:
-            return
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(option.palette.color(QPalette.ColorRole.Mid).lighter(150))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        box = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)
-        if round_mark:
-            painter.drawEllipse(box)
-        else:
-            painter.drawRoundedRect(box, 2, 2)
-        painter.restore()
+    class ContrastStyle(QProxyStyle):
+        """Fusion, with check boxes and radio buttons outlined so they show on a dark
+        window (Fusion's own outline is a shade of the window colour)."""
+
+        def drawPrimitive(
+            self,
+            element: QStyle.PrimitiveElement,
+            option: QStyleOption,
+            painter: QPainter,
+            widget: QWidget | None = None,
+        ) -> None:
+            super().drawPrimitive(element, option, painter, widget)
+            round_mark = element == QStyle.PrimitiveElement.PE_IndicatorRadioButton
+            if not round_mark and element != QStyle.PrimitiveElement.PE_IndicatorCheckBox:
+                return
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(option.palette.color(QPalette.ColorRole.Mid).lighter(150))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            box = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)
+            if round_mark:
+                painter.drawEllipse(box)
+            else:
+                painter.drawRoundedRect(box, 2, 2)
+            painter.restore()
+
+    return ContrastStyle
 
 
 def dark_palette() -> QPalette:
@@ -131,7 +141,7 @@ def apply_theme(app: QApplication, theme: str) -> bool:
     if dark or theme == "light":
         # Fusion draws every palette faithfully on every platform.
         fusion = QStyleFactory.create("Fusion")
-        app.setStyle(ContrastStyle(fusion) if dark else fusion)
+        app.setStyle(contrast_style_class()(fusion) if dark else fusion)
         style = app.style()
         app.setPalette(dark_palette() if dark else style.standardPalette())
     else:
