@@ -10,8 +10,6 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from storybank.core.bank import open_bank
-from storybank.core.demo import load_demo
 from storybank.core.practice import TimerPhase
 from storybank.core.practice_repository import PracticeRepository
 from storybank.gui.main_window import MainWindow
@@ -28,14 +26,6 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-def window(make_window: MakeWindow, data_dir: Path) -> MainWindow:
-    repo = open_bank(data_dir)
-    load_demo(repo)
-    repo.db.close()
-    return make_window()
 
 
 def key(qtbot: QtBot, widget, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:  # type: ignore[no-untyped-def]

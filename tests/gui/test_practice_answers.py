@@ -9,15 +9,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
-from storybank.core.bank import open_bank
-from storybank.core.demo import load_demo
 from storybank.core.practice import DeckKind, DeckSpec
 from storybank.gui.main_window import MainWindow
 from storybank.gui.practice.view import PracticeView
@@ -35,14 +32,6 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-def window(make_window: MakeWindow, data_dir: Path) -> MainWindow:
-    repo = open_bank(data_dir)
-    load_demo(repo)
-    repo.db.close()
-    return make_window()
 
 
 def practice(qtbot: QtBot, window: MainWindow, size: int) -> tuple[PracticeView, FakeClock]:

@@ -26,6 +26,21 @@ def _stored(when: datetime) -> str:
     return when.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
 
 
+
+def _write_review(session: Session, state: ReviewState) -> None:
+    """Store a prompt's schedule (inside the caller's transaction)."""
+    from storybank.core import writes
+
+    writes.save_review(
+        session,
+        state.prompt_uuid,
+        _aware(state.due),
+        state.card_json,
+        state.reps,
+        state.lapses,
+        state.last_rating,
+    )
+
 class PracticeRepository(Store):
     """All reads and writes of prompts, spaced-repetition state and attempts."""
 
@@ -130,17 +145,7 @@ class PracticeRepository(Store):
         return result
 
     def save_review(self, state: ReviewState) -> None:
-        from storybank.core import writes
-
-        self._run(
-            writes.save_review,
-            state.prompt_uuid,
-            _aware(state.due),
-            state.card_json,
-            state.reps,
-            state.lapses,
-            state.last_rating,
-        )
+        self._run(_write_review, state)
 
     # --- attempts ---------------------------------------------------------
 
@@ -196,15 +201,7 @@ class PracticeRepository(Store):
                 stored = attempt_id
                 writes.update_attempt(s, attempt_id, story_id, duration, rating, notes)
             if state is not None:
-                writes.save_review(
-                    s,
-                    state.prompt_uuid,
-                    _aware(state.due),
-                    state.card_json,
-                    state.reps,
-                    state.lapses,
-                    state.last_rating,
-                )
+                _write_review(s, state)
             return stored
 
         return self._run(change)
