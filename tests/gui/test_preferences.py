@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QToolButton
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from storybank.core.backup import BackupPolicy
@@ -117,3 +117,21 @@ def test_a_new_speaking_rate_reaches_the_story_list(qtbot: QtBot, make_window: M
     dialog.done(0)
     window.apply_preferences()
     qtbot.waitUntil(lambda: "about 3:00 spoken" in tooltip(), timeout=10_000)
+
+
+def test_the_story_text_size_is_a_preference(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window()
+    window.service.create_story(title="x", action="I did it.")
+    dialog = PreferencesDialog(window.service, window.settings, window)
+    qtbot.addWidget(dialog)
+    page = dialog.general_page
+    page.editor_points.setFocus()
+    qtbot.keyClick(page.editor_points, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(page.editor_points, "18")
+    dialog.done(0)
+    window.apply_preferences()
+    action = window.editor.inputs["action"]
+    assert action.font().pointSize() == 18
+    body = window.editor.findChild(QWidget, "editorBody")
+    assert body is not None and body.maximumWidth() > 18 * 50  # the measure grew with it
+    assert Preferences.load(window.settings).editor_points == 18

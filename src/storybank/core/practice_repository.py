@@ -26,7 +26,6 @@ def _stored(when: datetime) -> str:
     return when.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
 
 
-
 def _write_review(session: Session, state: ReviewState) -> None:
     """Store a prompt's schedule (inside the caller's transaction)."""
     from storybank.core import writes
@@ -40,6 +39,7 @@ def _write_review(session: Session, state: ReviewState) -> None:
         state.lapses,
         state.last_rating,
     )
+
 
 class PracticeRepository(Store):
     """All reads and writes of prompts, spaced-repetition state and attempts."""

@@ -63,7 +63,9 @@ class MainWindow(QMainWindow):
         self.main_menu = MainMenu(self)
         self._wire()
         self.refresh_filters()
-        self.service.coach_settings = Preferences.load(self.settings).coach_settings()
+        prefs = Preferences.load(self.settings)
+        self.service.coach_settings = prefs.coach_settings()
+        self.editor.set_text_points(prefs.editor_points)
         self.window_state = WindowState(self)
         self.window_state.restore()
         self.reload_list()
@@ -348,6 +350,7 @@ class MainWindow(QMainWindow):
 
         prefs = Preferences.load(self.settings)
         self.service.use_coach_settings(prefs.coach_settings())
+        self.editor.set_text_points(prefs.editor_points)
         self.coach_panel.schedule()
         if self.practice_view is not None:
             self.practice_view.use_preferences(prefs)

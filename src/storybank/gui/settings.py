@@ -31,6 +31,8 @@ class Preferences:
     practice_target: int = 120
     practice_prep: int = 30
     theme: str = "system"
+    #: The story text's size in points; 0 follows the system font.
+    editor_points: int = 0
     backups: BackupPolicy = field(default_factory=BackupPolicy)
 
     @classmethod
@@ -51,6 +53,7 @@ class Preferences:
             practice_target=number("practice/target", default.practice_target),
             practice_prep=number("practice/prep", default.practice_prep),
             theme=theme if theme in ("system", "light", "dark") else "system",
+            editor_points=min(max(number("appearance/editor_points", 0), 0), 32),
             backups=BackupPolicy(
                 number("backups/recent", default.backups.recent),
                 number("backups/daily", default.backups.daily),
@@ -65,6 +68,7 @@ class Preferences:
         settings.setValue("practice/target", self.practice_target)
         settings.setValue("practice/prep", self.practice_prep)
         settings.setValue("appearance/theme", self.theme)
+        settings.setValue("appearance/editor_points", self.editor_points)
         settings.setValue("backups/recent", self.backups.recent)
         settings.setValue("backups/daily", self.backups.daily)
         settings.setValue("backups/weekly", self.backups.weekly)

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QDesktopServices, QFont
+from PySide6.QtGui import QDesktopServices, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -200,6 +200,19 @@ class StoryEditor(QWidget):
         self._retry.setSingleShot(True)
         self._retry.setInterval(RETRY_MS)
         self._retry.timeout.connect(self.save)
+
+    def set_text_points(self, points: int) -> None:
+        """The story text's size (0: the system's); the measure follows it."""
+        font = QFont(self.font())
+        if points > 0:
+            font.setPointSize(points)
+        for name, widget in self.inputs.items():
+            if name != "title":
+                widget.setFont(font)
+        self.preview.setFont(font)
+        body = self.findChild(QWidget, "editorBody")
+        if body is not None:
+            body.setMaximumWidth(QFontMetrics(font).averageCharWidth() * MEASURE_CHARS + 80)
 
     def _build_banners(self) -> None:
         """A failed save; a change made elsewhere; a story in the Trash."""

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from storybank.core.markdown import escape
+from storybank.core.speaking import counted
 from storybank.core.transfer.records import Choice, ImportItem, ImportPlan, ItemKind
 
 KIND_LABELS = {
@@ -70,7 +72,8 @@ class ImportPreview(QDialog):
         counts = self.plan.summary()
         parts = [f"{n} {KIND_LABELS[kind].lower()}" for kind, n in counts.items() if n]
         summary = QLabel(
-            f"<b>{source}</b><br>{len(self.plan.items)} stories: {', '.join(parts) or 'none'}. "
+            f"<b>{escape(source)}</b><br>{counted(len(self.plan.items), 'story', 'stories')}: "
+            f"{', '.join(parts) or 'none'}. "
             "Nothing is written until you press Import, and the import is all or nothing. "
             "Your bank is backed up first."
         )

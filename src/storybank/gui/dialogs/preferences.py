@@ -242,6 +242,10 @@ class GeneralPage(QWidget):
             self.theme.addItem(label, key)
         self.theme.setCurrentIndex(max(0, self.theme.findData(prefs.theme)))
         self.theme.setMaximumWidth(260)  # in line with the other fields
+        self.editor_points = _spin("editorPoints", 0, 32, prefs.editor_points, " pt", 1)
+        self.editor_points.setSpecialValueText("as the system")
+        self.editor_points.setAccessibleName("Story text size")
+        self.editor_points.setToolTip("The size of the story text in the editor")
 
     def _build_backups(self, prefs: Preferences) -> None:
         """How many recent, daily and weekly backups are kept."""
@@ -289,6 +293,7 @@ class GeneralPage(QWidget):
         form.addRow("Preparation time:", self.prep)
         form.addRow("<b>Appearance</b>", QLabel())
         form.addRow("Theme:", self.theme)
+        form.addRow("Story text size:", self.editor_points)
         form.addRow("<b>Backups</b>", QLabel())
         form.addRow("Keep:", backups)
         form.addRow("<b>Data folder</b>", QLabel())
@@ -303,6 +308,7 @@ class GeneralPage(QWidget):
             practice_target=self.target.value(),
             practice_prep=self.prep.value(),
             theme=str(self.theme.currentData()),
+            editor_points=self.editor_points.value(),
             backups=BackupPolicy(self.recent.value(), self.daily.value(), self.weekly.value()),
         )
 
