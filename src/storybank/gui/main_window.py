@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setCollapsible(1, False)
+        self.splitter.setChildrenCollapsible(False)  # no panel dragged out of sight
 
         self.editor = StoryEditor(self.service)
         self.center.addWidget(self.editor)

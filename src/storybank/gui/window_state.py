@@ -59,6 +59,8 @@ class WindowState:
         geometry = self.settings.value("window/geometry")
         if not (isinstance(geometry, QByteArray) and self._fits(geometry, available)):
             window.setGeometry(first_geometry(available))
+        window.list_panel.setMinimumWidth(LIST_MIN - 40)  # the filters stay readable
+        window.side.setMinimumWidth(SIDE_MIN - 50)
         splitter = self.settings.value("window/splitter")
         if isinstance(splitter, QByteArray):
             window.splitter.restoreState(splitter)
