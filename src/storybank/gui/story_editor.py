@@ -210,9 +210,11 @@ class StoryEditor(QWidget):
             if name != "title":
                 widget.setFont(font)
         self.preview.setFont(font)
-        body = self.findChild(QWidget, "editorBody")
-        if body is not None:
-            body.setMaximumWidth(QFontMetrics(font).averageCharWidth() * MEASURE_CHARS + 80)
+        self._fit_measure(font)
+
+    def _fit_measure(self, font: QFont) -> None:
+        """About :data:`MEASURE_CHARS` characters of ``font`` a line, at most."""
+        self._body.setMaximumWidth(QFontMetrics(font).averageCharWidth() * MEASURE_CHARS + 80)
 
     def _build_banners(self) -> None:
         """A failed save; a change made elsewhere; a story in the Trash."""
@@ -232,9 +234,9 @@ class StoryEditor(QWidget):
     def _measured_column(self) -> QVBoxLayout:
         """The editor's column: on a wide screen the text keeps a readable measure
         (about :data:`MEASURE_CHARS` characters a line) and sits in the middle."""
-        body = QWidget()
+        self._body = body = QWidget()
         body.setObjectName("editorBody")
-        body.setMaximumWidth(self.fontMetrics().averageCharWidth() * MEASURE_CHARS + 80)
+        self._fit_measure(self.font())
         outer = QHBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addStretch(1)
