@@ -23,6 +23,7 @@ from functools import cache, lru_cache
 from typing import Literal
 
 from storybank.core.records import SECTIONS, STAR_SECTIONS
+from storybank.core.rubric import HIGH, KEYS, clamp
 from storybank.core.speaking import CoachSettings, clock, counted
 from storybank.resources import resource_path
 
@@ -67,6 +68,9 @@ class CoachReport:
     total_words: int
     speaking_seconds: float
     shares: dict[str, float]
+    #: The rubric readings (dimension key -> 1.0-5.0; see core/rubric.py); a
+    #: dimension that cannot be read (fit, with no value tagged) is absent.
+    rubric: dict[str, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -621,7 +625,33 @@ class _Analysis:
         )
         return max(0, min(100, 100 - penalty))
 
-    def report(self) -> CoachReport:
+    def readings(self, tagged: bool) -> dict[str, float]:
+        """The rubric readings the findings add up to (interim: refined with the rules)."""
+        if not any(self.words.values()):
+            return {}
+        taken: dict[str, float] = {}
+        where = {
+            "missing-section": "structure",
+            "length": "structure",
+            "balance": "structure",
+            "long-sentence": "structure",
+            "result-metric": "result",
+            "ownership": "ownership",
+            "hedges": "specificity",
+            "reflection": "reflection",
+            "value-evidence": "fit",
+        }
+        for finding in self.findings:
+            key = where[finding.rule]
+            taken[key] = taken.get(key, 0.0) + {"problem": 2.0, "warning": 1.0}.get(
+                finding.severity, 0.25
+            )
+        readings = {key: clamp(HIGH - taken.get(key, 0.0)) for key in KEYS}
+        if not tagged:
+            readings.pop("fit")
+        return readings
+
+    def report(self, tagged: bool = False) -> CoachReport:
         findings = sorted(
             self.findings,
             key=lambda f: (_SEVERITY_RANK[f.severity], _SECTION_RANK[f.section], f.start),
@@ -633,6 +663,7 @@ class _Analysis:
             total_words=self.total_words,
             speaking_seconds=self.speaking_seconds,
             shares=self.shares,
+            rubric=self.readings(tagged),
         )
 
 
@@ -658,7 +689,7 @@ def analyze(
     state.hedges()
     state.long_sentences()
     state.value_evidence(value_keywords)
-    return state.report()
+    return state.report(tagged=bool(value_keywords))
 
 
 def report_to_json(report: CoachReport) -> dict[str, object]:
