@@ -9,16 +9,25 @@ number of words, so the text has realistic sentences, lists, numbers, hedges
 and pronouns. Every built-in value is passed as primary, with its pack
 keywords: more than any real story carries, so the figure errs on the slow
 side. Each run is one ``analyze`` call, timed with ``timeit``; the figures are
-the median and p95 in milliseconds. Exit status 1 when the median is over budget.
+the median and p95 in milliseconds, for two cases:
+
+- typing: each run adds a word to the Action (the longest section), as the
+  live coach sees a story between two pauses in typing; the other sections
+  are read from the analyzer's small cache of section readings;
+- cold: that cache is emptied before every run, as for a story analysed for
+  the first time (opening it, the background backfill, ``storybank coach``).
+
+The budget holds the p95 of both. Exit status 1 when either is over it.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
-import timeit
+import time
 
-from storybank.core.coach import analyze
+from storybank.core.coach import analyze, forget_readings
 from storybank.core.interchange import parse_story_markdown
 from storybank.core.packs import builtin_packs
 from storybank.core.records import SECTIONS, STAR_SECTIONS
@@ -58,20 +67,39 @@ def main() -> int:
 
     story = build_story(args.words)
     keywords = value_keywords()
-    report = analyze(story, value_keywords=keywords)  # warm-up: loads phrases, compiles
-    timer = timeit.Timer(lambda: analyze(story, value_keywords=keywords))
-    times = sorted(t * 1000 for t in timer.repeat(repeat=args.runs, number=1))
-    median = statistics.median(times)
-    p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
+    report = analyze(story, value_keywords=keywords)  # warm-up: loads lists and tables
+    typed = [{**story, "action": f"{story['action']} word{run}"} for run in range(args.runs)]
+
+    def run(cold: bool) -> list[float]:
+        times = []
+        for sections in typed:
+            if cold:
+                forget_readings()
+            start = time.perf_counter()
+            analyze(sections, value_keywords=keywords)
+            times.append((time.perf_counter() - start) * 1000)
+        return sorted(times)
+
     print(
         f"story: {report.total_words} STAR words, {sum(report.words.values())} in all, "
         f"{len(keywords)} primary values, {len(report.findings)} findings, score {report.score}"
     )
-    print(f"analyze x{args.runs}: median {median:.2f} ms, p95 {p95:.2f} ms")
-    within = median <= BUDGET_MS
-    print(f"budget: median <= {BUDGET_MS:.0f} ms: {'within budget' if within else 'OVER BUDGET'}")
+    within = True
+    for name, cold in (("typing", False), ("cold", True)):
+        gc.disable()
+        try:
+            times = run(cold)
+        finally:
+            gc.enable()
+        median = statistics.median(times)
+        p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
+        ok = p95 <= BUDGET_MS
+        within &= ok
+        print(
+            f"{name:6} x{args.runs}: median {median:.2f} ms, p95 {p95:.2f} ms "
+            f"({'within' if ok else 'OVER'} the {BUDGET_MS:.0f} ms budget)"
+        )
     return 0 if within else 1
-
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -11,6 +11,7 @@ import pytest
 from storybank import __version__
 from storybank.app import main
 from storybank.core.bank import open_bank
+from storybank.resources import resource_files
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -72,11 +73,23 @@ def test_coach_prints_score_and_findings(tmp_path: Path) -> None:
     story = tmp_path / "draft.md"
     story.write_text(DRAFT, encoding="utf-8")
     result = run("coach", str(story))
-    assert result.returncode == 0, result.stderr
-    first, *lines = result.stdout.splitlines()
+    assert result.returncode == 1, result.stderr  # the draft has problems: like a linter
+    first, rubric, *lines = result.stdout.splitlines()
     assert first.startswith(f"{story}: readiness ") and "/100" in first
+    assert rubric.startswith("  rubric: ownership ") and "structure " in rubric
     rules = {line.split()[1] for line in lines}
-    assert {"ownership", "result-metric", "hedges", "reflection", "length"} <= rules
+    assert {"ownership", "result-outcome", "hedges", "reflection", "length"} <= rules
+    assert any(line.split()[0] == "problem" for line in lines)
+
+
+def test_coach_exits_0_without_a_problem(tmp_path: Path) -> None:
+    story = tmp_path / "good.md"
+    demo = resource_files("demo", "01-*.md")[0]
+    story.write_text(demo.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("coach", str(story))
+    assert result.returncode == 0, result.stdout
+    assert "problem" not in {line.split()[0] for line in result.stdout.splitlines()[2:]}
+    assert "Exit status" in run("coach", "--help").stdout
 
 
 def test_coach_json(tmp_path: Path) -> None:
@@ -85,8 +98,17 @@ def test_coach_json(tmp_path: Path) -> None:
     story = tmp_path / "draft.md"
     story.write_text(DRAFT, encoding="utf-8")
     result = run("coach", str(story), "--json")
+    assert result.returncode == 1
     report = json.loads(result.stdout)
     assert isinstance(report["score"], int) and 0 <= report["score"] < 80
+    assert set(report["rubric"]) == {
+        "ownership",
+        "specificity",
+        "result",
+        "reflection",
+        "fit",
+        "structure",
+    }
     hedge = next(f for f in report["findings"] if f["rule"] == "hedges")
     assert set(hedge) == {"rule", "severity", "message", "section", "start", "end"}
     text = "Our releases took a full day and we basically dreaded them."

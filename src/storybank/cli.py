@@ -153,7 +153,12 @@ def _add_output_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     coach = commands.add_parser(
         "coach",
         help="coach a story written as a Markdown file, like a linter",
-        description="Print the readiness score and the coach's findings for a story file.",
+        description=(
+            "Print the readiness score, the rubric (ownership, specificity, result, "
+            "reflection, fit to the tagged values, structure; each 1-5) and the coach's "
+            "findings for a story file. Exit status: 0 when no finding is a problem, 1 when "
+            "any is (like a linter) or the file cannot be read, 2 for bad arguments."
+        ),
     )
     coach.add_argument(
         "file", metavar="FILE.md", type=_given, help="a story in Storybank's Markdown format"
@@ -212,6 +217,7 @@ def run_coach(path: str, as_json: bool) -> int:
     from storybank.core.interchange import InterchangeError, TransferError, parse_story_markdown
     from storybank.core.packs import PackValue, builtin_packs, value_key
     from storybank.core.records import Strength
+    from storybank.core.rubric import DIMENSIONS, shown
     from storybank.core.speaking import clock
     from storybank.core.transfer.reading import read_story_text
 
@@ -232,17 +238,25 @@ def run_coach(path: str, as_json: bool) -> int:
         if value is not None and strength is Strength.PRIMARY:
             keywords[value.name] = value.keywords
     report = analyze(story.sections, value_keywords=keywords)
+    # Like a linter: a problem (what an interviewer would mark down) fails the run.
+    status = 1 if any(f.severity == "problem" for f in report.findings) else 0
     if as_json:
         print(json.dumps(report_to_json(report), ensure_ascii=False, indent=2))
-        return 0
+        return status
     spoken = clock(report.speaking_seconds)
     print(f"{one_line(path)}: readiness {report.score}/100 · about {spoken} spoken")
+    readings = [
+        f"{dimension.name.lower()} {shown(report.rubric[dimension.key])}/5"
+        for dimension in DIMENSIONS
+        if dimension.key in report.rubric
+    ]
+    print("  rubric: " + " · ".join(readings))
     for finding in report.findings:
         where = f"{finding.section}:{finding.start}-{finding.end}" if finding.section else "story"
         print(f"  {finding.severity:<8} {finding.rule:<16} {where:<20} {finding.message}")
     if not report.findings:
         print("  nothing to point out")
-    return 0
+    return status
 
 
 def run_sheet(args: argparse.Namespace) -> int:

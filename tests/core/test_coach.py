@@ -130,19 +130,37 @@ def test_empty_story_has_zero_shares_and_no_crash() -> None:
 
 
 def test_length_too_short_states_the_estimate() -> None:
-    sections = {name: FILLER for name in SECTIONS}  # 4 x 13 = 52 spoken words, ~0:21
+    # 5 x 13 = 65 spoken words, ~0:26: the Reflection is said aloud too.
+    sections = {name: FILLER for name in SECTIONS}
     (finding,) = of(analyze(sections), "length")
-    assert finding.severity == "problem"  # under half the 1:30 minimum
+    assert finding.severity == "problem"  # under a third of the 1:30 minimum
     assert finding.section is None and finding.start == finding.end == 0
-    assert "About 0:21 spoken" in finding.message
+    assert "About 0:26 spoken (65 words)" in finding.message
     assert "1:30–2:30" in finding.message
 
 
-def test_length_slightly_short_is_a_warning() -> None:
-    sections = {name: FILLER * 4 for name in SECTIONS}  # 208 words, ~1:23
-    (finding,) = of(analyze(sections), "length")
-    assert finding.severity == "warning"
-    assert "1:23" in finding.message
+@pytest.mark.parametrize(
+    ("copies", "severity", "shown"),
+    [(2, "warning", "0:52"), (4, "info", "1:44")],
+)
+def test_length_short_of_the_target_is_graded(copies: int, severity: str, shown: str) -> None:
+    # Under 60 % of the minimum there is too little room: a warning. Just short
+    # of it (a tight answer) is only a note.
+    sections = {name: FILLER * copies for name in SECTIONS}
+    settings = CoachSettings(target_min_seconds=120, target_max_seconds=180)
+    (finding,) = of(analyze(sections, settings=settings), "length")
+    assert finding.severity == severity
+    assert shown in finding.message
+
+
+def test_speaking_time_includes_the_reflection() -> None:
+    with_reflection = analyze(STRONG)
+    without = analyze(story(reflection=""))
+    spoken = STRONG["reflection"].split()
+    assert with_reflection.speaking_seconds - without.speaking_seconds == pytest.approx(
+        len(spoken) * 60 / 150
+    )
+    assert with_reflection.total_words == without.total_words  # shares stay STAR-only
 
 
 def test_length_too_long_is_flagged_and_names_the_longest_section() -> None:
@@ -156,7 +174,8 @@ def test_length_too_long_is_flagged_and_names_the_longest_section() -> None:
 def test_length_uses_the_settings() -> None:
     slow = CoachSettings(words_per_minute=100, target_min_seconds=60, target_max_seconds=120)
     report = analyze(STRONG, settings=slow)
-    assert report.speaking_seconds == pytest.approx(report.total_words * 0.6)
+    spoken = report.total_words + report.words["reflection"]
+    assert report.speaking_seconds == pytest.approx(spoken * 0.6)
     (finding,) = of(report, "length")  # ~3:00 at 100 wpm is over a 2:00 maximum
     assert "1:00–2:00" in finding.message
     assert of(analyze(STRONG, settings=CoachSettings(words_per_minute=0)), "length") == []
@@ -194,13 +213,35 @@ def test_balance_flags_a_thin_result() -> None:
     assert (findings[0].start, findings[0].end) == (0, len(sections["result"]))
 
 
-def test_balance_needs_enough_words_to_judge() -> None:
-    sections = {"situation": FILLER * 2, "task": FILLER, "action": FILLER, "result": "Up 5%."}
-    assert analyze(sections).total_words < 60
-    assert of(analyze(sections), "balance") == []
+def test_balance_judges_short_answers_too() -> None:
+    # No word count switches the rule on: a 43-word answer that is three
+    # quarters set-up is flagged; one a little set-up heavy is not.
+    heavy = {
+        "situation": FILLER * 2,
+        "task": FILLER,
+        "action": "I fixed it by rolling back the config.",
+        "result": "Up 5%.",
+    }
+    assert analyze(heavy).total_words < 60
+    assert [f.section for f in of(analyze(heavy), "balance")] == ["situation"]
+    even = {"situation": FILLER, "task": "", "action": FILLER, "result": "Up 5%."}
+    assert of(analyze(even), "balance") == []
 
 
-# -- result-metric ---------------------------------------------------------------
+def test_balance_lowers_the_score_smoothly() -> None:
+    # A few more words of set-up move the score by a point or two, never by a
+    # step the size of a whole finding.
+    roomy = CoachSettings(target_max_seconds=900)  # the length rule stays out of it
+    scores = [
+        analyze(story(situation=STRONG["situation"] + " " + FILLER * n), settings=roomy).score
+        for n in range(0, 12)
+    ]
+    steps = [a - b for a, b in zip(scores, scores[1:], strict=False)]
+    assert all(step >= 0 for step in steps)  # more set-up never scores higher
+    assert max(steps) <= 4
+
+
+# -- result-outcome ----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -219,28 +260,43 @@ def test_balance_needs_enough_words_to_judge() -> None:
     ],
 )
 def test_result_with_a_measure_passes(result: str) -> None:
-    assert of(analyze(story(result=result)), "result-metric") == []
+    assert of(analyze(story(result=result)), "result-outcome") == []
+
+
+@pytest.mark.parametrize(
+    "result",
+    [
+        "We shipped on time, and the launch went out on the planned Monday.",
+        "We met every later deadline that quarter without a weekend of overtime.",
+        "Reviews no longer stall, and the checklist became the default for every release.",
+        "The client renewed the contract and asked me to run the next project too.",
+    ],
+)
+def test_a_verifiable_outcome_without_digits_passes(result: str) -> None:
+    report = analyze(story(result=result))
+    assert of(report, "result-outcome") == []
+    assert report.rubric["result"] >= 4
 
 
 @pytest.mark.parametrize(
     "result",
     [
         "In the end things went back to normal and customers were much happier with us.",
-        "No one complained again, and one of the leads thanked the whole team for it.",
-        "The scaffold we built became the manifold of later projects across the company.",
+        "Everyone on the team was happy with it, and it was a success all round.",
+        "I'm not sure exactly what was decided, but I believe it was resolved.",
     ],
 )
-def test_result_without_a_measure_is_flagged(result: str) -> None:
+def test_result_without_an_outcome_is_flagged(result: str) -> None:
     sections = story(result=result)
-    (finding,) = of(analyze(sections), "result-metric")
+    (finding,) = of(analyze(sections), "result-outcome")
     assert finding.severity == "warning"
     assert finding.section == "result"
-    assert text_of(sections, finding) == result
+    assert text_of(sections, finding) in result
 
 
-def test_empty_result_is_a_missing_section_not_a_metric_finding() -> None:
+def test_empty_result_is_a_missing_section_not_an_outcome_finding() -> None:
     report = analyze(story(result=""))
-    assert of(report, "result-metric") == []
+    assert of(report, "result-outcome") == []
     assert [f.section for f in of(report, "missing-section")] == ["result"]
 
 
@@ -324,10 +380,11 @@ def test_hedge_findings_are_capped() -> None:
 
 
 def test_empty_and_near_empty_sections() -> None:
-    sections = story(task="", action="I fixed it.")
+    situation = "At Acme our checkout failed for about four percent of card payments each evening."
+    sections = story(task="", action="I fixed it.", situation=situation)
     findings = {f.section: f for f in of(analyze(sections), "missing-section")}
     assert set(findings) == {"task", "action"}
-    assert findings["task"].severity == "problem"
+    assert findings["task"].severity == "warning"  # missing, but not what loses the job
     assert (findings["task"].start, findings["task"].end) == (0, 0)
     assert findings["action"].severity == "warning"
     assert text_of(sections, findings["action"]) == "I fixed it."
@@ -338,10 +395,18 @@ def test_whitespace_only_section_counts_as_empty() -> None:
     assert finding.severity == "problem" and finding.section == "situation"
 
 
-def test_missing_reflection_is_a_warning() -> None:
+def test_task_folded_into_the_situation_is_one_step() -> None:
+    # Many coaches teach Situation and Task as one step: a Situation that says
+    # what the goal was carries the Task.
+    report = analyze(story(task="", situation=STRONG["situation"] + " " + STRONG["task"]))
+    assert of(report, "missing-section") == []
+    assert report.score >= analyze(STRONG).score - 3
+
+
+def test_missing_reflection_is_a_note() -> None:
     (finding,) = of(analyze(story(reflection="")), "reflection")
     assert (finding.severity, finding.section, finding.start, finding.end) == (
-        "warning",
+        "info",
         "reflection",
         0,
         0,
@@ -430,14 +495,12 @@ def test_empty_story_scores_zero() -> None:
     assert analyze(dict.fromkeys(SECTIONS, "  \n")).score == 0
 
 
-def test_hedges_lower_the_score_but_only_so_far() -> None:
+def test_hedges_are_notes_that_cost_little() -> None:
     strong = analyze(STRONG).score
-    hedged = analyze(story(action=STRONG["action"] + " It was basically, honestly, fine."))
-    assert hedged.score < strong
-    # In the reflection, so the extra words do not change the spoken length.
     flooded = analyze(story(reflection=STRONG["reflection"] + " Just." * 100))
-    assert [f.rule for f in flooded.findings] == ["hedges"] * 30
-    assert flooded.score == strong - 15  # the hedges cap
+    hedges = of(flooded, "hedges")
+    assert len(hedges) == 30 and {f.severity for f in hedges} == {"info"}
+    assert strong - 10 <= flooded.score <= strong  # style, not substance
 
 
 def test_removing_the_result_number_lowers_the_score() -> None:
@@ -451,8 +514,8 @@ def test_removing_the_result_number_lowers_the_score() -> None:
 
 def test_score_stays_in_range_for_a_terrible_story() -> None:
     report = analyze({"situation": "We kind of basically maybe did stuff. " * 400})
-    assert 0 <= report.score <= 100
-    assert report.score == 0
+    assert 0 <= report.score <= 25
+    assert report.rubric["structure"] == 1
 
 
 # -- JSON ------------------------------------------------------------------------------------
@@ -461,8 +524,18 @@ def test_score_stays_in_range_for_a_terrible_story() -> None:
 def test_report_to_json_shape() -> None:
     report = analyze(story(reflection="", result="It went fine."), value_keywords={"X": ["zz"]})
     data = report_to_json(report)
-    assert set(data) == {"score", "speaking_seconds", "words", "findings"}
+    assert set(data) == {"score", "speaking_seconds", "words", "rubric", "findings"}
     assert data["score"] == report.score
+    assert set(data["rubric"]) == {
+        "ownership",
+        "specificity",
+        "result",
+        "reflection",
+        "fit",
+        "structure",
+    }
+    for item in data["rubric"].values():
+        assert 1 <= item["reading"] <= 5 and item["shown"] in range(1, 6)
     assert data["words"] == report.words
     assert isinstance(data["speaking_seconds"], float)
     findings = data["findings"]
@@ -475,7 +548,7 @@ def test_report_to_json_shape() -> None:
 
 def test_public_constants() -> None:
     assert isinstance(ANALYZER_VERSION, int) and ANALYZER_VERSION >= 1
-    assert len(set(RULES)) == len(RULES) == 9
+    assert len(set(RULES)) == len(RULES) == 15
 
 
 # -- arbitrary text -----------------------------------------------------------------------------
@@ -545,7 +618,7 @@ def test_demo_stories() -> None:
     reports = demo_reports()
     vague_title = "Helping the support team through a ticket spike"
     sections, vague = reports[vague_title]
-    assert {"ownership", "result-metric"} <= {f.rule for f in vague.findings}
+    assert {"ownership", "vague-action"} <= {f.rule for f in vague.findings}
     (ownership,) = of(vague, "ownership")
     assert text_of(sections, ownership).lower() == "we"
 
