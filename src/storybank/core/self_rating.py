@@ -115,11 +115,20 @@ def coach_readings_json(readings: Mapping[str, float]) -> str | None:
 
 
 class Trend(StrEnum):
-    """How the gap moved from the earlier answers to the later ones."""
+    """How the gap moved from the earlier answers to the later ones, in a word or two."""
 
-    CLOSER = "closer to the coach"
-    FURTHER = "further from the coach"
-    STEADY = "about the same"
+    CLOSER = "closer"
+    FURTHER = "further"
+    STEADY = "steady"
+
+    @property
+    def words(self) -> str:
+        """The trend in a phrase: "closer to the coach"."""
+        return {
+            Trend.CLOSER: "closer to the coach",
+            Trend.FURTHER: "further from the coach",
+            Trend.STEADY: "about the same",
+        }[self]
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,11 +242,17 @@ def signed(gap: float) -> str:
     return f"{'+' if gap > 0 else '−'}{tenths / 10:.1f}"
 
 
+def gap_side(gap: float) -> str:
+    """Which side of the coach a gap (self − coach) puts the candidate, in a word."""
+    if abs(gap) < STEP:
+        return "in step"
+    return "higher" if gap > 0 else "lower"
+
+
 def gap_words(gap: float) -> str:
     """What a gap (self − coach) means, in a few words."""
-    if abs(gap) < STEP:
-        return "in step with the coach"
-    return "you rate yourself higher" if gap > 0 else "you rate yourself lower"
+    side = gap_side(gap)
+    return "in step with the coach" if side == "in step" else f"you rate yourself {side}"
 
 
 def gap_text(gap: float) -> str:
