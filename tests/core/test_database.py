@@ -252,3 +252,108 @@ def test_search_index_of_an_old_bank_is_rebuilt_with_one_letter_prefixes(
         assert repo.story_ids("zebra") == [new]
     finally:
         repo.db.close()
+
+
+def _migrate_to(path: Path, revision: str) -> None:
+    """Bring the bank at ``path`` to ``revision`` exactly, not to the head."""
+    from alembic import command
+    from alembic.config import Config
+
+    from storybank.core.database import _make_engine
+
+    engine = _make_engine(path)
+    try:
+        with engine.begin() as connection:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS_DIR))
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+    finally:
+        engine.dispose()
+
+
+def test_a_bank_of_the_previous_head_gains_rubric_readings_on_its_attempts(
+    tmp_path: Path,
+) -> None:
+    from storybank.core.practice_repository import PracticeRepository
+
+    target = tmp_path / "storybank.sqlite3"
+    shutil.copy(FIXTURES / "schema-0003.sqlite3", target)
+    _migrate_to(target, "0005")
+    assert inspect_file(target) == "0005"
+    backups: list[str] = []
+    db = Database.open(target, backup=lambda _path, reason: backups.append(reason))
+    try:
+        assert backups == ["before-migration-0005"]
+        assert inspect_file(target) == HEAD_REVISION == "0006"
+        with closing(sqlite3.connect(target)) as conn:
+            columns = {row[1]: row for row in conn.execute("PRAGMA table_info(attempt)")}
+        assert columns["self_rubric"][2:4] == ("VARCHAR", 0)  # text, nullable
+        assert columns["coach_rubric"][2:4] == ("VARCHAR", 0)
+        practice = PracticeRepository(db)
+        (old,) = practice.attempts()
+        assert (old.duration_seconds, old.rating) == (101.5, 3)  # kept as it was
+        assert (old.self_rubric, old.coach_rubric) == ({}, {})
+        assert practice.rubric_readings() == []
+        new = practice.add_attempt(
+            old.prompt_uuid,
+            story_id=old.story_id,
+            started_at=old.started_at,
+            duration=60,
+            rating=None,
+            self_rubric={"ownership": 4},
+            coach_rubric={"ownership": 2.5},
+        )
+        assert practice.attempts()[-1].attempt_id == new
+        assert practice.rubric_readings() == [({"ownership": 4}, {"ownership": 2.5})]
+    finally:
+        db.close()
+
+
+def test_fixture_of_schema_0006_opens_with_rubric_readings(tmp_path: Path) -> None:
+    from storybank.core.practice_repository import PracticeRepository
+
+    shutil.copy(FIXTURES / "schema-0006.sqlite3", tmp_path / "storybank.sqlite3")
+    repo = open_bank(tmp_path)
+    try:
+        old, rated = PracticeRepository(repo.db).attempts()
+        assert (old.self_rubric, old.coach_rubric) == ({}, {})
+        assert (rated.duration_seconds, rated.rating, rated.session) == (118.0, 4, "fixture-0006")
+        assert rated.self_rubric == {"ownership": 5, "specificity": 3, "result": 4, "structure": 2}
+        assert rated.coach_rubric == {
+            "ownership": 3.5,
+            "specificity": 2.75,
+            "result": 4.0,
+            "reflection": 1.0,
+            "structure": 3.25,
+        }
+        assert rated.story_id == old.story_id
+    finally:
+        repo.db.close()
+
+
+def test_rubric_readings_a_hand_edited_bank_spoilt_are_dropped_on_read(tmp_path: Path) -> None:
+    from storybank.core.practice_repository import PracticeRepository
+
+    target = tmp_path / "storybank.sqlite3"
+    shutil.copy(FIXTURES / "schema-0006.sqlite3", target)
+    with closing(sqlite3.connect(target)) as conn, conn:
+        conn.execute(
+            "UPDATE attempt SET self_rubric = ?, coach_rubric = ? WHERE id = 1",
+            ('{"ownership": 9, "result": 2, "charisma": 5, "fit": 2.5}', "{not json"),
+        )
+        conn.execute("UPDATE attempt SET coach_rubric = '[3, 4]' WHERE id = 2")
+    conn.close()
+    repo = open_bank(tmp_path)
+    try:
+        practice = PracticeRepository(repo.db)
+        first, second = practice.attempts()
+        assert (first.self_rubric, first.coach_rubric) == ({"result": 2}, {})
+        assert second.coach_rubric == {}
+        assert practice.rubric_readings() == [({"result": 2}, {}), (second.self_rubric, {})]
+        assert [a.self_rubric for a in practice.export_attempts()] == [
+            {"result": 2},
+            second.self_rubric,
+        ]
+    finally:
+        repo.db.close()

@@ -26,6 +26,7 @@ from storybank.core.practice_repository import PracticeRepository
 from storybank.core.prompts import builtin_prompt_bank
 from storybank.core.records import SECTIONS, Strength
 from storybank.core.repository import Repository
+from storybank.core.rubric import KEYS as DIMENSIONS
 from storybank.core.transfer import reading
 from storybank.core.transfer.export import export_json, export_markdown
 from storybank.core.transfer.files import file_names
@@ -240,6 +241,8 @@ practice = st.fixed_dictionaries(
                 st.none() | st.integers(1, 4),
                 texts,
                 st.integers(0, 3),
+                st.dictionaries(st.sampled_from(DIMENSIONS), st.integers(1, 5)),
+                st.dictionaries(st.sampled_from(DIMENSIONS), st.floats(1, 5)),
             ),
             max_size=3,
             unique_by=lambda a: a[0],
@@ -276,7 +279,7 @@ def test_json_round_trip_is_byte_identical(template: Path, drawn: dict[str, Any]
         if drawn["edit_builtin"]:
             store.save_prompt(builtin, text, theme, keys, follow_ups)
         store.set_prompt_hidden(builtin_prompt_bank().prompts[1].uuid, True)
-        for started, duration, rating, notes, story in drawn["attempts"]:
+        for started, duration, rating, notes, story, mine_rubric, coach in drawn["attempts"]:
             store.add_attempt(
                 mine if story % 2 else builtin,
                 story_id=ids[story] if story < len(ids) else None,
@@ -284,6 +287,8 @@ def test_json_round_trip_is_byte_identical(template: Path, drawn: dict[str, Any]
                 duration=duration,
                 rating=rating,
                 notes=notes,
+                self_rubric=mine_rubric,
+                coach_rubric=coach,
             )
         due, card, reps, lapses = drawn["review"]
         store.save_review(ReviewState(mine, due, card, reps, lapses, None))
@@ -298,6 +303,13 @@ def test_json_round_trip_is_byte_identical(template: Path, drawn: dict[str, Any]
         apply_import(target, plan)
         export_json(target, second, now=NOW)
         assert first.read_bytes() == second.read_bytes()
+        readings = [(a.self_rubric, a.coach_rubric) for a in store.attempts()]
+        assert [
+            (a.self_rubric, a.coach_rubric) for a in PracticeRepository(target.db).attempts()
+        ] == readings
+        assert sum(map(bool, (r for pair in readings for r in pair))) == sum(
+            map(bool, (r for a in drawn["attempts"] for r in a[5:]))
+        )  # every drawn reading was stored and travelled
 
 
 def test_json_export_holds_everything(repo: Repository, tmp_path: Path) -> None:
@@ -311,7 +323,16 @@ def test_json_export_holds_everything(repo: Repository, tmp_path: Path) -> None:
     mine = store.save_prompt(
         None, "Tell me about a night shift.", "ownership", ["candor"], ["Why?"]
     )
-    store.add_attempt(mine, story_id=story.id, started_at=NOW, duration=95.5, rating=3, notes="ok")
+    store.add_attempt(
+        mine,
+        story_id=story.id,
+        started_at=NOW,
+        duration=95.5,
+        rating=3,
+        notes="ok",
+        self_rubric={"result": 4, "ownership": 5},
+        coach_rubric={"ownership": 3.25, "fit": 2.0},
+    )
     path = tmp_path / "out" / "bank.json"
     export_json(repo, path, now=NOW)
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -331,6 +352,8 @@ def test_json_export_holds_everything(repo: Repository, tmp_path: Path) -> None:
         "rating": 3,
         "notes": "ok",
         "session": "",
+        "self_rubric": {"ownership": 5, "result": 4},
+        "coach_rubric": {"ownership": 3.25, "fit": 2.0},
     }
     assert data["dismissed_findings"] == [{"story": story.uuid, "key": "no-number"}]
     assert {p["key"] for p in data["packs"]} == {"netflix-culture", "netflix-behaviours"}
@@ -732,7 +755,13 @@ def _valid_export() -> dict[str, Any]:
         ],
         "prompts": [{"uuid": "p-1", "text": "Why?", "values": ["grit"]}],
         "attempts": [
-            {"prompt": prompt, "story": "6f1c", "started_at": "2026-01-01T00:00:00Z"},
+            {
+                "prompt": prompt,
+                "story": "6f1c",
+                "started_at": "2026-01-01T00:00:00Z",
+                "self_rubric": {"ownership": 4, "fit": 2},
+                "coach_rubric": {"ownership": 3.5, "result": 1.25},
+            },
             {"prompt": "p-1", "story": None, "started_at": "2026-01-02T00:00:00Z"},
         ],
         "reviews": [{"prompt": "p-1", "due": "2026-01-01T00:00:00Z", "card_json": "{}"}],
@@ -1175,3 +1204,45 @@ def test_a_folder_import_skips_links_and_says_so(repo: Repository, tmp_path: Pat
     assert [story.title for story in read_markdown_folder(notes)] == ["Inside"]
     plan = plan_import(repo, bundle)
     assert [p.split(":")[0] for p in plan.problems] == ["again.md", "out.md"]
+
+
+def test_attempts_of_an_older_export_import_without_rubric_readings(
+    repo: Repository, tmp_path: Path
+) -> None:
+    """A file written before self-ratings existed, and one whose readings are spoilt:
+    both import; what is not a reading is dropped, not refused."""
+    store = PracticeRepository(repo.db)
+    store.sync_prompts(builtin_prompt_bank())
+    prompt = builtin_prompt_bank().prompts[0].uuid
+    path = tmp_path / "old.json"
+    path.write_text(
+        json.dumps(
+            {
+                "format": "storybank",
+                "version": 1,
+                "attempts": [
+                    {"prompt": prompt, "started_at": "2026-01-01T00:00:00Z", "rating": 3},
+                    {
+                        "prompt": prompt,
+                        "started_at": "2026-01-02T00:00:00Z",
+                        "self_rubric": {"ownership": 6, "result": 2, "charm": 5, "fit": "4"},
+                        "coach_rubric": ["3.5"],
+                    },
+                    {
+                        "prompt": prompt,
+                        "started_at": "2026-01-03T00:00:00Z",
+                        "self_rubric": None,
+                        "coach_rubric": {"structure": 4, "result": 0.5},
+                    },
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = apply_import(repo, plan_import(repo, read_json(path)))
+    assert result.attempts_added == 3
+    assert [(a.self_rubric, a.coach_rubric) for a in store.attempts()] == [
+        ({}, {}),
+        ({"result": 2}, {}),
+        ({}, {"structure": 4.0}),
+    ]

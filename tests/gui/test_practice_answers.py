@@ -1,23 +1,29 @@
-"""Practice never loses what the user gives it: notes, stories, unrated answers.
+"""Practice never loses what the user gives it: notes, stories, unrated answers,
+ratings of one's own answer on the rubric (kept with the coach's reading of the
+story told, and compared with it in Progress).
 
-Keyboard only, through the real window on the demo bank, then read back from
-the SQLite file.
+Keyboard first (the rubric by mouse too), through the real window on the demo
+bank, then read back from the SQLite file.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton, QTabBar
 from pytestqt.qtbot import QtBot
 
 from storybank.core.practice import DeckKind, DeckSpec
+from storybank.core.rubric import shown
+from storybank.core.self_rating import gap_side, signed
 from storybank.gui.main_window import MainWindow
-from storybank.gui.practice.view import PracticeView
+from storybank.gui.practice.progress import NO_RATINGS, NO_STORY
+from storybank.gui.practice.view import RUBRIC_OPEN_KEY, PracticeView
 
 MakeWindow = Callable[..., MainWindow]
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -340,3 +346,153 @@ def test_html_in_a_prompt_or_a_story_shows_as_text(qtbot: QtBot, window: MainWin
     assert page.prompt.textFormat() is Qt.TextFormat.PlainText
     answer(qtbot, view, clock, 60)
     assert "&lt;i&gt;why&lt;/i&gt;" in page.follow_up.text()
+
+
+# --- rating one's own answer on the rubric -------------------------------------
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+def stored_rubrics(
+    window: MainWindow,
+) -> list[tuple[int | None, int | None, str | None, str | None]]:
+    """(rating, story id, self ratings, coach readings) of every attempt, in order."""
+    with closing(sqlite3.connect(window.service.repo.db.path)) as conn, conn:
+        return conn.execute(
+            "SELECT rating, story_id, self_rubric, coach_rubric FROM attempt ORDER BY id"
+        ).fetchall()
+
+
+def test_rating_oneself_by_mouse_and_keys_is_stored_with_the_coach_s_reading_and_compared(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storybank.gui.practice.attempt import AttemptDialog
+
+    view, clock = practice(qtbot, window, 2)
+    page = view.session
+    rubric = page.rubric
+    assert not rubric.isVisibleTo(page)  # folded until asked for
+    assert not rubric.rows["ownership"].isEnabled()  # nothing said yet: nothing to rate
+
+    answer(qtbot, view, clock, 95)
+    qtbot.keyClick(page, Qt.Key.Key_3)  # Good
+    qtbot.keyClick(page, Qt.Key.Key_U)  # the best suggestion is the story told
+    story_id = view.answer.story_id  # type: ignore[union-attr]
+    assert story_id is not None
+
+    # The mouse: open the rubric, rate ownership 5 and specificity 2.
+    qtbot.mouseClick(rubric.toggle, LEFT)
+    assert rubric.isVisibleTo(page)
+    assert window.settings.value(RUBRIC_OPEN_KEY, type=bool) is True  # remembered
+    qtbot.mouseClick(rubric.rows["ownership"].buttons[5], LEFT)
+    qtbot.mouseClick(rubric.rows["specificity"].buttons[2], LEFT)
+    assert rubric.rows["specificity"].hasFocus()  # the row clicked takes the keys
+    assert rubric.anchor.toolTip().startswith("Specificity 2: between 1 and 3")
+
+    # The keys: digits rate in the row in focus (not the answer), arrows step and move.
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_4)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    assert rubric.rows["result"].hasFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)  # from none: 3
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Left)  # then 2
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert rubric.rows["reflection"].hasFocus()  # Tab goes row by row, in rubric order
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_0)  # cleared again
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    assert page.hasFocus() and view.pages.currentWidget() is page  # left the row, not the session
+    # Alt+R comes back to the rubric's first row from anywhere on the page.
+    qtbot.keyClick(page, Qt.Key.Key_R, ALT)
+    assert rubric.rows["ownership"].hasFocus()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+
+    expected = {"ownership": 5, "specificity": 4, "result": 2}
+    assert rubric.ratings() == expected
+    ((rating, told, mine, coach),) = stored_rubrics(window)
+    assert (rating, told) == (3, story_id)  # 1–4 in a row rated the rubric, not the answer
+    assert json.loads(mine) == expected
+    record = window.service.get_story(story_id)
+    reading = window.service.story_report(record).rubric
+    assert json.loads(coach) == pytest.approx(reading, abs=0.005)  # the story as it stood
+
+    # The next prompt starts with nothing rated; the answer before stays as it was.
+    qtbot.keyClick(page, Qt.Key.Key_N)
+    assert rubric.ratings() == {} and rubric.isVisibleTo(page)
+    qtbot.keyClick(page, Qt.Key.Key_Escape)  # nothing said to it: the session ends
+    assert json.loads(stored_rubrics(window)[0][2]) == expected
+
+    # Progress: the drift table, one row per dimension rated against the coach.
+    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
+    progress = window.progress_view
+    assert progress is not None
+    tabs = progress.tabs
+    bar = tabs.findChild(QTabBar)
+    assert bar is not None
+    qtbot.mouseClick(bar, LEFT, pos=bar.tabRect(1).center())
+    assert tabs.currentWidget() is progress.drift
+    table = progress.drift.table
+    assert progress.drift.pages.currentIndex() == 1
+    rows = {
+        table.item(r, 0).text(): [table.item(r, c).text() for c in range(5)]  # type: ignore[union-attr]
+        for r in range(table.rowCount())
+    }
+    assert list(rows) == ["Ownership", "Specificity", "Result"]
+    gap = 5 - json.loads(coach)["ownership"]
+    assert rows["Ownership"][1:4] == [
+        "5.0",
+        f"{json.loads(coach)['ownership']:.1f}",
+        f"{signed(gap)} {gap_side(gap)}",
+    ]
+    assert rows["Ownership"][4] == "—"  # one answer: too few to tell a trend
+    assert progress.drift.summary.text().startswith("1 answer compared: you rate yourself")
+
+    # The answer in the history shows both readings.
+    seen: dict[str, str] = {}
+
+    def look(dialog: AttemptDialog) -> int:
+        for name in ("rubricSelf-ownership", "rubricCoach-ownership", "rubricSelf-result"):
+            label = dialog.findChild(QLabel, name)
+            assert label is not None
+            seen[name] = label.text()
+        reflection = dialog.findChild(QLabel, "rubricSelf-reflection")
+        assert reflection is not None and reflection.text() == "—"  # only the coach read it
+        return 0
+
+    monkeypatch.setattr(AttemptDialog, "exec", look)
+    qtbot.mouseClick(bar, LEFT, pos=bar.tabRect(0).center())
+    progress.history.setCurrentCell(0, 1)
+    qtbot.keyClick(progress.history, Qt.Key.Key_Return)
+    assert seen == {
+        "rubricSelf-ownership": "5",
+        "rubricCoach-ownership": str(shown(json.loads(coach)["ownership"])),
+        "rubricSelf-result": "2",
+    }
+
+
+def test_self_vs_coach_says_how_to_get_data_until_there_is_some(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
+    progress = window.progress_view
+    assert progress is not None
+    drift = progress.drift
+    assert drift.pages.currentIndex() == 0 and drift.empty.text() == NO_RATINGS
+
+    # Rated, but no story named: nothing for the coach to read yet.
+    view, clock = practice(qtbot, window, 1)
+    page = view.session
+    answer(qtbot, view, clock, 60)
+    qtbot.keyClick(page, Qt.Key.Key_R, ALT)  # opens the rubric and goes to its first row
+    assert page.rubric.isVisibleTo(page)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_4)
+    assert stored_rubrics(window)[0][2:] == ('{"ownership":4}', None)
+    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
+    assert drift.empty.text() == NO_STORY  # refreshed by the attempt's change set
+
+    # The story named afterwards: now the two are compared.
+    qtbot.keyClick(window, Qt.Key.Key_3, CTRL)
+    qtbot.keyClick(page, Qt.Key.Key_U)
+    assert stored_rubrics(window)[0][3] is not None
+    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
+    assert drift.pages.currentIndex() == 1
+    assert drift.table.item(0, 0).text() == "Ownership"  # type: ignore[union-attr]

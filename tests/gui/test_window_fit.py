@@ -113,3 +113,97 @@ def test_a_large_screen_gets_a_large_window(demo_bank: Path, tmp_path: Path) -> 
     _x, _y, width, height = report["frame"]
     assert width >= 1400 and height >= 880
     assert inside(report["frame"], report["screen"])
+
+
+PRACTICE_CHILD = r"""
+import json, sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QToolButton, QWidget
+from storybank.core.practice import Rating
+from storybank.gui.practice.self_rating import RubricRow
+from storybank.gui.main_window import MainWindow
+from storybank.core.bank import open_bank
+from storybank.services.stories import StoryService
+
+folder = Path(sys.argv[1])
+app = QApplication([])
+window = MainWindow(StoryService(open_bank(folder), folder))
+window.show()
+app.processEvents()
+window.set_mode("practice")
+view = window.practice_view
+seconds = [1000.0]
+view.clock = lambda: seconds[0]
+view.chooser.prep.setValue(0)
+view.chooser.mock_size.setValue(2)
+view.start_session()
+view.toggle_timer()
+seconds[0] += 95
+view.toggle_timer()
+view.rate(Rating.GOOD)
+view.use_selected_story()
+page = view.session
+page.rubric.set_open(True)
+for reading, key in enumerate(page.rubric.rows, start=1):
+    view.set_self_rating(key, reading % 5 + 1)
+app.processEvents()
+column = page.notes.parentWidget()
+def rect(widget):
+    top_left = widget.mapTo(column, widget.rect().topLeft())
+    return [top_left.x(), top_left.y(), widget.width(), widget.height()]
+def needed(widget):  # the height it asks for (a style sheet may cap it)
+    if widget.hasHeightForWidth():
+        return widget.heightForWidth(widget.width())
+    return min(widget.minimumSizeHint().height(), widget.maximumHeight())
+kinds = (QLabel, QPushButton, QToolButton, QLineEdit, RubricRow)
+shown = [w for w in column.findChildren(QWidget) if isinstance(w, kinds) and w.isVisibleTo(column)
+         and (isinstance(w, (QLineEdit, RubricRow)) or w.text())]
+def name(w):
+    return f"{type(w).__name__} {w.objectName() or w.text()[:30]}"
+widgets = {name(w): [*rect(w), needed(w)] for w in shown}
+view.next_prompt()
+view.end_session()
+window.set_mode("progress")
+progress = window.progress_view
+progress.tabs.setCurrentWidget(progress.drift)
+app.processEvents()
+table = progress.drift.table
+print(json.dumps({"column": [0, 0, column.width(), column.height()], "widgets": widgets,
+                  "drift rows": table.rowCount(),
+                  "drift scrolls": table.verticalScrollBar().maximum() > 0,
+                  "drift width": [table.viewport().width(),
+                                  sum(table.columnWidth(c) for c in range(table.columnCount()))]}))
+window.service.close()
+"""
+
+
+def test_an_answer_rated_on_the_rubric_fits_a_small_screen_unsqueezed(
+    demo_bank: Path, tmp_path: Path
+) -> None:
+    """At 1024×640 the practice page holds the prompt, the timer, the rating, the six
+    rubric rows and the note, each at its full height; Progress shows the six rows
+    of "Self vs coach" without scrolling."""
+    config = tmp_path / "screen.json"
+    screen = {"name": "test", "x": 0, "y": 0, "width": 1024, "height": 640,
+              "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}  # fmt: skip
+    config.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
+    done = subprocess.run(
+        [sys.executable, "-c", PRACTICE_CHILD, str(demo_bank)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    widgets = report["widgets"]
+    assert sum(name.startswith("RubricRow rubric-") for name in widgets) == 6
+    assert {"QLineEdit attemptNotes", "QLabel promptText", "QLabel rubricAnchor"} <= set(widgets)
+    for name, (x, y, width, height, needed) in widgets.items():
+        assert inside([x, y, width, height], report["column"]), f"{name} is cut off"
+        assert height >= needed, f"{name} is squeezed: {height} px of {needed}"
+    assert report["drift rows"] == 6 and not report["drift scrolls"]
+    viewport, columns = report["drift width"]
+    assert columns <= viewport  # no column cut at the side

@@ -120,3 +120,53 @@ def test_answers_are_one_attempt_however_often_they_change(repo: Repository) -> 
     assert attempt.rating == 4 and attempt.story_id == story.id
     # Re-rating schedules from the state before the answer, not on top of Again.
     assert service.review_state(prompt).due > first_due  # type: ignore[union-attr]
+
+
+def test_an_answer_keeps_its_self_ratings_and_the_coach_s_reading_of_the_story_then(
+    repo: Repository,
+) -> None:
+    service = practice(repo)
+    story = repo.create_story(
+        title="Billing",
+        situation="Invoices went out late every month.",
+        action="I rebuilt the billing pipeline and moved the batch to the morning.",
+        result="Invoices went out on time for six months; support tickets fell by 40%.",
+    )
+    candor = next(v for v in repo.active_values() if v.key == "candor")
+    service.stories.set_story_value(story.id, candor.id, Strength.PRIMARY)
+    prompt = service.prompts()[0]
+    coach_then = service.stories.story_report(repo.get_story(story.id)).rubric
+    assert "fit" in coach_then  # a primary value tagged: the coach reads fit too
+
+    # Self-ratings alone, before any story is named: no coach reading.
+    answer = Answer(DeckEntry(prompt, ""), started_at=NOW, duration=90.0)
+    answer = service.save_answer(dataclasses.replace(answer, self_rubric={"ownership": 5}))
+    (attempt,) = service.attempts()
+    assert (attempt.self_rubric, attempt.coach_rubric) == ({"ownership": 5}, {})
+    assert service.rubric_drift().compared == 0
+
+    # Naming the story stores the coach's reading of it as it stands.
+    answer = service.save_answer(
+        dataclasses.replace(answer, story_id=story.id, self_rubric={"ownership": 5, "result": 2})
+    )
+    (attempt,) = service.attempts()
+    assert attempt.self_rubric == {"ownership": 5, "result": 2}
+    assert attempt.coach_rubric == pytest.approx(coach_then, abs=0.005)
+    assert answer.coach_rubric == attempt.coach_rubric
+
+    # Editing the story later does not rewrite the reading stored with the answer.
+    service.stories.save_story(story.id, {"result": "It went well.", "action": "We helped."})
+    assert service.stories.story_report(repo.get_story(story.id)).rubric != coach_then
+    assert service.attempts()[0].coach_rubric == attempt.coach_rubric
+
+    # A story deleted while the answer is still on screen keeps the reading stored.
+    repo.purge_story(story.id)
+    service.save_answer(dataclasses.replace(answer, notes="after the purge"))
+    (after,) = service.attempts()
+    assert after.story_id is None and after.notes == "after the purge"
+    assert after.coach_rubric == attempt.coach_rubric
+
+    drift = service.rubric_drift()
+    assert (drift.rated, drift.compared) == (1, 1)
+    ownership = next(d for d in drift.dimensions if d.key == "ownership")
+    assert ownership.gap == pytest.approx(5 - attempt.coach_rubric["ownership"])

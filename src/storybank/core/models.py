@@ -188,3 +188,7 @@ class Attempt(SQLModel, table=True):
     rating: int | None = None
     notes: str = ""
     session: str = ""
+    #: The candidate's own rubric ratings and the coach's readings of the story
+    #: told, as JSON (see core/self_rating.py); None when there are none.
+    self_rubric: str | None = None
+    coach_rubric: str | None = None

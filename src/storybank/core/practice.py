@@ -22,7 +22,7 @@ import random
 import re
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import IntEnum, StrEnum
 
@@ -865,6 +865,10 @@ class AttemptInfo:
     attempt_id: int = 0
     notes: str = ""
     session: str = ""
+    #: The candidate's own rubric ratings (1–5) and the coach's readings of the
+    #: story told (1.0–5.0), by dimension key (see core/self_rating.py).
+    self_rubric: Mapping[str, int] = field(default_factory=dict)
+    coach_rubric: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

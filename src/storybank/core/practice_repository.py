@@ -4,12 +4,19 @@ through :mod:`storybank.core.writes` (like :class:`~storybank.core.repository.Re
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from storybank.core.practice import AttemptInfo, Candidate, ReviewState
 from storybank.core.prompts import Prompt, PromptBank
 from storybank.core.repository import Store, _time
+from storybank.core.self_rating import (
+    coach_readings_json,
+    parse_coach_readings,
+    parse_self_ratings,
+    self_ratings_json,
+)
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -159,6 +166,8 @@ class PracticeRepository(Store):
         rating: int | None,
         notes: str = "",
         session_key: str = "",
+        self_rubric: Mapping[str, int] | None = None,
+        coach_rubric: Mapping[str, float] | None = None,
     ) -> int:
         from storybank.core import writes
 
@@ -171,6 +180,8 @@ class PracticeRepository(Store):
             rating,
             notes,
             session_key,
+            self_rubric=self_ratings_json(self_rubric or {}),
+            coach_rubric=coach_readings_json(coach_rubric or {}),
         )
 
     def save_answer(
@@ -185,21 +196,32 @@ class PracticeRepository(Store):
         rating: int | None,
         notes: str = "",
         session_key: str = "",
+        self_rubric: Mapping[str, int] | None = None,
+        coach_rubric: Mapping[str, float] | None = None,
     ) -> int:
         """Store an answer (a new attempt, or the one ``attempt_id`` names) and,
-        with ``state``, its prompt's new schedule, in one transaction."""
+        with ``state``, its prompt's new schedule, in one transaction.
+
+        ``self_rubric`` holds the candidate's own ratings, ``coach_rubric`` the
+        coach's readings of the story told (see :mod:`storybank.core.self_rating`).
+        """
 
         from storybank.core import writes
+
+        rubrics = {
+            "self_rubric": self_ratings_json(self_rubric or {}),
+            "coach_rubric": coach_readings_json(coach_rubric or {}),
+        }
 
         def change(s: Session) -> int:
             if attempt_id is None:
                 stored = writes.add_attempt(
                     s, prompt_uuid, story_id, _aware(started_at), duration, rating, notes,
-                    session_key,
+                    session_key, **rubrics,
                 )  # fmt: skip
             else:
                 stored = attempt_id
-                writes.update_attempt(s, attempt_id, story_id, duration, rating, notes)
+                writes.update_attempt(s, attempt_id, story_id, duration, rating, notes, **rubrics)
             if state is not None:
                 _write_review(s, state)
             return stored
@@ -247,7 +269,7 @@ class PracticeRepository(Store):
         result = []
         for row in self._rows(
             "SELECT p.uuid, p.theme, p.id, a.story_id, a.started_at, a.duration, a.rating, "
-            "a.id, a.notes, a.session "
+            "a.id, a.notes, a.session, a.self_rubric, a.coach_rubric "
             f"FROM attempt a JOIN prompt p ON p.id = a.prompt_id {where} "
             "ORDER BY a.started_at, a.id",
             params,
@@ -266,9 +288,22 @@ class PracticeRepository(Store):
                     attempt_id=row[7],
                     notes=row[8],
                     session=row[9],
+                    self_rubric=parse_self_ratings(row[10]),
+                    coach_rubric=parse_coach_readings(row[11]),
                 )
             )
         return result
+
+    def rubric_readings(self) -> list[tuple[dict[str, int], dict[str, float]]]:
+        """(own ratings, coach's readings) of every answer the candidate rated on the
+        rubric, oldest first (the coach's are empty where no story was told)."""
+        return [
+            (parse_self_ratings(mine), parse_coach_readings(coach))
+            for mine, coach in self._rows(
+                "SELECT self_rubric, coach_rubric FROM attempt WHERE self_rubric IS NOT NULL "
+                "ORDER BY started_at, id"
+            )
+        ]
 
     def export_attempts(self) -> list[AttemptRecord]:
         """Every attempt, oldest first, naming its prompt and story by uuid.
@@ -279,7 +314,8 @@ class PracticeRepository(Store):
 
         result = []
         for row in self._rows(
-            "SELECT p.uuid, s.uuid, a.started_at, a.duration, a.rating, a.notes, a.session "
+            "SELECT p.uuid, s.uuid, a.started_at, a.duration, a.rating, a.notes, a.session, "
+            "a.self_rubric, a.coach_rubric "
             "FROM attempt a JOIN prompt p ON p.id = a.prompt_id "
             "LEFT JOIN story s ON s.id = a.story_id AND s.deleted_at IS NULL "
             "ORDER BY a.started_at, a.id"
@@ -295,6 +331,8 @@ class PracticeRepository(Store):
                     rating=row[4],
                     notes=row[5],
                     session=row[6],
+                    self_rubric=parse_self_ratings(row[7]),
+                    coach_rubric=parse_coach_readings(row[8]),
                 )
             )
         return result

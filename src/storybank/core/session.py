@@ -1,14 +1,15 @@
 """One practice session as it is answered, and its review. No Qt, no storage.
 
 An :class:`Answer` is everything the candidate gives for one prompt: the time
-it took, the rating, the story used and a note. It stays editable until the
-next prompt and is stored as one attempt, however the prompt is left.
+it took, the rating, the story used, a note and their own rubric ratings. It
+stays editable until the next prompt and is stored as one attempt, however the
+prompt is left.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -50,6 +51,10 @@ class Answer:
     attempt_id: int | None = None
     stored_rating: Rating | None = None
     before: ReviewState | None = None
+    #: The candidate's own rubric ratings (dimension key -> 1–5, any subset).
+    self_rubric: Mapping[str, int] = field(default_factory=dict)
+    #: The coach's readings of the story told, as stored with the answer.
+    coach_rubric: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def prompt(self) -> Prompt:

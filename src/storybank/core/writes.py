@@ -33,6 +33,7 @@ from storybank.core.models import (
 from storybank.core.packs import Pack, value_key
 from storybank.core.prompts import PromptBank
 from storybank.core.records import TEXT_FIELDS, CoachFigures, Strength, utcnow
+from storybank.core.self_rating import coach_readings_json, self_ratings_json
 
 if TYPE_CHECKING:
     from storybank.core.transfer.records import ImportBundle, PackRecord, PromptRecord, StoryWrite
@@ -471,7 +472,11 @@ def add_attempt(
     rating: int | None,
     notes: str,
     session_key: str,
+    *,
+    self_rubric: str | None = None,
+    coach_rubric: str | None = None,
 ) -> int:
+    """Store a new answer; the rubric readings are JSON text (see core/self_rating.py)."""
     prompt = _prompt_by_uuid(session, uuid)
     assert prompt.id is not None
     if story_id is not None and session.get(Story, story_id) is None:
@@ -484,6 +489,8 @@ def add_attempt(
         rating=rating,
         notes=notes,
         session=session_key,
+        self_rubric=self_rubric,
+        coach_rubric=coach_rubric,
     )
     session.add(attempt)
     session.flush()
@@ -498,8 +505,11 @@ def update_attempt(
     duration: float,
     rating: int | None,
     notes: str,
+    *,
+    self_rubric: str | None = None,
+    coach_rubric: str | None = None,
 ) -> None:
-    """Change a stored answer: its story, length, rating and note."""
+    """Change a stored answer: its story, length, rating, note and rubric readings."""
     attempt = get(session, Attempt, attempt_id)
     if story_id is not None and session.get(Story, story_id) is None:
         story_id = None  # deleted meanwhile: the answer stays, without its story
@@ -507,6 +517,8 @@ def update_attempt(
     attempt.duration = duration
     attempt.rating = rating
     attempt.notes = notes
+    attempt.self_rubric = self_rubric
+    attempt.coach_rubric = coach_rubric
     session.add(attempt)
 
 
@@ -745,6 +757,8 @@ def _import_attempts(
                     rating=attempt.rating,
                     notes=attempt.notes,
                     session=attempt.session,
+                    self_rubric=self_ratings_json(attempt.self_rubric),
+                    coach_rubric=coach_readings_json(attempt.coach_rubric),
                 )
             )
             added += 1

@@ -338,6 +338,11 @@ class MainMenu:
             ("Space", "Practice: start, skip the preparation, stop"),
             ("1 – 4", "Practice: rate Again, Hard, Good, Easy"),
             ("Alt+T", "Practice: type a note (Enter keeps it, Esc leaves the field)"),
+            (
+                "Alt+R",
+                "Practice: rate yourself on the rubric (in a row: 1–5 or arrows, "
+                "0 clears, Up and Down change row, Esc leaves)",
+            ),
             ("U", "Practice: the selected story is the one told"),
             ("Ctrl+Z", "Practice: bring back the prompt just skipped"),
             ("N / S / P", "Practice: next, skip, pause"),

@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
             if self.practice_view is None:
                 from storybank.gui.practice.view import PracticeView
 
-                self.practice_view = PracticeView(self.practice_service())
+                self.practice_view = PracticeView(self.practice_service(), settings=self.settings)
                 self.practice_view.setObjectName("practiceView")
                 self.practice_view.use_preferences(Preferences.load(self.settings))
                 self.practice_view.open_story.connect(self.show_story)

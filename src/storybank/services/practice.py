@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import uuid as uuid_module
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 
 from storybank.core.changes import ChangeSet
@@ -21,6 +21,7 @@ from storybank.core.coverage import (
     theme_summaries,
     value_summaries,
 )
+from storybank.core.database import NotFound
 from storybank.core.practice import (
     AttemptInfo,
     DeckKind,
@@ -37,6 +38,7 @@ from storybank.core.practice import (
 )
 from storybank.core.practice_repository import PracticeRepository
 from storybank.core.prompts import Prompt, PromptTheme, builtin_prompt_bank
+from storybank.core.self_rating import RubricDrift, rubric_drift
 from storybank.core.session import DRILL_DECK_SIZE, Answer, DeckEntry, drill_deck
 from storybank.services.stories import StoryService
 
@@ -220,6 +222,7 @@ class PracticeService:
         """
         if answer.duration is None:
             return answer  # nothing was said: nothing to keep
+        coach = self._coach_readings(answer)
         before = answer.before
         if answer.attempt_id is None:
             before = self.review_state(answer.prompt)
@@ -238,17 +241,38 @@ class PracticeService:
             rating=None if answer.rating is None else int(answer.rating),
             notes=answer.notes,
             session_key=session_key,
+            self_rubric=answer.self_rubric,
+            coach_rubric=coach,
         )
         self.stories.announce(ChangeSet(attempts=True))
         return dataclasses.replace(
-            answer, attempt_id=attempt_id, stored_rating=answer.rating, before=before
+            answer,
+            attempt_id=attempt_id,
+            stored_rating=answer.rating,
+            before=before,
+            coach_rubric=coach,
         )
+
+    def _coach_readings(self, answer: Answer) -> Mapping[str, float]:
+        """The coach's rubric of the story told, as the story stands now (empty without
+        one). A story gone since keeps the readings stored with the answer before."""
+        if answer.story_id is None:
+            return {}
+        try:
+            record = self.stories.get_story(answer.story_id)
+        except NotFound:
+            return answer.coach_rubric
+        return self.stories.story_report(record).rubric
 
     def review_state(self, prompt: Prompt) -> ReviewState | None:
         return self.store.review_states().get(prompt.uuid)
 
     def attempts(self) -> list[AttemptInfo]:
         return self.store.attempts()
+
+    def rubric_drift(self) -> RubricDrift:
+        """The candidate's own rubric ratings against the coach's readings, over time."""
+        return rubric_drift(self.store.rubric_readings())
 
     def prompt_history(self, prompt: Prompt, limit: int = 3) -> list[AttemptInfo]:
         """The latest answers to one prompt, newest first."""
@@ -285,6 +309,8 @@ class PracticeService:
                 story_title=titles.get(a.story_id, "") if a.story_id is not None else "",
                 notes=a.notes,
                 attempt_id=a.attempt_id,
+                self_rubric=a.self_rubric,
+                coach_rubric=a.coach_rubric,
             )
             for a in attempts
             if a.prompt_uuid in prompts

@@ -206,9 +206,16 @@ class StoryService(QObject):
             sections, value_keywords=self.value_keywords(values), settings=self.coach_settings
         )
 
+    def story_report(
+        self, record: StoryRecord, fields: Mapping[str, str] | None = None
+    ) -> CoachReport:
+        """The coach's report on a stored story (with ``fields`` in place of its own)."""
+        changed = fields or {}
+        sections = {name: changed.get(name, record.text(name)) for name in SECTIONS}
+        return self.coach_report(sections, record.values)
+
     def _figures(self, record: StoryRecord, fields: Mapping[str, str]) -> CoachFigures:
-        sections = {name: fields.get(name, record.text(name)) for name in SECTIONS}
-        return figures_of(self.coach_report(sections, record.values))
+        return figures_of(self.story_report(record, fields))
 
     def start_coach_backfill(self) -> None:
         """Fill in missing or outdated list figures in the background, a batch at a time.

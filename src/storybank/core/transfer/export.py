@@ -167,6 +167,8 @@ def _attempts_json(practice: PracticeRepository) -> list[dict[str, Any]]:
             "rating": attempt.rating,
             "notes": attempt.notes,
             "session": attempt.session,
+            "self_rubric": dict(attempt.self_rubric),
+            "coach_rubric": dict(attempt.coach_rubric),
         }
         for attempt in practice.export_attempts()
     ]

@@ -28,6 +28,7 @@ from storybank.core.interchange import (
 from storybank.core.packs import value_key
 from storybank.core.practice import ReviewState
 from storybank.core.records import TEXT_FIELDS, Strength
+from storybank.core.self_rating import coach_readings, self_ratings
 from storybank.core.transfer.files import MIB, read_capped
 from storybank.core.transfer.records import (
     FORMAT_NAME,
@@ -386,6 +387,9 @@ def _json_attempt(item: _Object) -> AttemptRecord:
         rating=item.rating("rating"),
         notes=item.text("notes"),
         session=item.text("session")[:_MAX_UUID],
+        # Checked like the bank's own: what is not a reading in range is dropped.
+        self_rubric=self_ratings(item.data.get("self_rubric")),
+        coach_rubric=coach_readings(item.data.get("coach_rubric")),
     )
 
 

@@ -8,6 +8,7 @@ module (the repository, the writes, the Markdown format) can name them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -192,6 +193,10 @@ class AttemptRecord:
     rating: int | None
     notes: str
     session: str
+    #: The candidate's own rubric ratings and the coach's readings at the time
+    #: (see core/self_rating.py); empty in files written before they existed.
+    self_rubric: Mapping[str, int] = field(default_factory=dict)
+    coach_rubric: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""One past answer, opened from the Progress history: what was asked and given."""
+"""One past answer, opened from the Progress history: what was asked and given,
+and the rubric as the candidate rated it and as the coach read the story told."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -15,7 +17,53 @@ from PySide6.QtWidgets import (
 
 from storybank.core.markdown import escape
 from storybank.core.practice import AttemptInfo, Rating
+from storybank.core.rubric import DIMENSIONS, shown
+from storybank.core.self_rating import gap_words, signed
 from storybank.core.speaking import clock
+from storybank.gui.theme import mark_secondary
+
+
+def rubric_grid(attempt: AttemptInfo) -> QWidget:
+    """The dimensions either side read: the candidate's rating and the coach's reading.
+
+    A reading is shown as a whole number, as a person rates (the coach's exact
+    reading and its anchor are in the tooltip); a dimension neither read is left out.
+    """
+    grid_widget = QWidget()
+    grid_widget.setObjectName("attemptRubric")
+    grid = QGridLayout(grid_widget)
+    grid.setContentsMargins(0, 0, 0, 0)
+    grid.setHorizontalSpacing(16)
+    grid.setVerticalSpacing(2)
+    for column, title in enumerate(("", "You", "Coach")):
+        header = QLabel(title)
+        mark_secondary(header)
+        grid.addWidget(header, 0, column)
+    mine, coach = attempt.self_rubric, attempt.coach_rubric
+    for dimension in DIMENSIONS:
+        own, read = mine.get(dimension.key), coach.get(dimension.key)
+        if own is None and read is None:
+            continue
+        row = grid.rowCount()
+        name = QLabel(dimension.name)
+        name.setToolTip(dimension.question)
+        grid.addWidget(name, row, 0)
+        own_label = QLabel("—" if own is None else str(own))
+        own_label.setObjectName(f"rubricSelf-{dimension.key}")
+        if own is not None:
+            own_label.setToolTip(f"{own}: {dimension.anchor(own)}")
+        read_label = QLabel("—" if read is None else str(shown(read)))
+        read_label.setObjectName(f"rubricCoach-{dimension.key}")
+        if read is not None:
+            tip = f"The coach read {read:.1f}: {dimension.anchor(read)}"
+            if own is not None:
+                tip += f"\nYou − coach: {signed(own - read)}, {gap_words(own - read)}"
+            read_label.setToolTip(tip)
+        for column, label in ((1, own_label), (2, read_label)):
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(label, row, column)
+    grid.setColumnStretch(3, 1)
+    return grid_widget
 
 
 class AttemptDialog(QDialog):
@@ -57,6 +105,12 @@ class AttemptDialog(QDialog):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setObjectName(name)
             form.addRow(label, value)
+        if attempt.self_rubric or attempt.coach_rubric:
+            form.addRow("Rubric:", rubric_grid(attempt))
+        else:
+            none = QLabel("not rated")
+            none.setObjectName("attemptRubric")
+            form.addRow("Rubric:", none)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         if attempt.story_id is not None and story_title:

@@ -1,5 +1,6 @@
 """The Progress mode: answers per day, answer time against the target, and
-readiness per value (coverage × practice), drawn as charts, plus history."""
+readiness per value (coverage × practice), drawn as charts, plus history and
+how the candidate's own rubric ratings compare with the coach's ("Self vs coach")."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QSizePolicy,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +27,15 @@ from PySide6.QtWidgets import (
 from storybank.core.changes import ChangeSet
 from storybank.core.practice import AttemptInfo, DayStat, Rating, daily_stats, value_readiness
 from storybank.core.records import Strength
+from storybank.core.self_rating import (
+    TREND_MIN_ANSWERS,
+    DimensionDrift,
+    RubricDrift,
+    Trend,
+    gap_side,
+    gap_words,
+    signed,
+)
 from storybank.core.speaking import counted
 from storybank.gui.lazy import RefreshWhenShown
 from storybank.gui.practice.view import RATING_LABELS, clock_text
@@ -226,6 +238,135 @@ class ReadinessChart(Chart):
             )
 
 
+DRIFT_COLUMNS = ("Dimension", "You", "Coach", "Gap", "Earlier → later")
+DRIFT_TIPS = (
+    "A dimension of the interviewer's rubric",
+    "Your mean rating of your own answers",
+    "The coach's mean reading of the stories you told",
+    "You − coach: above 0 you rate yourself higher than the coach reads the story",
+    f"The gap over the older half of these answers, then the newer half "
+    f"(from {TREND_MIN_ANSWERS} answers on)",
+)
+NO_RATINGS = "Rate yourself on the rubric after an answer to compare with the coach."
+NO_STORY = (
+    "Say which story you told (U) when you rate yourself on the rubric: the coach reads "
+    "that story, and the two are compared here."
+)
+
+
+class DriftView(QWidget):
+    """Self vs coach: per dimension the candidate's mean rating, the coach's mean
+    reading, the gap and how it moved; a line saying how to get data while empty."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.summary = QLabel()
+        self.summary.setObjectName("driftSummary")
+        self.summary.setWordWrap(True)
+        self.empty = QLabel(NO_RATINGS)
+        self.empty.setObjectName("driftEmpty")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.table = QTableWidget(0, len(DRIFT_COLUMNS))
+        self.table.setObjectName("driftTable")
+        self.table.setAccessibleName("Your rubric ratings against the coach's")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Six compact rows fit the corner of a 640-pixel-high window unscrolled.
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        for column, (title, tip) in enumerate(zip(DRIFT_COLUMNS, DRIFT_TIPS, strict=True)):
+            item = QTableWidgetItem(title)
+            item.setToolTip(tip)
+            self.table.setHorizontalHeaderItem(column, item)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        filled = QWidget()
+        box = QVBoxLayout(filled)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.summary)
+        box.addWidget(self.table, 1)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.empty)
+        self.pages.addWidget(filled)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.pages)
+
+    def show_drift(self, drift: RubricDrift) -> None:
+        """Show ``drift``, or the line that says how to get some."""
+        overall = drift.overall
+        if overall is None:
+            self.empty.setText(NO_STORY if drift.rated else NO_RATINGS)
+            self.pages.setCurrentIndex(0)
+            self.table.setRowCount(0)
+            return
+        self.summary.setText(self._summary(drift, overall))
+        self.summary.setToolTip(
+            "Every dimension you and the coach both read, pooled; the table has each one"
+        )
+        self.table.setRowCount(0)
+        for dimension in drift.dimensions:
+            self._add_row(dimension)
+        self.pages.setCurrentIndex(1)
+
+    @staticmethod
+    def _summary(drift: RubricDrift, overall: DimensionDrift) -> str:
+        """One sentence over every dimension: the gap, and how it moved."""
+        side = gap_side(overall.gap)
+        text = f"{counted(drift.compared, 'answer')} compared: you rate yourself "
+        if side == "in step":
+            text += f"in step with the coach ({signed(overall.gap)})"
+        else:
+            text += f"{abs(overall.gap):.1f} {side} than the coach"
+        if overall.trend is not None:
+            assert overall.earlier_gap is not None and overall.later_gap is not None
+            text += (
+                f" ({signed(overall.earlier_gap)} earlier, {signed(overall.later_gap)} "
+                f"lately: {overall.trend.words})"
+            )
+        text += "."
+        others = drift.rated - drift.compared
+        if others:
+            text += f" {counted(others, 'more answer')} rated without a story told."
+        return text
+
+    def _add_row(self, dimension: DimensionDrift) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        trend = "—"
+        trend_tip = f"Too few answers to tell: from {TREND_MIN_ANSWERS} on"
+        if dimension.trend is not None:
+            assert dimension.earlier_gap is not None and dimension.later_gap is not None
+            earlier, later = signed(dimension.earlier_gap), signed(dimension.later_gap)
+            trend = f"{earlier} → {later} {dimension.trend}"
+            trend_tip = (
+                f"The gap was {earlier} over the older half of these answers and {later} "
+                f"over the newer half: {dimension.trend.words}"
+            )
+        cells = (
+            (dimension.name, f"{dimension.name}: over {counted(dimension.answers, 'answer')}"),
+            (f"{dimension.self_mean:.1f}", "Your mean rating"),
+            (f"{dimension.coach_mean:.1f}", "The coach's mean reading"),
+            (
+                f"{signed(dimension.gap)} {gap_side(dimension.gap)}",
+                f"{signed(dimension.gap)}: {gap_words(dimension.gap)}",
+            ),
+            (trend, trend_tip),
+        )
+        for column, (text, tip) in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setToolTip(tip)
+            if column:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if column == 4 and dimension.trend is not None and dimension.trend is not Trend.STEADY:
+                item.setForeground(GOOD if dimension.trend is Trend.CLOSER else OVER)
+            self.table.setItem(row, column, item)
+
+
 class ProgressView(RefreshWhenShown):
     """The Progress mode."""
 
@@ -246,19 +387,42 @@ class ProgressView(RefreshWhenShown):
         self.times.setObjectName("timeChart")
         self.readiness = ReadinessChart()
         self.readiness.setObjectName("readinessChart")
-        self.history = QTableWidget(0, 6)
-        self.history.setObjectName("attemptHistory")
-        self.history.setAccessibleName("Answer history (Enter or a double-click opens one)")
-        self.history.setHorizontalHeaderLabels(
-            ["When", "Prompt", "Story", "Time", "Rating", "Note"]
-        )
-        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.history.itemActivated.connect(lambda item: self.open_attempt(item.row()))
+        self.history = self._build_history()
         self._shown_attempts: list[AttemptInfo] = []
         self.target_seconds = 120
-        self.history.verticalHeader().setVisible(False)
-        header = self.history.horizontalHeader()
+        self.drift = DriftView()
+        self.drift.setObjectName("selfVsCoach")
+        # The history and the self-ratings against the coach share a corner:
+        # a third row of charts would not fit a 640-pixel screen.
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("progressTabs")
+        self.tabs.addTab(self.history, "History")
+        self.tabs.addTab(self.drift, "Self vs coach")
+        self.tabs.setTabToolTip(1, "Your own rubric ratings against the coach's readings")
+        grid = QGridLayout()
+        grid.addWidget(self.answers, 0, 0)
+        grid.addWidget(self.times, 0, 1)
+        grid.addWidget(self.readiness, 1, 0)
+        grid.addWidget(self.tabs, 1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 10, 16, 10)
+        layout.addWidget(QLabel("<h3 style='margin:0'>Progress</h3>"))
+        layout.addWidget(self.summary)
+        layout.addLayout(grid, 1)
+        self._stale = True
+        service.changed.connect(self._on_changed)
+
+    def _build_history(self) -> QTableWidget:
+        """The table of past answers, newest first; a row opens the answer."""
+        history = QTableWidget(0, 6)
+        history.setObjectName("attemptHistory")
+        history.setAccessibleName("Answer history (Enter or a double-click opens one)")
+        history.setHorizontalHeaderLabels(["When", "Prompt", "Story", "Time", "Rating", "Note"])
+        history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        history.itemActivated.connect(lambda item: self.open_attempt(item.row()))
+        history.verticalHeader().setVisible(False)
+        header = history.horizontalHeader()
         for column, mode in enumerate(
             (
                 QHeaderView.ResizeMode.ResizeToContents,
@@ -271,20 +435,9 @@ class ProgressView(RefreshWhenShown):
         ):
             header.setSectionResizeMode(column, mode)
         # Prompt, story and note share the width (cut with "…"): no sideways scrolling.
-        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.history.setWordWrap(False)
-        grid = QGridLayout()
-        grid.addWidget(self.answers, 0, 0)
-        grid.addWidget(self.times, 0, 1)
-        grid.addWidget(self.readiness, 1, 0)
-        grid.addWidget(self.history, 1, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 10, 16, 10)
-        layout.addWidget(QLabel("<h3 style='margin:0'>Progress</h3>"))
-        layout.addWidget(self.summary)
-        layout.addLayout(grid, 1)
-        self._stale = True
-        service.changed.connect(self._on_changed)
+        history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        history.setWordWrap(False)
+        return history
 
     def _on_changed(self, changes: ChangeSet) -> None:
         if changes.attempts or changes.prompts or changes.story_list or changes.stories:
@@ -304,6 +457,7 @@ class ProgressView(RefreshWhenShown):
         self._show_readiness(attempts)
         self._show_summary(attempts, days)
         self._fill_history(attempts)
+        self.drift.show_drift(self.service.rubric_drift())
         self._stale = False
 
     def _show_readiness(self, attempts: list[AttemptInfo]) -> None:

@@ -3,23 +3,26 @@
 Keyboard first: Space starts and stops the timer (and skips the preparation),
 1–4 rate the answer (Again, Hard, Good, Easy), N goes to the next prompt, S
 skips it (Ctrl+Z brings it back), P pauses, Esc ends the session. In the note
-field keys type; Enter keeps the note and Esc leaves the field. The timer reads
-an injected clock, so it never drifts with the event loop and tests need no
+field keys type; Enter keeps the note and Esc leaves the field. Alt+R goes to
+the rubric, where the candidate rates their own answer on each dimension (see
+:mod:`storybank.gui.practice.self_rating` for its keys). The timer reads an
+injected clock, so it never drifts with the event loop and tests need no
 sleeping.
 
 An answer is one record (:class:`~storybank.core.session.Answer`): stored as
-soon as the clock stops, and stored again whenever its rating, story or note
-changes and whenever the prompt is left, however it is left.
+soon as the clock stops, and stored again whenever its rating, story, note or
+rubric ratings change and whenever the prompt is left, however it is left.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QHideEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -61,6 +64,7 @@ from storybank.core.speaking import clock, counted
 from storybank.gui.coach_panel import TimeGauge
 from storybank.gui.duration_spin import DurationSpin
 from storybank.gui.practice.review import SessionReview
+from storybank.gui.practice.self_rating import RubricRating
 from storybank.gui.practice.voice import Voice
 from storybank.gui.settings import Preferences
 from storybank.gui.theme import mark_secondary
@@ -85,6 +89,8 @@ ZONE_COLORS = {
     TimerZone.OVER: QColor("#b8453b"),
 }
 STORY_ROLE = Qt.ItemDataRole.UserRole + 1
+#: Whether the self-rating rows are open, remembered between sessions.
+RUBRIC_OPEN_KEY = "practice/rubric_open"
 
 
 def clock_text(seconds: float) -> str:
@@ -262,6 +268,10 @@ class SessionPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(split)
+        # Tab goes from the answer's rating to the rubric, then to the note.
+        chain = [*self.rating_buttons.values(), *self.rubric.tab_stops(), self.notes]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     def _build_prompt(self) -> None:
         """Where the session is, the prompt's theme, and the prompt in large type."""
@@ -358,6 +368,10 @@ class SessionPage(QWidget):
             self.rating_buttons[rating] = button
             ratings.addWidget(button)
         ratings.addStretch(1)
+        # The candidate's own scores on the rubric, folded under a toggle at the
+        # end of this row: open, they fit under the rating even at 1024×640.
+        self.rubric = RubricRating()
+        ratings.addWidget(self.rubric.toggle)
         self.rated = QLabel()
         self.rated.setObjectName("ratedLabel")
         self.notes = QLineEdit()
@@ -388,6 +402,7 @@ class SessionPage(QWidget):
         left.addWidget(self.follow_up)
         left.addLayout(ratings)
         left.addWidget(self.rated)
+        left.addWidget(self.rubric)
         note_row = QHBoxLayout()
         note_row.addWidget(self.notes_label)
         note_row.addWidget(self.notes, 1)
@@ -438,10 +453,13 @@ class PracticeView(QWidget):
         service: PracticeService,
         *,
         clock: Callable[[], float] = time.monotonic,
+        settings: QSettings | None = None,
     ) -> None:
         super().__init__()
         self.service = service
         self.clock = clock
+        #: Where the view's own choices are kept (the rubric open or folded).
+        self.view_settings = settings
         self._build_pages()
 
         self.voice = Voice()
@@ -503,6 +521,12 @@ class PracticeView(QWidget):
         page.notes.installEventFilter(self)
         for rating, button in page.rating_buttons.items():
             button.clicked.connect(lambda _=False, r=rating: self.rate(r))
+        if self.view_settings is not None:
+            open_ = self.view_settings.value(RUBRIC_OPEN_KEY, False, type=bool)
+            page.rubric.set_open(open_ is True)
+        page.rubric.toggled.connect(self._remember_rubric_open)
+        page.rubric.changed.connect(self.set_self_rating)
+        page.rubric.leave.connect(lambda: self.session.setFocus())
 
     def _on_changed(self, changes: ChangeSet) -> None:
         if changes.attempts or changes.prompts or changes.values:
@@ -526,6 +550,7 @@ class PracticeView(QWidget):
             (Qt.Key.Key_P, self.toggle_pause),
             (Qt.Key.Key_U, self.use_selected_story),
             (Qt.Key.Key_Escape, self.end_session),
+            (Qt.KeyboardModifier.AltModifier | Qt.Key.Key_R, self.session.rubric.focus_first),
         ):
             shortcut = QShortcut(QKeySequence(key), self.session)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -631,6 +656,7 @@ class PracticeView(QWidget):
         page.follow_up.clear()
         page.rated.clear()
         page.notes.clear()
+        page.rubric.set_ratings({})
         page.used_label.setText("No story chosen for this answer yet.")
         self._fill_suggestions(prompt)
         self._fill_history(prompt)
@@ -760,6 +786,20 @@ class PracticeView(QWidget):
             f"{when}. Add a note or the story you told, then N for the next one."
         )
         self._refresh_timer()
+
+    def set_self_rating(self, key: str, reading: int | None) -> None:
+        """The candidate's own reading of the answer on one rubric dimension (None
+        clears it), stored at once like the rating; until the next prompt."""
+        if self.answer is None or not self.answer.timed or not self._in_session():
+            return
+        rubric = self.session.rubric
+        rubric.rows[key].set_reading(reading)  # the same when the row itself changed
+        self.answer = replace(self.answer, self_rubric=rubric.ratings())
+        self._store()
+
+    def _remember_rubric_open(self, open_: bool) -> None:
+        if self.view_settings is not None:
+            self.view_settings.setValue(RUBRIC_OPEN_KEY, open_)
 
     def _store(self) -> bool:
         """Store the answer on screen as it stands; False (and why, on screen) if it failed."""
@@ -939,13 +979,14 @@ class PracticeView(QWidget):
             style = "color: #777777;"
         else:
             page.phase.setText(f"Done — {clock_text(timer.answer_elapsed)}")
-            page.hint.setText("Rate it with 1–4, Alt+T for a note, U for the story told, "
-                              "then N for the next prompt.")  # fmt: skip
+            page.hint.setText("Rate it with 1–4, Alt+R for the rubric, Alt+T for a note, "
+                              "U for the story told, then N for the next prompt.")  # fmt: skip
             page.toggle_button.setText("Stopped")
         page.timer.setStyleSheet(style)
         answered = phase is TimerPhase.DONE
         for button in page.rating_buttons.values():
             button.setEnabled(answered)
+        page.rubric.set_answerable(answered)
         page.toggle_button.setEnabled(phase is not TimerPhase.DONE)
         page.pause_button.setEnabled(
             phase in (TimerPhase.PREP, TimerPhase.ANSWER, TimerPhase.PAUSED)
