@@ -95,7 +95,8 @@ def test_coach_ignores_the_data_folder_and_makes_none(
 ) -> None:
     story = tmp_path / "story.md"
     story.write_text(STORY, encoding="utf-8")
-    assert main(["coach", str(story), "--data-dir", str(tmp_path / "typo")]) == 0
+    # 0, or 1 when the story has a problem (like a linter): never a bad argument.
+    assert main(["coach", str(story), "--data-dir", str(tmp_path / "typo")]) in (0, 1)
     assert "readiness" in capsys.readouterr().out
     assert everything_in(tmp_path) == [story]
 

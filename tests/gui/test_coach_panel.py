@@ -36,6 +36,8 @@ def open_story(qtbot: QtBot, make_window: MakeWindow, data_dir: Path, **fields: 
     repo.db.close()
     window = make_window()
     assert window.editor.story_id is not None
+    # The first analysis may run on a worker thread while the word lists load.
+    qtbot.waitUntil(lambda: window.coach_panel.report is not None, timeout=10_000)
     return window
 
 
@@ -116,3 +118,30 @@ def test_severity_marks_are_drawn_not_taken_from_a_font(qtbot) -> None:  # type:
         assert image.pixelColor(16, 20).alpha() > 0  # something is drawn in the middle
     problem, warning, note = images.values()
     assert problem != warning and warning != note and problem != note
+
+
+def test_the_rubric_follows_the_story(
+    qtbot: QtBot, make_window: MakeWindow, data_dir: Path
+) -> None:
+    window = open_story(qtbot, make_window, data_dir, **GOOD)
+    panel = window.coach_panel
+    report = panel.report
+    assert report is not None
+    assert panel.rubric.readings == report.rubric
+    assert set(report.rubric) == {"ownership", "specificity", "result", "reflection", "structure"}
+    description = panel.rubric.accessibleDescription()
+    assert "Ownership: " in description and "Fit to values: not read" in description
+    specific = report.rubric["specificity"]
+    # Rewrite the Action as busy words with nothing concrete: specificity falls
+    # and the coach names the vague words.
+    action = window.editor.inputs["action"]
+    action.selectAll()
+    qtbot.keyClicks(
+        action,
+        "I helped the team and worked closely with everyone. I stayed organized and made "
+        "sure everything was handled.",
+    )
+    qtbot.waitUntil(lambda: "vague-action" in rules(window), timeout=3000)
+    assert panel.rubric.readings["specificity"] < specific
+    assert panel.rubric.readings == panel.report.rubric  # type: ignore[union-attr]
+    assert int(panel.score_label.text()) < report.score

@@ -73,8 +73,18 @@ def valence(word: str) -> float:
     return _valences().get(word, 0.0)
 
 
+_warm = False
+
+
+def ready() -> bool:
+    """Whether every table is loaded, so a lookup never waits on a load."""
+    return _warm
+
+
 def warm() -> None:
     """Load every table now (on a worker thread), so the first analysis does not wait."""
+    global _warm  # set once; read without a lock (a bool is atomic)
     _frequencies()
     _valences()
     lemma("helped")
+    _warm = True

@@ -1,4 +1,4 @@
-"""The coach panel: readiness score, speaking time, STAR balance and findings.
+"""The coach panel: readiness score, speaking time, STAR balance, rubric and findings.
 
 It re-analyses the story shortly after typing stops (debounced). Very long
 stories are analysed on a worker thread so typing never waits; results that
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from storybank.core.lexicon import ready as lexicon_ready
 from storybank.core.speaking import clock
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from storybank.core.coach import CoachReport, Finding
 from storybank.core.database import StorageError
 from storybank.core.records import STAR_SECTIONS, Strength
+from storybank.gui.rubric_view import RubricView
 from storybank.gui.theme import mark_secondary
 from storybank.services.stories import StoryService
 
@@ -237,6 +239,7 @@ class CoachPanel(QWidget):
         self.time_label.setWordWrap(True)
         self.gauge = TimeGauge()
         self.star_bar = StarBar()
+        self.rubric = RubricView()
         self.findings = QListWidget()
         self.findings.setObjectName("coachFindings")
         self.findings.setAccessibleName("Coach findings")
@@ -276,6 +279,7 @@ class CoachPanel(QWidget):
         layout.addLayout(head)
         layout.addWidget(self.gauge)
         layout.addWidget(self.star_bar)
+        layout.addWidget(self.rubric)
         layout.addWidget(self.findings, 1)
         layout.addLayout(buttons)
 
@@ -293,6 +297,7 @@ class CoachPanel(QWidget):
             self.time_label.setText("")
             self.findings.clear()
             self.star_bar.set_shares({})
+            self.rubric.set_readings({})
             self.gauge.set_time(0, self._band())
             return
         if self.window().isVisible():
@@ -314,7 +319,9 @@ class CoachPanel(QWidget):
         generation = self._generation
         sections = self._fields()
         values = dict(self._values())
-        if sum(len(text) for text in sections.values()) < THREAD_THRESHOLD:
+        # Until the word lists are loaded (about half a second, once), the
+        # analysis runs on a worker thread like a very long story's.
+        if sum(len(text) for text in sections.values()) < THREAD_THRESHOLD and lexicon_ready():
             self._on_result(generation, (sections, self.service.coach_report(sections, values)))
             return
         keywords = self.service.value_keywords(values)
@@ -323,7 +330,9 @@ class CoachPanel(QWidget):
 
         def work() -> None:
             from storybank.core.coach import analyze
+            from storybank.core.lexicon import warm
 
+            warm()  # the word lists load here, off the GUI thread, the first time
             report = analyze(sections, value_keywords=keywords, settings=settings)
             result.ready.emit(generation, (sections, report))
 
@@ -343,6 +352,7 @@ class CoachPanel(QWidget):
         )
         self.gauge.set_time(report.speaking_seconds, band)
         self.star_bar.set_shares(report.shares)
+        self.rubric.set_readings(report.rubric)
         self._show_findings()
 
     def _band(self) -> tuple[int, int]:
