@@ -101,5 +101,6 @@ def main() -> int:
         )
     return 0 if within else 1
 
+
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -236,7 +237,7 @@ def test_balance_lowers_the_score_smoothly() -> None:
         analyze(story(situation=STRONG["situation"] + " " + FILLER * n), settings=roomy).score
         for n in range(0, 12)
     ]
-    steps = [a - b for a, b in zip(scores, scores[1:], strict=False)]
+    steps = [a - b for a, b in pairwise(scores)]
     assert all(step >= 0 for step in steps)  # more set-up never scores higher
     assert max(steps) <= 4
 

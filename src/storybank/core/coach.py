@@ -566,7 +566,7 @@ def _phrase_spans(folded: str) -> dict[str, list[tuple[int, int]]]:
         span, phrase = match.span(1), match.group(1)
         # Most matches are already in the lists' form; the rest have a line
         # break or a hyphen between their words.
-        for name in kinds.get(phrase) or kinds.get(_phrase_key(phrase), ()):
+        for name in kinds.get(phrase) or kinds.get(_phrase_key(phrase)) or ():
             spans.setdefault(name, []).append(span)
     return spans
 
@@ -735,7 +735,7 @@ class _Read:
         self.words = sum(s[2] for s in self.sentences)
         self.spans = _phrase_spans(self.folded)
         self._rare: frozenset[str] | None = None
-        self._concrete: list[bool] | None = None
+        self._concrete: list[tuple[bool, bool]] | None = None
         self._pronouns: tuple[int, int, tuple[int, int] | None] | None = None
         self._tenses: list[tuple[int, str]] | None = None
         self._mentions: dict[re.Pattern[str], bool] = {}
