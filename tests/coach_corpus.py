@@ -1,4 +1,4 @@
-"""The coach measured on the project's own labelled corpus (tests/data/coach_corpus).
+"""The coach measured on the project's own labelled corpora (tests/data/coach_*).
 
 Imported by tests/core/test_coach_corpus.py (which holds the figures above a
 floor) and by bench/coach_corpus.py (which prints them). Each corpus file is
@@ -25,6 +25,9 @@ from storybank.core.packs import builtin_packs
 from storybank.core.records import SECTIONS
 
 CORPUS = Path(__file__).resolve().parent / "data" / "coach_corpus"
+#: Written later, independently, and first measured with the rules untouched
+#: (README gives those figures); since then it has informed the rules too.
+HELDOUT = Path(__file__).resolve().parent / "data" / "coach_heldout"
 LEVELS = ("strong", "medium", "weak")
 #: Each flaw label and the coach rule that should catch it.
 FLAW_RULES: Mapping[str, str] = {
@@ -101,7 +104,7 @@ def load(folder: Path = CORPUS, files: Sequence[str] | None = None) -> list[Answ
             sections = {name: entry.get(name, "") for name in SECTIONS}
             answers.append(
                 Answer(
-                    story=path.stem,
+                    story=f"{folder.name}/{path.stem}",
                     level=entry["level"],
                     flaws=tuple(entry["flaws"]),
                     sections=sections,

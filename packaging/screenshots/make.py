@@ -57,6 +57,20 @@ SESSION = (
 )
 
 
+def wait(milliseconds: int) -> None:
+    """Run the event loop for a while. (QTest.qWait keeps Python's lock, so
+    the coach's worker thread, which loads the word lists, would stall.)"""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(milliseconds, loop.quit)
+    loop.exec()
+
+
+#: The self-rating shown on the practice shot.
+RUBRIC = {"ownership": 4, "specificity": 3, "result": 4, "reflection": 2, "structure": 3}
+
+
 def shoot(width: int, height: int, theme: str, out: Path) -> None:
     """In this process (its screen already set): every mode of the window, saved."""
     from PySide6.QtTest import QTest
@@ -76,27 +90,35 @@ def shoot(width: int, height: int, theme: str, out: Path) -> None:
     window = MainWindow(StoryService(repo, folder))
     window.show()
     QTest.qWaitForWindowExposed(window)
-    QTest.qWait(900)  # the coach's first reading and the list's figures
+    for _ in range(100):  # the coach's first reading (the word lists load first)
+        if window.coach_panel.report is not None:
+            break
+        wait(100)
+    wait(300)  # the list's figures
 
     def grab(mode: str) -> None:
         if mode in EXTRA and (width, height, theme) != (1366, 768, "light"):
             return  # the extra shots are taken at one size only
-        QTest.qWait(300)
+        wait(300)
         window.grab().save(str(out / f"{mode}-{width}x{height}-{theme}.png"))
 
     grab("stories")
+    if (width, height, theme) == (1366, 768, "light"):  # the README's close-ups
+        window.coach_panel.grab().save(str(HERE / "coach-panel.png"))
     window.set_mode("coverage")
     grab("coverage")
     window.set_mode("practice")
     assert window.practice_view is not None
-    practise(window.practice_view, grab)
+    practise(window.practice_view, grab, (width, height, theme))
     grab("review")
     window.set_mode("progress")
     grab("progress")
     window.close()
 
 
-def practise(view: PracticeView, grab: Callable[[str], None]) -> None:
+def practise(
+    view: PracticeView, grab: Callable[[str], None], size: tuple[int, int, str]
+) -> None:
     """Answer the :data:`SESSION` on a clock moved by hand, grabbing on the way."""
     from storybank.core.practice import Rating
 
@@ -121,9 +143,17 @@ def practise(view: PracticeView, grab: Callable[[str], None]) -> None:
         if told:
             view.use_selected_story()
         view.session.notes.setText(note)
+        if number == 3:  # rated on the rubric too, as the shot shows
+            if not view.session.rubric.is_open():
+                view.session.rubric.toggle.click()
+            for key, reading in RUBRIC.items():
+                view.session.rubric.set_ratings({**view.session.rubric.ratings(), key: reading})
+                view.session.rubric.changed.emit(key, reading)
         view.flush()
         if number == 3:
             grab("practice")
+            if size == (1366, 768, "light"):
+                view.session.grab().save(str(HERE / "practice-rubric.png"))
         view.next_prompt()
 
 

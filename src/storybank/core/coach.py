@@ -130,9 +130,9 @@ class Thresholds:
     long_sentence_words: int = 35
     # [long-sentence] From 55 words (over 20 s in one breath) it is a warning.
     very_long_sentence_words: int = 55
-    # [vague-action] A generic sentence among concrete ones is a note; when
-    # this share of the Action's sentences holds no concrete detail it is a
-    # warning, and an Action with nothing concrete at all is a problem.
+    # [vague-action] A generic sentence among concrete ones passes; two or
+    # more making up this share of the Action's sentences are a warning, and
+    # an Action with nothing concrete at all is a problem.
     vague_share_warning: float = 0.3
     # [stakes] With nothing named at stake, the set-up needs this many concrete
     # details (a number, a name, a rare word) not to be generic.
@@ -1155,8 +1155,8 @@ class _Analysis:
         A sentence is vague when it has no concrete detail (see
         :meth:`details`) and leans on a generic verb or trait ("helped",
         "team player") or an indefinite stand-in ("went through everything").
-        One among concrete sentences is a note; two or more making up a third
-        of the Action, a warning; an Action with nothing concrete at all, a
+        One among concrete sentences passes; two or more making up a third of
+        the Action are a warning; an Action with nothing concrete at all, a
         problem.
         """
         text = self.texts["action"]
@@ -1191,8 +1191,11 @@ class _Analysis:
         elif len(vague) >= 2 and len(vague) / counted_sentences >= THRESHOLDS.vague_share_warning:
             severity = "warning"
         else:
-            severity = "info"
-        self.vague_level = {"info": 1, "warning": 2, "problem": 3}[severity]
+            # One plain sentence among concrete ones is how people talk; and a
+            # listed verb may be a noun there ("the hiring plan"). No note.
+            self.vague_level = 1
+            return
+        self.vague_level = {"warning": 2, "problem": 3}[severity]
         for start, end in vague[: THRESHOLDS.max_findings_per_rule]:
             self.add(
                 "vague-action",

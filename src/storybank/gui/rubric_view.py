@@ -1,9 +1,9 @@
-"""The coach's rubric readings, drawn: one row per dimension, five pips each.
+"""The coach's rubric readings, drawn: each dimension's name and five pips.
 
-Shown in the coach panel under the STAR balance. Each row names the
-dimension and fills as many pips as the reading (a half pip for a half
-point); hovering a row shows its question, the reading and the anchored
-description it is nearest to. A dimension that cannot be read (fit, with no
+Shown in the coach panel under the STAR balance, in two columns of three so
+the findings keep their room. Each dimension fills as many pips as its
+reading (a half pip for a half point); hovering it shows its question, the
+reading and the anchored description it is nearest to. A dimension that cannot be read (fit, with no
 value tagged primary) shows a dash and says why.
 """
 
@@ -19,8 +19,9 @@ from storybank.core.rubric import DIMENSIONS, HIGH, Dimension, shown
 
 #: A reading's colour: weak, middling, strong.
 READING_COLORS = (QColor("#c0392b"), QColor("#d68910"), QColor("#4f9a6b"))
-PIP = 9  # pip diameter in pixels
-GAP = 4  # between pips
+PIP = 8  # pip diameter in pixels
+GAP = 3  # between pips
+COLUMNS = 2  # three dimensions a column: the panel keeps room for the findings
 
 
 def reading_color(reading: float) -> QColor:
@@ -64,19 +65,30 @@ class RubricView(QWidget):
     def _row_height(self) -> int:
         return max(PIP + 6, QFontMetrics(self.font()).height() + 2)
 
+    def _rows(self) -> int:
+        return (len(DIMENSIONS) + COLUMNS - 1) // COLUMNS
+
     def sizeHint(self) -> QSize:
-        return QSize(200, self._row_height() * len(DIMENSIONS) + 2)
+        return QSize(240, self._row_height() * self._rows() + 2)
 
     def minimumSizeHint(self) -> QSize:
-        return self.sizeHint()
+        return QSize(200, self.sizeHint().height())
 
-    def _row_at(self, y: float) -> Dimension | None:
-        index = int(y // self._row_height())
-        return DIMENSIONS[index] if 0 <= index < len(DIMENSIONS) else None
+    def _cell(self, index: int) -> QRectF:
+        """Where dimension ``index`` is drawn: down the first column, then the second."""
+        column, row = divmod(index, self._rows())
+        width = self.width() / COLUMNS
+        return QRectF(column * width, row * self._row_height(), width, self._row_height())
+
+    def _dimension_at(self, x: float, y: float) -> Dimension | None:
+        for index, dimension in enumerate(DIMENSIONS):
+            if self._cell(index).contains(x, y):
+                return dimension
+        return None
 
     def event(self, event: QEvent) -> bool:
         if isinstance(event, QHelpEvent) and event.type() == QHelpEvent.Type.ToolTip:
-            dimension = self._row_at(event.pos().y())
+            dimension = self._dimension_at(event.pos().x(), event.pos().y())
             if dimension is not None and self.readings:
                 QToolTip.showText(
                     event.globalPos(), describe(dimension, self.readings.get(dimension.key)), self
@@ -92,48 +104,39 @@ class RubricView(QWidget):
         palette = self.palette()
         text = palette.color(QPalette.ColorRole.WindowText)
         empty = palette.color(QPalette.ColorRole.Mid)
-        row = self._row_height()
         pips_width = HIGH * PIP + (HIGH - 1) * GAP
         metrics = QFontMetrics(self.font())
+        left_middle = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
         for index, dimension in enumerate(DIMENSIONS):
-            top = index * row
+            cell = self._cell(index).adjusted(0, 0, -8, 0)  # a gutter between the columns
             reading = self.readings.get(dimension.key)
-            label = QRectF(0, top, self.width() - pips_width - 28, row)
+            pips_left = cell.right() - pips_width
+            label = QRectF(cell.left(), cell.top(), pips_left - cell.left() - 4, cell.height())
             painter.setPen(text)
             name = metrics.elidedText(
                 dimension.name, Qt.TextElideMode.ElideRight, int(label.width())
             )
-            painter.drawText(
-                label, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name
-            )
-            left = self.width() - pips_width - 22
-            centre_y = top + row / 2
+            painter.drawText(label, left_middle, name)
             if reading is None:
                 painter.drawText(
-                    QRectF(left, top, pips_width, row), Qt.AlignmentFlag.AlignCenter, "—"
+                    QRectF(pips_left, cell.top(), pips_width, cell.height()),
+                    Qt.AlignmentFlag.AlignCenter,
+                    "—",
                 )
                 continue
             color = reading_color(reading)
+            centre_y = cell.center().y()
+            painter.setPen(Qt.PenStyle.NoPen)
             for pip in range(HIGH):
-                centre = QPointF(left + pip * (PIP + GAP) + PIP / 2, centre_y)
-                painter.setPen(Qt.PenStyle.NoPen)
+                centre = QPointF(pips_left + pip * (PIP + GAP) + PIP / 2, centre_y)
                 painter.setBrush(empty)
                 painter.drawEllipse(centre, PIP / 2, PIP / 2)
-                filled = min(1.0, max(0.0, reading - pip))
+                filled = reading - pip
                 if filled >= 0.75:
                     painter.setBrush(color)
                     painter.drawEllipse(centre, PIP / 2, PIP / 2)
-                elif filled >= 0.25:  # half a pip: the left half
+                elif filled >= 0.25:  # half a pip: its left half
                     painter.setBrush(color)
-                    painter.drawPie(
-                        QRectF(centre.x() - PIP / 2, centre.y() - PIP / 2, PIP, PIP),
-                        90 * 16,
-                        180 * 16,
-                    )
-            painter.setPen(text)
-            painter.drawText(
-                QRectF(self.width() - 18, top, 18, row),
-                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                str(shown(reading)),
-            )
+                    box = QRectF(centre.x() - PIP / 2, centre.y() - PIP / 2, PIP, PIP)
+                    painter.drawPie(box, 90 * 16, 180 * 16)
         painter.end()
