@@ -704,18 +704,21 @@ _SITUATIONAL = frozenset(
 class _Read:
     """One section's text as the rules read it: made once per distinct text.
 
-    A story is analysed again each time typing pauses, and only the section
-    being typed in has changed; the others are read from a small cache
-    (:func:`_read`), so re-analysing a long story costs the edited section.
-    What the rules ask of one section alone (which sentences are concrete,
-    the pronouns, the verbs' tenses, whether a value's keywords appear) is
-    worked out on first use and kept here; the answers depend on the text
-    only, so sharing them across threads is safe.
+    A story is analysed again each time typing pauses, and only one
+    paragraph of one section has changed. So a section is read paragraph by
+    paragraph (split at blank lines), each paragraph's reading cached by its
+    text (:func:`_paragraph`), and the section's reading joins them: re-
+    analysing a long story costs the paragraph being typed in. What the rules
+    ask of one section alone (which sentences are concrete, the pronouns, the
+    verbs' tenses, whether a value's keywords appear) is worked out on first
+    use and kept; the answers depend on the text only, so sharing them
+    across threads is safe.
     """
 
     __slots__ = (
         "_concrete",
         "_mentions",
+        "_parts",
         "_pronouns",
         "_rare",
         "_tenses",
@@ -727,18 +730,32 @@ class _Read:
         "words",
     )
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, parts: Sequence[tuple[int, _Read]] = ()) -> None:
+        """Read ``text`` whole, or join the readings of its ``parts`` (offset, reading)."""
         self.text = text
         self.folded = _fold(text)
-        self.worded = _worded_sentences(self.folded)
-        self.sentences = [(start, end, len(words)) for start, end, words in self.worded]
-        self.words = sum(s[2] for s in self.sentences)
-        self.spans = _phrase_spans(self.folded)
+        # Each part: its character offset, its first sentence's index, its reading.
+        self._parts: list[tuple[int, int, _Read]] = []
         self._rare: frozenset[str] | None = None
         self._concrete: list[tuple[bool, bool]] | None = None
         self._pronouns: tuple[int, int, tuple[int, int] | None] | None = None
         self._tenses: list[tuple[int, str]] | None = None
         self._mentions: dict[re.Pattern[str], bool] = {}
+        if not parts:
+            self.worded = _worded_sentences(self.folded)
+            self.spans = _phrase_spans(self.folded)
+        else:
+            self.worded = []
+            self.spans = {}
+            for offset, read in parts:
+                self._parts.append((offset, len(self.worded), read))
+                self.worded += [(start + offset, end + offset, w) for start, end, w in read.worded]
+                for name, spans in read.spans.items():
+                    self.spans.setdefault(name, []).extend(
+                        (start + offset, end + offset) for start, end in spans
+                    )
+        self.sentences = [(start, end, len(words)) for start, end, words in self.worded]
+        self.words = sum(s[2] for s in self.sentences)
 
     def search(self, name: str, start: int, end: int) -> tuple[int, int] | None:
         """The span of the first phrase of list ``name`` within [start, end), or None."""
@@ -758,8 +775,11 @@ class _Read:
     def rare_words(self) -> frozenset[str]:
         """The words that are rare in everyday English and not generic (see lexicon)."""
         if self._rare is None:
-            every = {word for _start, _end, words in self.worded for word in words}
-            self._rare = frozenset(filter(_detail_word, every))
+            if self._parts:
+                self._rare = frozenset().union(*(read.rare_words() for _o, _i, read in self._parts))
+            else:
+                every = {word for _start, _end, words in self.worded for word in words}
+                self._rare = frozenset(filter(_detail_word, every))
         return self._rare
 
     def concrete(self) -> list[tuple[bool, bool]]:
@@ -771,6 +791,8 @@ class _Read:
         concrete, but not a generic one: "helped the team for 3 weeks" is
         as vague as "helped the team".
         """
+        if self._concrete is None and self._parts:
+            self._concrete = [flags for _o, _i, read in self._parts for flags in read.concrete()]
         if self._concrete is None:
             text, rare = self.text, self.rare_words()
             self._concrete = [
@@ -784,6 +806,15 @@ class _Read:
 
     def pronouns(self) -> tuple[int, int, tuple[int, int] | None]:
         """First person singular and plural counts, and where the first "we" is."""
+        if self._pronouns is None and self._parts:
+            singular = plural = 0
+            first: tuple[int, int] | None = None
+            for offset, _index, read in self._parts:
+                one, many, we = read.pronouns()
+                singular, plural = singular + one, plural + many
+                if first is None and we is not None:
+                    first = (we[0] + offset, we[1] + offset)
+            self._pronouns = (singular, plural, first)
         if self._pronouns is None:
             singular = plural = 0
             first_we: tuple[int, int] | None = None
@@ -799,6 +830,12 @@ class _Read:
 
     def tenses(self) -> list[tuple[int, str]]:
         """Each verb said after "I", as (sentence index, tense); see :func:`_tense`."""
+        if self._tenses is None and self._parts:
+            self._tenses = [
+                (index + first, tense)
+                for _offset, first, read in self._parts
+                for index, tense in read.tenses()
+            ]
         if self._tenses is None:
             starts = [start for start, _end, _words in self.sentences]
             self._tenses = []
@@ -813,19 +850,70 @@ class _Read:
         """Whether ``pattern`` (a value's keywords) matches anywhere in the section."""
         found = self._mentions.get(pattern)
         if found is None:
-            found = self._mentions[pattern] = pattern.search(self.folded) is not None
+            found = self._mentions[pattern] = (
+                self._mentioned_in_parts(pattern)
+                if self._parts
+                else pattern.search(self.folded) is not None
+            )
         return found
+
+    def _mentioned_in_parts(self, pattern: re.Pattern[str]) -> bool:
+        """:meth:`mentions` for a joined reading, asking as few regex searches as it can.
+
+        Paragraphs already asked answer from what they remember. When none
+        has been asked (a story read for the first time), one search over
+        the whole section answers, and tells the paragraph it matched in, or
+        every paragraph that it has no match.
+        """
+        known = [read._mentions.get(pattern) for _o, _i, read in self._parts]
+        if True in known:
+            return True
+        if None not in known:
+            return False
+        if all(answer is None for answer in known):
+            match = pattern.search(self.folded)
+            if match is None:
+                for _offset, _index, read in self._parts:
+                    read._mentions[pattern] = False
+                return False
+            offsets = [offset for offset, _index, _read in self._parts]
+            part = self._parts[max(0, bisect_left(offsets, match.start() + 1) - 1)][2]
+            part._mentions[pattern] = True
+            return True
+        return any(
+            read.mentions(pattern)
+            for (_o, _i, read), answer in zip(self._parts, known, strict=True)
+            if answer is None
+        )
+
+
+# Where one paragraph ends and the next begins: a blank line.
+_PARAGRAPHS = re.compile(r"\n[ \t]*\n\s*")
 
 
 @lru_cache(maxsize=64)
 def _read(text: str) -> _Read:
-    """A section's text read for the rules, cached by the text itself."""
+    """A section's text read for the rules, paragraph by paragraph, cached by its text."""
+    ends = [match.end() for match in _PARAGRAPHS.finditer(text)]
+    if not ends:
+        return _paragraph(text)
+    starts = [0, *ends]
+    bounds = zip(starts, [*ends, len(text)], strict=True)
+    return _Read(
+        text, [(start, _paragraph(text[start:end])) for start, end in bounds if end > start]
+    )
+
+
+@lru_cache(maxsize=4096)
+def _paragraph(text: str) -> _Read:
+    """One paragraph read whole, cached by its text."""
     return _Read(text)
 
 
 def forget_readings() -> None:
-    """Empty the cache of section readings (a benchmark's cold start)."""
+    """Empty the caches of section and paragraph readings (a benchmark's cold start)."""
     _read.cache_clear()
+    _paragraph.cache_clear()
 
 
 class _Analysis:
