@@ -673,3 +673,28 @@ def test_key_result_prefers_the_sentence_with_digits() -> None:
     assert key_result("It went twice as fast.") == "It went twice as fast."
     assert key_result("Things got better.") is None
     assert key_result("x " * 200 + "9", limit=20).endswith("…")
+
+
+def test_reading_paragraph_by_paragraph_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The coach reads a section paragraph by paragraph and caches each one;
+    # the report must be the one a whole reading gives.
+    from storybank.core import coach
+
+    reports = demo_reports()
+    joined = {
+        name: "\n\n".join(sections[name] for sections, _report in reports.values())
+        for name in SECTIONS
+    }
+    stories = [sections for sections, _report in reports.values()] + [joined]
+    by_paragraph = [analyze(sections) for sections in stories]
+    monkeypatch.setattr(coach, "_read", coach._Read)
+    whole = [analyze(sections) for sections in stories]
+    assert by_paragraph == whole
+    # Typing in one paragraph re-reads that paragraph only.
+    monkeypatch.undo()
+    coach.forget_readings()
+    analyze(joined)
+    before = coach._paragraph.cache_info()
+    analyze({**joined, "action": joined["action"] + " One more word."})
+    after = coach._paragraph.cache_info()
+    assert after.misses - before.misses == 1
