@@ -29,7 +29,8 @@ import gc
 import statistics
 import time
 
-from storybank.core.coach import analyze, forget_readings
+from storybank.core.coach import analyze
+from storybank.core.coach_text import forget_readings
 from storybank.core.interchange import parse_story_markdown
 from storybank.core.packs import builtin_packs
 from storybank.core.records import SECTIONS, STAR_SECTIONS

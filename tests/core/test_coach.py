@@ -16,9 +16,9 @@ from storybank.core.coach import (
     CoachReport,
     Finding,
     analyze,
-    load_phrases,
     report_to_json,
 )
+from storybank.core.coach_text import load_phrases
 from storybank.core.interchange import parse_story_markdown
 from storybank.core.records import SECTIONS, STAR_SECTIONS
 from storybank.core.speaking import CoachSettings
@@ -678,7 +678,7 @@ def test_key_result_prefers_the_sentence_with_digits() -> None:
 def test_reading_paragraph_by_paragraph_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     # The coach reads a section paragraph by paragraph and caches each one;
     # the report must be the one a whole reading gives.
-    from storybank.core import coach
+    from storybank.core import coach, coach_text
 
     reports = demo_reports()
     joined = {
@@ -687,14 +687,28 @@ def test_reading_paragraph_by_paragraph_changes_nothing(monkeypatch: pytest.Monk
     }
     stories = [sections for sections, _report in reports.values()] + [joined]
     by_paragraph = [analyze(sections) for sections in stories]
-    monkeypatch.setattr(coach, "_read", coach._Read)
+    monkeypatch.setattr(coach, "read_section", coach_text.Reading)
     whole = [analyze(sections) for sections in stories]
     assert by_paragraph == whole
     # Typing in one paragraph re-reads that paragraph only.
     monkeypatch.undo()
-    coach.forget_readings()
+    coach_text.forget_readings()
     analyze(joined)
-    before = coach._paragraph.cache_info()
+    before = coach_text.read_paragraph.cache_info()
     analyze({**joined, "action": joined["action"] + " One more word."})
-    after = coach._paragraph.cache_info()
+    after = coach_text.read_paragraph.cache_info()
     assert after.misses - before.misses == 1
+
+
+def test_substance_file_is_clean() -> None:
+    from storybank.core.coach_text import SUBSTANCE_LISTS, WORD_LISTS, load_substance
+
+    raw = tomllib.loads(resource_path("coach", "substance.toml").read_text(encoding="utf-8"))
+    assert isinstance(raw["meta"]["version"], int) and raw["meta"]["date"]
+    lists = load_substance()
+    assert set(lists) == {*SUBSTANCE_LISTS, *WORD_LISTS}
+    for name, entries in lists.items():
+        assert entries, name
+        for entry in raw[name]:
+            assert entry == entry.lower() == " ".join(entry.split()), (name, entry)
+        assert len(raw[name]) == len(set(raw[name])), f"{name} repeats an entry"

@@ -65,18 +65,18 @@ class RubricView(QWidget):
     def _row_height(self) -> int:
         return max(PIP + 6, QFontMetrics(self.font()).height() + 2)
 
-    def _rows(self) -> int:
+    def _row_count(self) -> int:
         return (len(DIMENSIONS) + COLUMNS - 1) // COLUMNS
 
     def sizeHint(self) -> QSize:
-        return QSize(240, self._row_height() * self._rows() + 2)
+        return QSize(240, self._row_height() * self._row_count() + 2)
 
     def minimumSizeHint(self) -> QSize:
         return QSize(200, self.sizeHint().height())
 
     def _cell(self, index: int) -> QRectF:
         """Where dimension ``index`` is drawn: down the first column, then the second."""
-        column, row = divmod(index, self._rows())
+        column, row = divmod(index, self._row_count())
         width = self.width() / COLUMNS
         return QRectF(column * width, row * self._row_height(), width, self._row_height())
 
