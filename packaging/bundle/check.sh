@@ -34,7 +34,7 @@ echo "$got"
 [ "$got" = "storybank $expected" ] || fail "expected 'storybank $expected', got '$got'"
 
 step "resources inside the bundle"
-for wanted in prompts/behavioral.toml values/netflix-culture.toml coach/phrases.toml \
+for wanted in prompts/behavioral.toml values/netflix-culture.toml coach/phrases.toml coach/substance.toml \
   icons/storybank.svg demo/01-harsh-code-reviews.md; do
   [ -f "$work/storybank/_internal/storybank/resources/$wanted" ] || fail "missing resource $wanted"
 done
@@ -45,6 +45,11 @@ step "import the demo stories into a new bank"
 
 step "check"
 "$app" check --data-dir "$work/data"
+
+step "coach a story (the word lists are inside the bundle)"
+"$app" coach "$repo/resources/demo/01-harsh-code-reviews.md" | head -n 2
+"$app" coach --json "$repo/resources/demo/07-support-ticket-spike.md" >"$work/coach.json" || true
+grep -q '"vague-action"' "$work/coach.json" || fail "the coach found no vague action in the vague demo story"
 
 step "sheet (headless PDF)"
 for layout in cheat full matrix; do
