@@ -36,6 +36,7 @@ from storybank.core.coach_text import (
     DIGITS,
     METRIC,
     PRONOUN,
+    PROPER,
     WORD,
     count_up_to,
     keyword_pattern,
@@ -167,7 +168,7 @@ _SECTION_RANK: dict[str | None, int] = {None: -1, **{n: i for i, n in enumerate(
 _LABEL: dict[str, str] = {name: name.capitalize() for name in SECTIONS}
 
 # A hard fact in a set-up: a figure, a name or an acronym.
-_FACT = re.compile(r"\d|[%‰$€£¥₹₩₽¢]|[A-Z](?:(?<=[a-z,;:] [A-Z])\w|(?<!\w[A-Z])[A-Z]+\b)")
+_FACT = re.compile(f"{DIGITS.pattern}|{PROPER.pattern}")
 # Negation just before a word ("weren't actually", "not really").
 _NEGATED = re.compile(r"(?:n['’]t|\bnot|\bnever)\s+\Z")
 
