@@ -116,9 +116,7 @@ def shoot(width: int, height: int, theme: str, out: Path) -> None:
     window.close()
 
 
-def practise(
-    view: PracticeView, grab: Callable[[str], None], size: tuple[int, int, str]
-) -> None:
+def practise(view: PracticeView, grab: Callable[[str], None], size: tuple[int, int, str]) -> None:
     """Answer the :data:`SESSION` on a clock moved by hand, grabbing on the way."""
     from storybank.core.practice import Rating
 
