@@ -173,3 +173,46 @@ def tone(seconds: float, rate: int = 16000, dbfs: float = -12.0, hz: float = 220
     """A steady sine of ``seconds`` whose level (RMS) is ``dbfs``, as 16-bit sample values."""
     time = np.arange(round(seconds * rate)) / rate
     return np.sin(2 * np.pi * hz * time) * 32768 * 10 ** (dbfs / 20) * np.sqrt(2)
+
+
+def three_minutes(folder: Path, seconds: float = 180.0) -> tuple[np.ndarray, int, str]:
+    """About ``seconds`` of speech (22050 Hz samples) and what it is made of.
+
+    The answer spoken by espeak-ng at each rate in turn, over and over, with
+    a room's noise under it; where espeak-ng is missing, :func:`speech_like`.
+    """
+    rate = 22050
+    if ESPEAK is None:
+        return speech_like(seconds, rate), rate, "a speech-like signal (no espeak-ng here)"
+    takes = []
+    for speed in RATES:
+        render(speed, folder / f"answer-{speed}.wav")
+        takes.append(samples_of(folder / f"answer-{speed}.wav")[0])
+    parts: list[np.ndarray] = []
+    while sum(len(part) for part in parts) < seconds * rate:
+        parts.extend(takes)
+    joined = np.concatenate(parts)[: round(seconds * rate)].astype(np.float64)
+    joined += np.random.default_rng(17).normal(0.0, 32768 * 10 ** (-50 / 20), len(joined))
+    return joined, rate, f"espeak-ng's answer at {', '.join(map(str, RATES))} wpm, joined, noise"
+
+
+def speech_like(seconds: float, rate: int, seed: int = 5) -> np.ndarray:
+    """A signal shaped like speech: phrases of 2-6 s of syllables (a 120 Hz voice with its
+    harmonics, swelling and fading four to six times a second) between pauses of
+    0.3-2.5 s, over a room's noise."""
+    generator = np.random.default_rng(seed)
+    total = round(seconds * rate)
+    signal = generator.normal(0.0, 32768 * 10 ** (-50 / 20), total)
+    time = np.arange(total) / rate
+    voice = sum(np.sin(2 * np.pi * 120 * k * time) / k for k in range(1, 12))
+    at = 0.3
+    while at < seconds - 1:
+        phrase_end = min(seconds - 0.5, at + generator.uniform(2, 6))
+        while at < phrase_end:
+            length = generator.uniform(0.16, 0.25)
+            start, end = round(at * rate), round(min(at + length, phrase_end) * rate)
+            envelope = np.sin(np.linspace(0, np.pi, end - start)) ** 2
+            signal[start:end] += voice[start:end] * envelope * 32768 * 0.15
+            at += length
+        at += generator.uniform(0.3, 2.5)
+    return signal

@@ -298,11 +298,12 @@ def run_delivery(args: argparse.Namespace) -> int:
         report = measure_file(Path(args.file))
     except DeliveryError as exc:  # it names the file
         return _fail(str(exc))
-    story = None
+    story: tuple[int, str, float] | None = None
     if args.story is not None:
-        story = _story_estimate(args)
-        if isinstance(story, int):
-            return story
+        found = _story_estimate(args)
+        if isinstance(found, int):
+            return found
+        story = found
     if args.json:
         data = report_to_json(report)
         if story is not None:

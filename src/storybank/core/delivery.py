@@ -216,7 +216,7 @@ def measure_file(
         raise DeliveryError(str(path), exc.reason) from exc
     except OSError as exc:
         raise DeliveryError(str(path), f"cannot read: {exc.strerror or exc}") from exc
-    return measure(take, settings or CoachSettings(), thresholds)
+    return _measure(take, settings or CoachSettings(), thresholds)
 
 
 def _read_take(stream: BinaryIO, name: str, t: Thresholds) -> _Take:
@@ -237,20 +237,25 @@ def _read_take(stream: BinaryIO, name: str, t: Thresholds) -> _Take:
             _check_format(name, channels, width, rate, t)
             held = (size - stream.tell()) // (channels * width)
             if frames > held:
-                raise DeliveryError(
-                    name,
-                    f"truncated: the header promises {frames / rate:.1f} s of audio, "
-                    f"the file holds {held / rate:.1f} s",
-                )
+                raise DeliveryError(name, _truncated(frames / rate, held / rate))
             if frames == 0:
                 raise DeliveryError(name, "no audio in it (a WAV header and no samples)")
             if frames / rate > t.max_seconds:
                 raise DeliveryError(
                     name, f"{clock(frames / rate)} long; at most {clock(t.max_seconds)} is measured"
                 )
-            return _frames_of(wav, channels, rate, frames, t)
+            take = _frames_of(wav, channels, rate, frames, t)
     except (wave.Error, EOFError) as exc:
         raise DeliveryError(name, _wave_reason(exc)) from exc
+    except RuntimeError as exc:  # what ``wave`` raises for a chunk that runs past its end
+        raise DeliveryError(name, "damaged: a chunk of its WAV header runs past its end") from exc
+    if take.duration < frames / rate:
+        raise DeliveryError(name, _truncated(frames / rate, take.duration))
+    return take
+
+
+def _truncated(promised: float, held: float) -> str:
+    return f"truncated: the header promises {promised:.1f} s of audio, the file holds {held:.1f} s"
 
 
 def _check_format(name: str, channels: int, width: int, rate: int, t: Thresholds) -> None:
@@ -267,8 +272,14 @@ def _check_format(name: str, channels: int, width: int, rate: int, t: Thresholds
         )
 
 
-#: What the ``wave`` module's complaints mean, in the words of someone who recorded a file.
-_WAVE_FORMATS = {1: "PCM", 3: "32-bit float", 6: "A-law", 7: "µ-law", 0xFFFE: "extensible"}
+#: The sample formats other than PCM that ``wave`` will not read, by their WAVE format tag.
+_OTHER_FORMATS = {
+    3: "32-bit float samples",
+    6: "A-law samples",
+    7: "µ-law samples",
+    # Python 3.12 reads an extensible header holding PCM; 3.11 does not.
+    0xFFFE: "an extensible-format header (WAVE_FORMAT_EXTENSIBLE)",
+}
 
 
 def _wave_reason(exc: Exception) -> str:
@@ -278,8 +289,8 @@ def _wave_reason(exc: Exception) -> str:
         return "truncated: the file ends inside its WAV header"
     if text.startswith("unknown format: "):
         code = text.rpartition(" ")[2]
-        what = _WAVE_FORMATS.get(int(code), f"format {code}") if code.isdigit() else text
-        return f"{what} samples; only 16-bit PCM WAV is read (save or export as 16-bit PCM)"
+        what = _OTHER_FORMATS.get(int(code), f"format {code}") if code.isdigit() else text
+        return f"{what}; only 16-bit PCM WAV is read (save or export as 16-bit PCM)"
     if "chunk" in text and "missing" in text:
         return "truncated or damaged: its WAV header has no fmt or no data chunk"
     return f"not a readable WAV file ({text})"
@@ -293,18 +304,23 @@ def _frames_of(wav: wave.Wave_read, channels: int, rate: int, frames: int, t: Th
     levels: list[Levels] = []
     bands: list[Levels] = []
     block = hop * 1000  # 10 s at a time
-    for _ in range(0, frames, block):
-        samples = np.frombuffer(wav.readframes(block), dtype="<i2")
+    read = 0
+    while read < frames:
+        data = wav.readframes(min(block, frames - read))
+        samples = np.frombuffer(data[: len(data) // (2 * channels) * 2 * channels], dtype="<i2")
         if channels > 1:
-            samples = samples[: len(samples) // channels * channels].reshape(-1, channels)
-            samples = samples.mean(axis=1)
+            samples = samples.reshape(-1, channels).mean(axis=1)
+        read += len(samples)
         usable = len(samples) // hop * hop
-        cut = (samples[:usable] / 32768.0).reshape(-1, hop)
+        if not usable:
+            break  # the end, or less audio than the header promised (the caller checks)
+        cut = samples[:usable] / 32768.0
+        cut = (cut - cut.mean()).reshape(-1, hop)  # less any DC offset a cheap microphone adds
         levels.append(np.mean(cut * cut, axis=1))
         # Parseval: the band's share of the frame's mean square.
         spectrum = np.abs(np.fft.rfft(cut, axis=1)) ** 2
         bands.append(2.0 * spectrum[:, band].sum(axis=1) / (hop * hop))
-    return _Take(frames / rate, _decibels(levels, t), _decibels(bands, t))
+    return _Take(read / rate, _decibels(levels, t), _decibels(bands, t))
 
 
 def _decibels(parts: list[Levels], t: Thresholds) -> Levels:
@@ -316,7 +332,7 @@ def _decibels(parts: list[Levels], t: Thresholds) -> Levels:
 # --- measuring -------------------------------------------------------------------------
 
 
-def measure(take: _Take, settings: CoachSettings, t: Thresholds = THRESHOLDS) -> DeliveryReport:
+def _measure(take: _Take, settings: CoachSettings, t: Thresholds) -> DeliveryReport:
     """The report on a take read into frames."""
     step = t.frame_seconds
     spans = _speech_spans(take.level, t)
