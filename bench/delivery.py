@@ -14,6 +14,11 @@ stereo, the same sound resampled, 8.7 times the samples). Each run is one
 and the module (the median of 5 processes), as the first take of a session
 would be measured.
 
+With --accuracy it prints instead, for each espeak-ng take of the tests
+(each rate, as written and with noise under it), the truth beside the
+measurement: speaking time, syllables a minute, words a minute and the
+pause counts (the truth of tests/spoken_takes.py).
+
 Exit status 1 when a p95 is over the budget.
 """
 
@@ -32,7 +37,17 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from spoken_takes import three_minutes, write_wav
+from spoken_takes import (
+    ESPEAK,
+    NO_ESPEAK,
+    PHRASES,
+    RATES,
+    noisy,
+    render,
+    three_minutes,
+    words,
+    write_wav,
+)
 from storybank.core.delivery import measure_file
 
 BUDGET_MS = 1000.0
@@ -63,11 +78,48 @@ def timed(path: Path, runs: int) -> list[float]:
     return sorted(times)
 
 
+def accuracy() -> int:
+    """The measurement beside the truth, take by take."""
+    if ESPEAK is None:
+        print(NO_ESPEAK)
+        return 1
+    count = sum(len(words(phrase)) for phrase, _ in PHRASES)
+    print(
+        "take          speaking s, true / measured    syllables a minute      "
+        "words a minute (est.)   pauses >0.5 s, >2 s"
+    )
+    with tempfile.TemporaryDirectory(prefix="storybank-bench-") as folder:
+        for rate in RATES:
+            clean = Path(folder) / f"answer-{rate}.wav"
+            truth = render(rate, clean)
+            for kind, path in (("clean", clean), ("noisy", noisy(clean, clean.with_name("n.wav")))):
+                got = measure_file(path)
+                true_wpm = count * 60 / truth.speaking_seconds
+                columns = [
+                    f"-s {rate} {kind:6}",
+                    _pair(truth.speaking_seconds, got.speaking_seconds, "5.2f"),
+                    _pair(truth.syllables_per_minute, got.syllables_per_minute, "3.0f"),
+                    _pair(true_wpm, got.words_per_minute, "3.0f"),
+                    f"{truth.count(0.5)}, {truth.count(2.0)} / "
+                    f"{len(got.pauses)}, {len(got.long_pauses)}",
+                ]
+                print("   ".join(columns))
+    return 0
+
+
+def _pair(true: float, measured: float, shape: str) -> str:
+    """The truth, the measurement and how far off it is."""
+    return f"{true:{shape}} / {measured:{shape}} ({100 * (measured / true - 1):+5.1f} %)"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=180.0)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--accuracy", action="store_true", help="the truth beside the measurement")
     args = parser.parse_args()
+    if args.accuracy:
+        return accuracy()
 
     with tempfile.TemporaryDirectory(prefix="storybank-bench-") as folder:
         samples, rate, made = three_minutes(Path(folder), args.seconds)

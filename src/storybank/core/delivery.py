@@ -308,18 +308,18 @@ def _frames_of(wav: wave.Wave_read, channels: int, rate: int, frames: int, t: Th
     while read < frames:
         data = wav.readframes(min(block, frames - read))
         samples = np.frombuffer(data[: len(data) // (2 * channels) * 2 * channels], dtype="<i2")
-        if channels > 1:
-            samples = samples.reshape(-1, channels).mean(axis=1)
+        if channels == 2:  # the mix of the pair (a strided mean is five times slower)
+            samples = (samples[0::2].astype(np.float64) + samples[1::2]) * 0.5
         read += len(samples)
         usable = len(samples) // hop * hop
         if not usable:
             break  # the end, or less audio than the header promised (the caller checks)
         cut = samples[:usable] / 32768.0
         cut = (cut - cut.mean()).reshape(-1, hop)  # less any DC offset a cheap microphone adds
-        levels.append(np.mean(cut * cut, axis=1))
+        levels.append(np.einsum("ij,ij->i", cut, cut) / hop)
         # Parseval: the band's share of the frame's mean square.
-        spectrum = np.abs(np.fft.rfft(cut, axis=1)) ** 2
-        bands.append(2.0 * spectrum[:, band].sum(axis=1) / (hop * hop))
+        voice = np.fft.rfft(cut, axis=1)[:, band]
+        bands.append(2.0 * (voice.real**2 + voice.imag**2).sum(axis=1) / (hop * hop))
     return _Take(read / rate, _decibels(levels, t), _decibels(bands, t))
 
 
