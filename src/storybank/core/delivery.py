@@ -361,7 +361,7 @@ def _measure(take: _Take, settings: CoachSettings, t: Thresholds) -> DeliveryRep
         syllables=syllables,
         syllables_per_minute=per_minute,
         words_per_minute=per_minute / t.syllables_per_word,
-        length=length_of(answer, settings),
+        length=length_in_band(answer, settings),
         target_min_seconds=settings.target_min_seconds,
         target_max_seconds=settings.target_max_seconds,
         strip=strip,
@@ -369,8 +369,12 @@ def _measure(take: _Take, settings: CoachSettings, t: Thresholds) -> DeliveryRep
     )
 
 
-def length_of(seconds: float, settings: CoachSettings) -> Length:
-    """An answer of ``seconds`` against the target band: short, in band or long."""
+def length_in_band(seconds: float, settings: CoachSettings) -> Length:
+    """An answer of ``seconds`` against the coach's target band: short, in band or long.
+
+    (The practice timer's single target, and ``core/session.py``'s verdict on
+    an answer's time against it, are another measure.)
+    """
     low = max(0, settings.target_min_seconds)
     if seconds < low:
         return "short"
