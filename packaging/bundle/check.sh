@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the bundle, then prove it runs on its own, from a copy outside the
-# repository: --version, import + check + sheet (PDF) headless, the migration
-# of an old bank, and the window under Xvfb (screenshot, Ctrl+Q, exit 0).
+# repository: --version, import + check + coach + delivery + sheet (PDF)
+# headless, the migration of an old bank, and the window under Xvfb
+# (screenshot, Ctrl+Q, exit 0).
 # Usage: packaging/bundle/check.sh [SCREENSHOT.png]
 #   (the GUI part needs xvfb-run, xdotool and imagemagick)
 set -euo pipefail
@@ -50,6 +51,20 @@ step "coach a story (the word lists are inside the bundle)"
 "$app" coach "$repo/resources/demo/01-harsh-code-reviews.md" | head -n 2
 "$app" coach --json "$repo/resources/demo/07-support-ticket-spike.md" >"$work/coach.json" || true
 grep -q '"vague-action"' "$work/coach.json" || fail "the coach found no vague action in the vague demo story"
+
+step "measure a recorded answer (numpy is inside the bundle)"
+python3 - "$work/take.wav" <<'PY'
+import math, struct, sys, wave
+tone = [round(8000 * math.sin(2 * math.pi * 220 * n / 16000)) for n in range(16000)]
+with wave.open(sys.argv[1], "wb") as take:  # a second of sound, a second of silence, a second of sound
+    take.setnchannels(1)
+    take.setsampwidth(2)
+    take.setframerate(16000)
+    take.writeframes(struct.pack(f"<{3 * 16000}h", *tone, *[0] * 16000, *tone))
+PY
+"$app" delivery "$work/take.wav" | head -n 1
+"$app" delivery --json "$work/take.wav" >"$work/delivery.json"
+grep -q '"count": 1,' "$work/delivery.json" || fail "the delivery measurement did not find the one pause"
 
 step "sheet (headless PDF)"
 for layout in cheat full matrix; do

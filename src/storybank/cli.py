@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 from storybank import __version__
 
 if TYPE_CHECKING:
+    from storybank.core.delivery import DeliveryReport
     from storybank.core.repository import Repository
     from storybank.core.transfer.records import ImportPlan
 
@@ -62,7 +63,7 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
 
 
-COMMANDS = ("check", "export", "import", "backup", "sheet", "coach")
+COMMANDS = ("check", "export", "import", "backup", "sheet", "coach", "delivery")
 
 ENVIRONMENT = """\
 environment:
@@ -98,6 +99,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_data_commands(commands)
     _add_output_commands(commands)
+    _add_delivery_command(commands)
     return parser
 
 
@@ -165,6 +167,32 @@ def _add_output_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     coach.add_argument("--json", action="store_true", help="print the report as JSON")
     _common(coach, suppress=True)
+
+
+def _add_delivery_command(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """delivery: how a recorded answer sounded."""
+    delivery = commands.add_parser(
+        "delivery",
+        help="measure a recorded answer: speaking time, pauses, pace and length",
+        description=(
+            "Measure the delivery of an answer recorded as a WAV file (16-bit PCM, mono or "
+            "stereo): its length against the practice target, speaking time and silence, "
+            "pauses over 0.5 s and over 2 s (when and how long), and the speech rate in "
+            "syllables a minute with an estimate in words a minute (both approximate). "
+            "Exit status: 0 done, 1 when the file cannot be read or is refused, 2 for bad "
+            "arguments."
+        ),
+    )
+    delivery.add_argument("file", metavar="FILE.wav", type=_given, help="the recorded answer")
+    delivery.add_argument("--json", action="store_true", help="print the report as JSON")
+    delivery.add_argument(
+        "--story",
+        metavar="STORY",
+        type=_given,
+        help="a story in the bank, by its id, its uuid or its title: the coach's estimate "
+        "of its speaking time is shown beside the take's",
+    )
+    _common(delivery, suppress=True)
 
 
 def _fail(message: str, status: int = 1) -> int:
@@ -257,6 +285,116 @@ def run_coach(path: str, as_json: bool) -> int:
     if not report.findings:
         print("  nothing to point out")
     return status
+
+
+def run_delivery(args: argparse.Namespace) -> int:
+    """``storybank delivery FILE.wav``: measure a recorded answer, optionally beside a story."""
+    import json
+
+    from storybank.core.delivery import DeliveryError, measure_file, report_to_json
+    from storybank.core.speaking import clock
+
+    try:
+        report = measure_file(Path(args.file))
+    except DeliveryError as exc:  # it names the file
+        return _fail(str(exc))
+    story: tuple[int, str, float] | None = None
+    if args.story is not None:
+        found = _story_estimate(args)
+        if isinstance(found, int):
+            return found
+        story = found
+    if args.json:
+        data = report_to_json(report)
+        if story is not None:
+            data["story"] = {
+                "id": story[0],
+                "title": story[1],
+                "expected_speaking_seconds": round(story[2], 1),
+            }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    _print_delivery(args.file, report)
+    if story is not None:
+        print(
+            one_line(
+                f"  story    {story[1] or 'Untitled story'} (id {story[0]}): the coach expects "
+                f"about {clock(story[2])} spoken; this take: {clock(report.answer_seconds)}, "
+                f"{clock(report.speaking_seconds)} of it speaking"
+            )
+        )
+    return 0
+
+
+def _print_delivery(path: str, report: DeliveryReport) -> None:
+    """The report as text: a summary line, then a line for each figure and each pause."""
+    from storybank.core.speaking import clock, counted
+
+    if not report.speaking_seconds:
+        print(f"{one_line(path)}: no speech heard in {clock(report.duration_seconds)}")
+        return
+    band = f"{clock(report.target_min_seconds)}–{clock(report.target_max_seconds)}"
+    where = {"short": "short of", "in band": "within", "long": "over"}[report.length]
+    print(
+        f"{one_line(path)}: {clock(report.answer_seconds)} answer, {where} the {band} target · "
+        f"{clock(report.speaking_seconds)} speaking · {counted(len(report.pauses), 'pause')}"
+    )
+    print(
+        f"  silence  {clock(report.silence_seconds)} of {clock(report.duration_seconds)}: "
+        f"{report.leading_silence:.1f} s before the first word, "
+        f"{report.trailing_silence:.1f} s after the last, the rest in pauses"
+    )
+    print(
+        f"  rate     {report.syllables_per_minute:.0f} syllables a minute of speaking, "
+        f"about {report.words_per_minute:.0f} words a minute (approximate)"
+    )
+    longest = report.longest_pause
+    print(
+        f"  pauses   {len(report.pauses)} over {report.pause_seconds:g} s, "
+        f"{len(report.long_pauses)} over {report.long_pause_seconds:g} s"
+        + (f", longest {longest.seconds:.1f} s at {_at(longest.start)}" if longest else "")
+    )
+    for pause in report.pauses:
+        mark = "  long" if pause.seconds > report.long_pause_seconds else ""
+        print(f"  pause    {_at(pause.start):>7} {pause.seconds:5.1f} s{mark}")
+
+
+def _at(seconds: float) -> str:
+    """A moment in a take as m:ss.s."""
+    minutes, rest = divmod(max(0.0, round(seconds, 1)), 60)
+    return f"{int(minutes)}:{rest:04.1f}"
+
+
+def _story_estimate(args: argparse.Namespace) -> tuple[int, str, float] | int:
+    """The story ``--story`` names: its id, title and the coach's estimate of its
+    speaking time; or an exit status. The bank is only read."""
+    from storybank.core.bank import open_chosen_bank
+    from storybank.core.coach import analyze
+    from storybank.core.database import StorageError
+    from storybank.core.records import SECTIONS
+
+    try:
+        repo, _folder = open_chosen_bank(args.data_dir, args.demo)
+    except (StorageError, OSError) as exc:
+        return _fail(str(exc))
+    try:
+        stories = [story for story in repo.stories_by_uuid().values() if not story.trashed]
+    except StorageError as exc:
+        return _fail(str(exc))
+    finally:
+        repo.db.close()
+    wanted = args.story.strip()
+    found = (
+        [s for s in stories if str(s.id) == wanted]
+        or [s for s in stories if s.uuid == wanted.lower()]
+        or [s for s in stories if s.fields["title"].strip().casefold() == wanted.casefold()]
+    )
+    if len(found) != 1:
+        said = "no story" if not found else f"{len(found)} stories"
+        return _fail(f"{said} in the bank with the id, uuid or title '{wanted}'", 2)
+    (story,) = found
+    sections = {name: story.fields[name] for name in SECTIONS}
+    return story.id, story.fields["title"], analyze(sections).speaking_seconds
 
 
 def run_sheet(args: argparse.Namespace) -> int:
@@ -481,4 +619,6 @@ def _run(args: argparse.Namespace) -> int:
         return run_coach(args.file, args.json)
     if args.command == "sheet":
         return run_sheet(args)
+    if args.command == "delivery":
+        return run_delivery(args)
     raise AssertionError(f"unhandled command {args.command}")

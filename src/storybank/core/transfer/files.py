@@ -8,13 +8,22 @@ import re
 import stat
 import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from storybank.core.interchange import TransferError
 from storybank.paths import make_private
 
-__all__ = ["MAX_NAME_BYTES", "MIB", "file_names", "file_stem", "read_capped", "write_atomic"]
+__all__ = [
+    "MAX_NAME_BYTES",
+    "MIB",
+    "file_names",
+    "file_stem",
+    "open_regular",
+    "read_capped",
+    "write_atomic",
+]
 
 MIB = 1024 * 1024
 #: Longest file name stem an export makes, in bytes (ASCII: one byte a character).
@@ -118,34 +127,49 @@ _OPEN_FLAGS = (
 )
 
 
-def read_capped(path: Path, limit: int, *, follow_links: bool = True) -> bytes:
-    """A regular file's bytes, at most ``limit`` of them; else :class:`TransferError`.
+@contextlib.contextmanager
+def open_regular(path: Path, *, follow_links: bool = True) -> Iterator[BinaryIO]:
+    """A regular file opened for reading; else :class:`TransferError` naming it.
 
     Pipes, devices and folders are refused before a byte is read (``/dev/zero``
-    never ends, a FIFO may never answer), and no more than ``limit + 1``
-    bytes are read to find out that a file is too large. With
-    ``follow_links=False`` a symbolic link is refused too.
+    never ends, a FIFO may never answer; opening never waits for a writer).
+    With ``follow_links=False`` a symbolic link is refused too.
     """
     flags = _OPEN_FLAGS | (0 if follow_links else getattr(os, "O_NOFOLLOW", 0))
     try:
         if not follow_links and path.is_symlink():
             raise TransferError("a link, not read", path=str(path))
         handle = os.open(path, flags)
+        try:
+            # Asked of the open file, not the name, so that it cannot change in between.
+            mode = os.fstat(handle).st_mode
+        except OSError:
+            os.close(handle)
+            raise
     except OSError as exc:
         raise TransferError(f"cannot read: {exc.strerror or exc}", path=str(path)) from exc
     try:
-        # Asked of the open file, not the name, so that it cannot change in between.
-        mode = os.fstat(handle).st_mode
         if stat.S_ISDIR(mode):
             raise TransferError("a folder, not a file", path=str(path))
         if not stat.S_ISREG(mode):
             raise TransferError("not a regular file (a pipe or a device)", path=str(path))
         with os.fdopen(handle, "rb", closefd=False) as stream:
-            data = stream.read(limit + 1)
-    except OSError as exc:
-        raise TransferError(f"cannot read: {exc.strerror or exc}", path=str(path)) from exc
+            yield stream
     finally:
         os.close(handle)
+
+
+def read_capped(path: Path, limit: int, *, follow_links: bool = True) -> bytes:
+    """A regular file's bytes, at most ``limit`` of them; else :class:`TransferError`.
+
+    The file is opened by :func:`open_regular`, and no more than ``limit + 1``
+    bytes are read to find out that a file is too large.
+    """
+    with open_regular(path, follow_links=follow_links) as stream:
+        try:
+            data = stream.read(limit + 1)
+        except OSError as exc:
+            raise TransferError(f"cannot read: {exc.strerror or exc}", path=str(path)) from exc
     if len(data) > limit:
         raise TransferError(f"larger than {_size(limit)}, the most read", path=str(path))
     return data
