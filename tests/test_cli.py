@@ -11,6 +11,7 @@ import pytest
 from storybank import __version__
 from storybank.app import main
 from storybank.core.bank import open_bank
+from storybank.core.rubric import KEYS
 from storybank.resources import resource_files
 
 
@@ -101,14 +102,7 @@ def test_coach_json(tmp_path: Path) -> None:
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert isinstance(report["score"], int) and 0 <= report["score"] < 80
-    assert set(report["rubric"]) == {
-        "ownership",
-        "specificity",
-        "result",
-        "reflection",
-        "fit",
-        "structure",
-    }
+    assert set(report["rubric"]) == set(KEYS)
     hedge = next(f for f in report["findings"] if f["rule"] == "hedges")
     assert set(hedge) == {"rule", "severity", "message", "section", "start", "end"}
     text = "Our releases took a full day and we basically dreaded them."

@@ -21,6 +21,7 @@ from storybank.core.coach import (
 from storybank.core.coach_text import load_phrases
 from storybank.core.interchange import parse_story_markdown
 from storybank.core.records import SECTIONS, STAR_SECTIONS
+from storybank.core.rubric import KEYS
 from storybank.core.speaking import CoachSettings
 from storybank.resources import resource_files, resource_path
 
@@ -527,14 +528,7 @@ def test_report_to_json_shape() -> None:
     data = report_to_json(report)
     assert set(data) == {"score", "speaking_seconds", "words", "rubric", "findings"}
     assert data["score"] == report.score
-    assert set(data["rubric"]) == {
-        "ownership",
-        "specificity",
-        "result",
-        "reflection",
-        "fit",
-        "structure",
-    }
+    assert set(data["rubric"]) == set(KEYS)
     for item in data["rubric"].values():
         assert 1 <= item["reading"] <= 5 and item["shown"] in range(1, 6)
     assert data["words"] == report.words

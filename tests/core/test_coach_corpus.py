@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from coach_corpus import CORPUS, FLAW_RULES, HELDOUT, Answer, evaluate, load
 from storybank.core.coach import analyze
 from storybank.core.records import SECTIONS
+from storybank.core.rubric import KEYS
 
 
 @pytest.fixture(scope="module")
@@ -62,14 +63,7 @@ def test_strong_answers_are_left_alone(answers: list[Answer]) -> None:
 def test_the_rubric_is_read_for_every_answer(answers: list[Answer]) -> None:
     for answer in answers:
         rubric = answer.report.rubric
-        assert set(rubric) == {
-            "ownership",
-            "specificity",
-            "result",
-            "reflection",
-            "fit",
-            "structure",
-        }
+        assert set(rubric) == set(KEYS)
         assert all(1 <= reading <= 5 for reading in rubric.values())
 
 
