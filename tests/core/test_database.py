@@ -256,20 +256,9 @@ def test_search_index_of_an_old_bank_is_rebuilt_with_one_letter_prefixes(
 
 def _migrate_to(path: Path, revision: str) -> None:
     """Bring the bank at ``path`` to ``revision`` exactly, not to the head."""
-    from alembic import command
-    from alembic.config import Config
+    from storybank.core.database import upgrade
 
-    from storybank.core.database import _make_engine
-
-    engine = _make_engine(path)
-    try:
-        with engine.begin() as connection:
-            config = Config()
-            config.set_main_option("script_location", str(MIGRATIONS_DIR))
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
-    finally:
-        engine.dispose()
+    upgrade(path, revision)
 
 
 def test_a_bank_of_the_previous_head_gains_rubric_readings_on_its_attempts(

@@ -301,6 +301,11 @@ def _migrate(path: Path, revision: str | None, backup: Callable[[Path, str], obj
     """Bring the file to the head revision (Alembic is imported only here)."""
     if revision is not None:
         backup(path, f"before-migration-{revision}")
+    upgrade(path, "head")
+
+
+def upgrade(path: Path, target: str) -> None:
+    """Run the migrations on the file up to ``target`` ("head", or a revision)."""
     from alembic import command
     from alembic.config import Config
 
@@ -310,7 +315,7 @@ def _migrate(path: Path, revision: str | None, backup: Callable[[Path, str], obj
             config = Config()
             config.set_main_option("script_location", str(MIGRATIONS_DIR))
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, target)
     finally:
         engine.dispose()
 
