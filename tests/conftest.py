@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
@@ -15,6 +16,9 @@ import pytest
 from storybank.core.bank import open_bank
 from storybank.core.repository import Repository
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fake_microphone import FakeMicrophone
+
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
 
@@ -22,6 +26,34 @@ if TYPE_CHECKING:
 
 
 GUI_TESTS = Path(__file__).resolve().parent / "gui"
+#: The run's own sound server with a microphone the tests speak into (None
+#: where pulseaudio is missing); see tests/fake_microphone.py.
+MICROPHONE: FakeMicrophone | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Start the fake microphone before any test can load QtMultimedia."""
+    global MICROPHONE
+    microphone = FakeMicrophone()
+    os.environ["PULSE_CLIENTCONFIG"] = str(microphone.client_conf)  # never autospawn
+    if microphone.start():
+        MICROPHONE = microphone
+        os.environ["PULSE_SERVER"] = microphone.server
+    else:
+        os.environ["PULSE_SERVER"] = f"unix:{microphone.folder / 'none'}"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if MICROPHONE is not None:
+        MICROPHONE.stop()
+
+
+@pytest.fixture
+def microphone() -> FakeMicrophone:
+    """The fake microphone; the test is skipped where pulseaudio is not installed."""
+    if MICROPHONE is None:
+        pytest.skip("needs pulseaudio (Debian package pulseaudio) for a fake microphone")
+    return MICROPHONE
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -274,7 +274,7 @@ def test_a_bank_of_the_previous_head_gains_rubric_readings_on_its_attempts(
     db = Database.open(target, backup=lambda _path, reason: backups.append(reason))
     try:
         assert backups == ["before-migration-0005"]
-        assert inspect_file(target) == HEAD_REVISION == "0006"
+        assert inspect_file(target) == HEAD_REVISION
         with closing(sqlite3.connect(target)) as conn:
             columns = {row[1]: row for row in conn.execute("PRAGMA table_info(attempt)")}
         assert columns["self_rubric"][2:4] == ("VARCHAR", 0)  # text, nullable
@@ -317,6 +317,50 @@ def test_fixture_of_schema_0006_opens_with_rubric_readings(tmp_path: Path) -> No
             "structure": 3.25,
         }
         assert rated.story_id == old.story_id
+    finally:
+        repo.db.close()
+
+
+def test_a_bank_of_schema_0006_gains_recordings_on_its_attempts(tmp_path: Path) -> None:
+    from storybank.core.practice_repository import PracticeRepository
+
+    target = tmp_path / "storybank.sqlite3"
+    shutil.copy(FIXTURES / "schema-0006.sqlite3", target)
+    backups: list[str] = []
+    db = Database.open(target, backup=lambda _path, reason: backups.append(reason))
+    try:
+        assert backups == ["before-migration-0006"]
+        assert inspect_file(target) == HEAD_REVISION == "0007"
+        with closing(sqlite3.connect(target)) as conn:
+            columns = {row[1]: row for row in conn.execute("PRAGMA table_info(attempt)")}
+        assert columns["recording"][2:4] == ("VARCHAR", 0)  # text, nullable
+        assert columns["delivery"][2:4] == ("VARCHAR", 0)
+        practice = PracticeRepository(db)
+        old, rated = practice.attempts()
+        assert (rated.duration_seconds, rated.rating, rated.self_rubric["ownership"]) == (118, 4, 5)
+        assert (old.recording, old.delivery, rated.recording, rated.delivery) == (None,) * 4
+        assert practice.takes() == []
+    finally:
+        db.close()
+
+
+def test_fixture_of_schema_0007_opens_with_a_recorded_answer(tmp_path: Path) -> None:
+    from storybank.core.practice_repository import PracticeRepository
+
+    shutil.copy(FIXTURES / "schema-0007.sqlite3", tmp_path / "storybank.sqlite3")
+    repo = open_bank(tmp_path)
+    try:
+        practice = PracticeRepository(repo.db)
+        old, rated = practice.attempts()
+        assert old.recording is None and old.delivery is None
+        assert rated.recording == "0123456789abcdef0123456789abcdef.wav"
+        assert rated.delivery is not None
+        assert (rated.delivery.pauses, rated.delivery.long_pauses) == (6, 1)
+        assert rated.delivery.words_per_minute == 141.0
+        [take] = practice.takes()
+        assert (take.attempt_id, take.name) == (rated.attempt_id, rated.recording)
+        practice.untie_takes([rated.attempt_id])
+        assert practice.takes() == [] and practice.attempts()[1].delivery == rated.delivery
     finally:
         repo.db.close()
 

@@ -190,13 +190,14 @@ def test_the_session_review_lists_every_prompt(qtbot: QtBot, window: MainWindow)
     assert view.pages.currentWidget() is review
     table = review.table
     assert table.rowCount() == 5
-    rows = [[table.item(r, c).text() for c in range(7)] for r in range(5)]  # type: ignore[union-attr]
+    rows = [[table.item(r, c).text() for c in range(8)] for r in range(5)]  # type: ignore[union-attr]
     assert [r[1] for r in rows] == [entry.prompt.text for entry in view.deck]
     assert [r[2] for r in rows] == ["1:40", "0:05 (far too short)", "—", "3:20 (long)", "1:50"]
-    assert [r[3] for r in rows] == ["Good", "Again", "—", "Hard", "Easy"]
-    assert rows[0][4] != "—" and rows[1][4] == "—"
-    assert [r[5] for r in rows] == ["good one", "far too short", "—", "rambled", "—"]
-    assert rows[2][6] == "skipped"
+    assert [r[3] for r in rows] == ["—"] * 5  # nothing recorded
+    assert [r[4] for r in rows] == ["Good", "Again", "—", "Hard", "Easy"]
+    assert rows[0][5] != "—" and rows[1][5] == "—"
+    assert [r[6] for r in rows] == ["good one", "far too short", "—", "rambled", "—"]
+    assert rows[2][7] == "skipped"
     assert "<b>4</b> answered, 1 skipped" in review.text.text()
     # "Practise these again": the short, the skipped and the long one.
     assert review.again_deck_button.text() == "Practise these again (3)"
@@ -327,8 +328,9 @@ def test_the_last_session_can_be_reviewed_again(qtbot: QtBot, window: MainWindow
     table = view.summary.table
     assert view.pages.currentWidget() is view.summary
     assert table.rowCount() == 2
-    assert table.item(0, 5).text() == "kept"  # type: ignore[union-attr]
-    assert table.item(1, 3).text() == "Again"  # type: ignore[union-attr]
+    assert table.item(0, 6).text() == "kept"  # type: ignore[union-attr]
+    assert table.item(1, 4).text() == "Again"  # type: ignore[union-attr]
+    assert table.item(1, 3).text() == "—"  # type: ignore[union-attr]  # not recorded
 
 
 def test_html_in_a_prompt_or_a_story_shows_as_text(qtbot: QtBot, window: MainWindow) -> None:

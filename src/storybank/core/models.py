@@ -192,3 +192,7 @@ class Attempt(SQLModel, table=True):
     #: told, as JSON (see core/self_rating.py); None when there are none.
     self_rubric: str | None = None
     coach_rubric: str | None = None
+    #: The recorded take's file name in the recordings folder and the delivery
+    #: measured from it, as JSON (see core/recordings.py); None when not recorded.
+    recording: str | None = None
+    delivery: str | None = None

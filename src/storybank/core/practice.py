@@ -30,6 +30,7 @@ import fsrs
 
 from storybank.core.coverage import MIN_STORIES, story_covers_theme
 from storybank.core.prompts import Prompt, PromptTheme
+from storybank.core.recordings import DeliverySummary
 from storybank.core.speaking import clock
 
 # --------------------------------------------------------------------------
@@ -869,6 +870,10 @@ class AttemptInfo:
     #: story told (1.0–5.0), by dimension key (see core/self_rating.py).
     self_rubric: Mapping[str, int] = field(default_factory=dict)
     coach_rubric: Mapping[str, float] = field(default_factory=dict)
+    #: The take's file name in the recordings folder, if it was recorded and
+    #: kept, and the delivery measured from it (kept after the take is deleted).
+    recording: str | None = None
+    delivery: DeliverySummary | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,12 +4,13 @@ through :mod:`storybank.core.writes` (like :class:`~storybank.core.repository.Re
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from storybank.core.practice import AttemptInfo, Candidate, ReviewState
+from storybank.core.practice import AttemptInfo, Candidate, DeliverySummary, ReviewState
 from storybank.core.prompts import Prompt, PromptBank
+from storybank.core.recordings import Take, is_take_name
 from storybank.core.repository import Store, _time
 from storybank.core.self_rating import (
     coach_readings_json,
@@ -269,7 +270,7 @@ class PracticeRepository(Store):
         result = []
         for row in self._rows(
             "SELECT p.uuid, p.theme, p.id, a.story_id, a.started_at, a.duration, a.rating, "
-            "a.id, a.notes, a.session, a.self_rubric, a.coach_rubric "
+            "a.id, a.notes, a.session, a.self_rubric, a.coach_rubric, a.recording, a.delivery "
             f"FROM attempt a JOIN prompt p ON p.id = a.prompt_id {where} "
             "ORDER BY a.started_at, a.id",
             params,
@@ -290,9 +291,42 @@ class PracticeRepository(Store):
                     session=row[9],
                     self_rubric=parse_self_ratings(row[10]),
                     coach_rubric=parse_coach_readings(row[11]),
+                    recording=row[12] if row[12] and is_take_name(row[12]) else None,
+                    delivery=DeliverySummary.parse(row[13]),
                 )
             )
         return result
+
+    # --- recordings -------------------------------------------------------
+
+    def set_recording(self, attempt_id: int, name: str | None, delivery: str | None) -> None:
+        """Tie a take and its delivery (JSON) to an answer; None unties the take."""
+        from storybank.core import writes
+
+        self._run(writes.set_recording, attempt_id, name, delivery)
+
+    def untie_takes(self, attempt_ids: Sequence[int]) -> None:
+        """Untie the takes of these answers, in one transaction (their delivery stays)."""
+        from storybank.core import writes
+
+        def change(s: Session) -> None:
+            for attempt_id in attempt_ids:
+                writes.set_recording(s, attempt_id, None, None)
+
+        if attempt_ids:
+            self._run(change)
+
+    def takes(self) -> list[Take]:
+        """Every take tied to an answer, oldest first."""
+        return [
+            Take(attempt_id, prompt_uuid, started, name)
+            for attempt_id, prompt_uuid, at, name in self._rows(
+                "SELECT a.id, p.uuid, a.started_at, a.recording FROM attempt a "
+                "JOIN prompt p ON p.id = a.prompt_id WHERE a.recording IS NOT NULL "
+                "ORDER BY a.started_at, a.id"
+            )
+            if is_take_name(name) and (started := _time(at)) is not None
+        ]
 
     def rubric_readings(self) -> list[tuple[dict[str, int], dict[str, float]]]:
         """(own ratings, coach's readings) of every answer the candidate rated on the

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from storybank.core.practice import Rating, ReviewState
 from storybank.core.prompts import Prompt
+from storybank.core.recordings import DeliverySummary
 
 #: Below this many seconds an answer cannot hold a story at all.
 FAR_TOO_SHORT_SECONDS = 20
@@ -55,6 +56,10 @@ class Answer:
     self_rubric: Mapping[str, int] = field(default_factory=dict)
     #: The coach's readings of the story told, as stored with the answer.
     coach_rubric: Mapping[str, float] = field(default_factory=dict)
+    #: The answer's recorded take (a file name in the recordings folder) while
+    #: it is kept, and the delivery measured from it.
+    recording: str | None = None
+    delivery: DeliverySummary | None = None
 
     @property
     def prompt(self) -> Prompt:

@@ -528,6 +528,18 @@ def set_attempt_story(session: Session, attempt_id: int, story_id: int | None) -
     session.add(attempt)
 
 
+def set_recording(
+    session: Session, attempt_id: int, name: str | None, delivery: str | None
+) -> None:
+    """Tie a take (its file name) and its measured delivery (JSON) to an answer,
+    or untie it (None); the delivery stays when only the audio goes."""
+    attempt = get(session, Attempt, attempt_id)
+    attempt.recording = name
+    if name is not None or delivery is not None:
+        attempt.delivery = delivery
+    session.add(attempt)
+
+
 # --- import ------------------------------------------------------------------
 
 

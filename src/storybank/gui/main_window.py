@@ -341,7 +341,7 @@ class MainWindow(QMainWindow):
     def open_preferences(self) -> None:
         from storybank.gui.dialogs.preferences import PreferencesDialog
 
-        PreferencesDialog(self.service, self.settings, self).exec()
+        PreferencesDialog(self.service, self.settings, self, practice=self.practice_service).exec()
         self.apply_preferences()
 
     def apply_preferences(self) -> None:

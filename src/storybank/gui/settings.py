@@ -21,6 +21,10 @@ def app_settings(data_folder: Path | None = None) -> QSettings:
     return QSettings(str(config_dir(data_folder) / "storybank.ini"), QSettings.Format.IniFormat)
 
 
+#: The most recordings the Preferences keep per prompt short of all of them.
+MAX_KEEP = 99
+
+
 @dataclass(frozen=True, slots=True)
 class Preferences:
     """Every preference, read from and written to QSettings in one place."""
@@ -34,6 +38,8 @@ class Preferences:
     #: The story text's size in points; 0 follows the system font.
     editor_points: int = 0
     backups: BackupPolicy = field(default_factory=BackupPolicy)
+    #: Recorded answers kept per prompt, the latest first; None keeps them all.
+    recordings_keep: int | None = None
 
     @classmethod
     def load(cls, settings: QSettings) -> Preferences:
@@ -46,6 +52,7 @@ class Preferences:
                 return fallback
 
         theme = str(settings.value("appearance/theme", default.theme))
+        keep = number("recordings/keep", -1)  # -1: all
         return cls(
             words_per_minute=number("coach/words_per_minute", default.words_per_minute),
             band_min=number("coach/band_min", default.band_min),
@@ -59,6 +66,7 @@ class Preferences:
                 number("backups/daily", default.backups.daily),
                 number("backups/weekly", default.backups.weekly),
             ),
+            recordings_keep=None if keep < 0 else min(keep, MAX_KEEP),
         )
 
     def save(self, settings: QSettings) -> None:
@@ -72,6 +80,8 @@ class Preferences:
         settings.setValue("backups/recent", self.backups.recent)
         settings.setValue("backups/daily", self.backups.daily)
         settings.setValue("backups/weekly", self.backups.weekly)
+        keep = self.recordings_keep
+        settings.setValue("recordings/keep", -1 if keep is None else keep)
         settings.sync()
 
     def coach_settings(self) -> CoachSettings:

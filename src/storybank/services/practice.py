@@ -12,7 +12,9 @@ import random
 import uuid as uuid_module
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 
+from storybank.core import recordings
 from storybank.core.changes import ChangeSet
 from storybank.core.coverage import (
     ColumnSummary,
@@ -38,6 +40,7 @@ from storybank.core.practice import (
 )
 from storybank.core.practice_repository import PracticeRepository
 from storybank.core.prompts import Prompt, PromptTheme, builtin_prompt_bank
+from storybank.core.recordings import DeliverySummary, Take, Usage, expired, usage
 from storybank.core.self_rating import RubricDrift, rubric_drift
 from storybank.core.session import DRILL_DECK_SIZE, Answer, DeckEntry, drill_deck
 from storybank.services.stories import StoryService
@@ -311,7 +314,88 @@ class PracticeService:
                 attempt_id=a.attempt_id,
                 self_rubric=a.self_rubric,
                 coach_rubric=a.coach_rubric,
+                recording=a.recording,
+                delivery=a.delivery,
             )
             for a in attempts
             if a.prompt_uuid in prompts
         ]
+
+    def attempt(self, attempt_id: int) -> AttemptInfo | None:
+        """One stored answer, or None if it is gone."""
+        return next((a for a in self.store.attempts() if a.attempt_id == attempt_id), None)
+
+    # --- recordings -------------------------------------------------------
+
+    def recordings_folder(self) -> Path:
+        """The private folder beside the bank that holds the recorded takes."""
+        return recordings.folder(self.stories.repo.db.path.parent)
+
+    def take_path(self, name: str | None) -> Path | None:
+        """Where a take tied to an answer is on disk, if it is there."""
+        if not name or not recordings.is_take_name(name):
+            return None
+        path = self.recordings_folder() / name
+        return path if path.is_file() else None
+
+    def attach_take(self, answer: Answer, name: str, keep: int | None = None) -> Answer:
+        """Tie a finished take to its stored answer, with the delivery measured from
+        it; then let go of the takes the retention setting (``keep`` per prompt)
+        no longer keeps. A take that cannot be measured is kept unmeasured.
+
+        Raises StorageError (the take stays on disk, not tied) if the bank
+        cannot be written.
+        """
+        from storybank.core.delivery import DeliveryError, measure_file
+
+        assert answer.attempt_id is not None
+        path = self.recordings_folder() / name
+        try:
+            summary: DeliverySummary | None = DeliverySummary.of(
+                measure_file(path, self.stories.coach_settings)
+            )
+        except DeliveryError:
+            summary = None
+        self.store.set_recording(
+            answer.attempt_id, name, None if summary is None else summary.to_json()
+        )
+        self._let_go(expired(self.store.takes(), keep))
+        self.stories.announce(ChangeSet(attempts=True))
+        return dataclasses.replace(answer, recording=name, delivery=summary)
+
+    def delete_take(self, attempt_id: int) -> None:
+        """Delete one answer's take; its measured delivery stays."""
+        self._let_go([t for t in self.store.takes() if t.attempt_id == attempt_id])
+        self.stories.announce(ChangeSet(attempts=True))
+
+    def delete_all_takes(self) -> int:
+        """Delete every take (those no answer names too); return how many files went."""
+        takes = self.store.takes()
+        self._let_go(takes)
+        folder = self.recordings_folder()
+        loose = [p for p in folder.iterdir() if recordings.is_take_name(p.name)]
+        for path in loose:
+            path.unlink(missing_ok=True)
+        self.stories.announce(ChangeSet(attempts=True))
+        return len({t.name for t in takes} | {p.name for p in loose})
+
+    def apply_retention(self, keep: int | None) -> int:
+        """Let go of the takes beyond the latest ``keep`` per prompt; return how many."""
+        gone = expired(self.store.takes(), keep)
+        if gone:
+            self._let_go(gone)
+            self.stories.announce(ChangeSet(attempts=True))
+        return len(gone)
+
+    def _let_go(self, takes: Iterable[Take]) -> None:
+        """Untie each take in the bank, then delete its file (a file left by a failed
+        delete is loose, counted by ``storybank check`` and removed by delete all)."""
+        takes = list(takes)
+        self.store.untie_takes([t.attempt_id for t in takes])
+        folder = self.recordings_folder()
+        for take in takes:
+            (folder / take.name).unlink(missing_ok=True)
+
+    def recording_usage(self) -> Usage:
+        """How many takes there are and what they weigh."""
+        return usage(self.recordings_folder(), [t.name for t in self.store.takes()])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -31,6 +33,10 @@ from storybank.gui.duration_spin import DurationSpin
 from storybank.gui.settings import Preferences
 from storybank.gui.theme import mark_secondary
 from storybank.services.stories import StoryService
+
+if TYPE_CHECKING:
+    from storybank.gui.dialogs.recordings_page import RecordingsPage
+    from storybank.services.practice import PracticeService
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -317,7 +323,12 @@ class PreferencesDialog(QDialog):
     """Storybank's preferences."""
 
     def __init__(
-        self, service: StoryService, settings: QSettings, parent: QWidget | None = None
+        self,
+        service: StoryService,
+        settings: QSettings,
+        parent: QWidget | None = None,
+        *,
+        practice: Callable[[], PracticeService] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
@@ -328,6 +339,12 @@ class PreferencesDialog(QDialog):
         tabs = QTabWidget()
         tabs.addTab(self.general_page, "General")
         tabs.addTab(self.packs_page, "Value packs")
+        self.recordings_page: RecordingsPage | None = None
+        if practice is not None:
+            from storybank.gui.dialogs.recordings_page import RecordingsPage
+
+            self.recordings_page = RecordingsPage(practice, Preferences.load(settings))
+            tabs.addTab(self.recordings_page, "Recordings")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.accept)  # Close keeps what was set
         layout = QVBoxLayout(self)
@@ -336,5 +353,10 @@ class PreferencesDialog(QDialog):
         self.resize(760, 520)
 
     def done(self, result: int) -> None:
-        self.general_page.preferences().save(self.settings)
+        prefs = self.general_page.preferences()
+        if self.recordings_page is not None:
+            prefs = replace(prefs, recordings_keep=self.recordings_page.apply())
+        else:
+            prefs = replace(prefs, recordings_keep=Preferences.load(self.settings).recordings_keep)
+        prefs.save(self.settings)
         super().done(result)

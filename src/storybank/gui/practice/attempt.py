@@ -3,6 +3,8 @@ and the rubric as the candidate rated it and as the coach read the story told.""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,6 +23,10 @@ from storybank.core.rubric import DIMENSIONS, shown
 from storybank.core.self_rating import gap_words, signed
 from storybank.core.speaking import clock
 from storybank.gui.theme import mark_secondary
+
+if TYPE_CHECKING:
+    from storybank.gui.practice.replay import ReplayPanel
+    from storybank.services.practice import PracticeService
 
 
 def rubric_grid(attempt: AttemptInfo) -> QWidget:
@@ -76,6 +82,8 @@ class AttemptDialog(QDialog):
         story_title: str,
         target_seconds: int,
         parent: QWidget | None = None,
+        *,
+        service: PracticeService | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Past answer")
@@ -105,12 +113,7 @@ class AttemptDialog(QDialog):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setObjectName(name)
             form.addRow(label, value)
-        if attempt.self_rubric or attempt.coach_rubric:
-            form.addRow("Rubric:", rubric_grid(attempt))
-        else:
-            none = QLabel("not rated")
-            none.setObjectName("attemptRubric")
-            form.addRow("Rubric:", none)
+        self.replay = self._add_readings(form, attempt, service)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         if attempt.story_id is not None and story_title:
@@ -122,8 +125,54 @@ class AttemptDialog(QDialog):
         layout.addWidget(title)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        self.resize(520, self.sizeHint().height())
+        self.resize(640 if self.replay else 520, self.sizeHint().height())
+        self.finished.connect(self._stop_playing)
+
+    @staticmethod
+    def _add_readings(
+        form: QFormLayout, attempt: AttemptInfo, service: PracticeService | None
+    ) -> ReplayPanel | None:
+        """The rubric row, and the recording's row where the answer was recorded."""
+        if attempt.self_rubric or attempt.coach_rubric:
+            form.addRow("Rubric:", rubric_grid(attempt))
+        else:
+            none = QLabel("not rated")
+            none.setObjectName("attemptRubric")
+            form.addRow("Rubric:", none)
+        if service is None or not (attempt.recording or attempt.delivery):
+            return None
+        from storybank.gui.practice.replay import ReplayPanel
+
+        replay = ReplayPanel(service, attempt)
+        form.addRow("Recording:", replay)
+        return replay
+
+    def _stop_playing(self) -> None:
+        if self.replay is not None:
+            self.replay.stop()
 
     def _open_story(self) -> None:
         self.open_story_requested = True
         self.accept()
+
+
+def open_attempt(
+    parent: QWidget, service: PracticeService, attempt_id: int, target_seconds: int
+) -> AttemptDialog | None:
+    """Show one stored answer (from the session review or a prompt's history); the
+    dialog is returned once closed, to see if its story was asked for."""
+    attempt = service.attempt(attempt_id)
+    if attempt is None:
+        return None
+    prompts = {p.uuid: p.text for p in service.prompts(include_hidden=True)}
+    titles = service.story_titles([attempt.story_id])
+    dialog = AttemptDialog(
+        attempt,
+        prompts.get(attempt.prompt_uuid, ""),
+        titles.get(attempt.story_id, "") if attempt.story_id is not None else "",
+        target_seconds,
+        parent,
+        service=service,
+    )
+    dialog.exec()
+    return dialog

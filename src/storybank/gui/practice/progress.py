@@ -529,6 +529,7 @@ class ProgressView(RefreshWhenShown):
             story.text() if story else "",
             self.target_seconds,
             self,
+            service=self.service,
         )
         dialog.exec()
         if dialog.open_story_requested and attempt.story_id is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,11 +23,14 @@ from storybank.core.records import RATING_NAMES
 from storybank.core.session import Answer, Length, again_deck, length_of, review_note
 from storybank.core.speaking import clock
 
-COLUMNS = ("#", "Prompt", "Time", "Rating", "Story", "Note", "Look at")
+COLUMNS = ("#", "Prompt", "Time", "Delivery", "Rating", "Story", "Note", "Look at")
 
 
 class SessionReview(QWidget):
     """The session review: figures, one row per prompt, and what to practise again."""
+
+    #: Show one answer (its recording, if kept) by its attempt id.
+    replay_requested = Signal(int)
 
     def __init__(self) -> None:
         super().__init__()
@@ -49,22 +52,47 @@ class SessionReview(QWidget):
         for column in range(len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         # Prompt, story and note share the room left and wrap.
-        for column in (1, 4, 5):
+        for column in (1, 5, 6):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.again_deck_button = QPushButton("Practise these again")
         self.again_deck_button.setObjectName("practiseWeakOnes")
         self.again_button = QPushButton("Choose another deck")
         self.again_button.setObjectName("practiseAgain")
+        self.replay_button = QPushButton("Replay Answer…")
+        self.replay_button.setObjectName("replayAnswer")
+        self.replay_button.setToolTip("Play the selected answer's recording (or double-click it)")
+        self.replay_button.setEnabled(False)
+        self.replay_button.clicked.connect(self._replay_selected)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.cellDoubleClicked.connect(lambda row, _column: self._replay(row))
         buttons = QHBoxLayout()
         buttons.addWidget(self.again_deck_button)
         buttons.addWidget(self.again_button)
+        buttons.addWidget(self.replay_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addWidget(self.text)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+
+    def _selected(self) -> int:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].row() if rows else -1
+
+    def _selection_changed(self) -> None:
+        row = self._selected()
+        answer = self.answers[row] if 0 <= row < len(self.answers) else None
+        recorded = answer is not None and bool(answer.recording or answer.delivery)
+        self.replay_button.setEnabled(recorded)
+
+    def _replay_selected(self) -> None:
+        self._replay(self._selected())
+
+    def _replay(self, row: int) -> None:
+        if 0 <= row < len(self.answers) and (attempt_id := self.answers[row].attempt_id):
+            self.replay_requested.emit(attempt_id)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -121,6 +149,7 @@ class SessionReview(QWidget):
             str(number),
             answer.prompt.text,
             time_text,
+            _delivery_text(answer),
             rating,
             answer.story_title or "—",
             answer.notes or "—",
@@ -132,3 +161,11 @@ class SessionReview(QWidget):
         for item in items[1:]:
             item.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         return items
+
+
+def _delivery_text(answer: Answer) -> str:
+    """Pace and long pauses of a recorded answer; whether its take is still kept."""
+    if answer.delivery is None:
+        return "recorded" if answer.recording else "—"
+    kept = "" if answer.recording else " (audio deleted)"
+    return answer.delivery.short_text() + kept

@@ -63,6 +63,7 @@ from storybank.core.sheet import plain_line
 from storybank.core.speaking import clock, counted
 from storybank.gui.coach_panel import TimeGauge
 from storybank.gui.duration_spin import DurationSpin
+from storybank.gui.practice.recorder import AnswerRecording
 from storybank.gui.practice.review import SessionReview
 from storybank.gui.practice.self_rating import RubricRating
 from storybank.gui.practice.voice import Voice
@@ -186,11 +187,11 @@ class DeckChooser(QWidget):
             spin.setMaximumWidth(160)
         for box in (self.theme_box, self.value_box):
             box.setMaximumWidth(320)
-        form = QFormLayout()
-        form.addRow("Preparation:", self.prep)
-        form.addRow("Target answer time:", self.target)
-        form.addRow("", self.voice)
-        return form
+        self.form = QFormLayout()
+        self.form.addRow("Preparation:", self.prep)
+        self.form.addRow("Target answer time:", self.target)
+        self.form.addRow("", self.voice)
+        return self.form
 
     def _lay_out(self, grid: QGridLayout, form: QFormLayout) -> None:
         """The title, what is due, the decks, the timer settings, then the buttons."""
@@ -396,6 +397,8 @@ class SessionPage(QWidget):
         left.addWidget(self.phase)
         left.addWidget(self.timer)
         left.addWidget(self.gauge)
+        self.recording_slot = QVBoxLayout()  # the microphone's row, when recording
+        left.addLayout(self.recording_slot)
         left.addWidget(self.hint)
         left.addLayout(controls)
         left.addSpacing(12)
@@ -465,6 +468,11 @@ class PracticeView(QWidget):
         self.voice = Voice()
         self.chooser.voice.setEnabled(self.voice.available)
         self.chooser.voice.setToolTip(self.voice.reason)
+        self.recording = AnswerRecording(service.recordings_folder, settings)
+        self.chooser.form.addRow("", self.recording.option)
+        self.session.recording_slot.addWidget(self.recording.row)
+        #: How many recordings to keep per prompt (None: all), from the Preferences.
+        self.keep: int | None = None
 
         self.deck: list[DeckEntry] = []
         self.index = 0
@@ -507,6 +515,7 @@ class PracticeView(QWidget):
         self.chooser.review_requested.connect(self.show_last_review)
         self.summary.again_button.clicked.connect(self.show_chooser)
         self.summary.again_deck_button.clicked.connect(self.practise_weak_ones)
+        self.summary.replay_requested.connect(self.show_attempt)
         page = self.session
         page.toggle_button.clicked.connect(self.toggle_timer)
         page.pause_button.clicked.connect(self.toggle_pause)
@@ -573,6 +582,7 @@ class PracticeView(QWidget):
         """The practice defaults of the Preferences: preparation and target time."""
         self.chooser.prep.setValue(prefs.practice_prep)
         self.chooser.target.setValue(prefs.practice_target)
+        self.keep = prefs.recordings_keep
 
     # --- session flow -----------------------------------------------------
 
@@ -660,6 +670,7 @@ class PracticeView(QWidget):
         page.used_label.setText("No story chosen for this answer yet.")
         self._fill_suggestions(prompt)
         self._fill_history(prompt)
+        self.recording.new_prompt()
         self._refresh_timer()
         self.session.setFocus()
         if self.chooser.voice.isChecked():
@@ -770,6 +781,28 @@ class PracticeView(QWidget):
             self.session.follow_up.setText(f"<b>Follow-up:</b> {escape(prompt.follow_ups[0])}")
         self.session.rated.setText("Rate your answer: 1 Again · 2 Hard · 3 Good · 4 Easy")
         self._store()
+        take = self.recording.finish()
+        if take is not None:
+            self._attach_take(take)
+
+    def _attach_take(self, name: str) -> None:
+        """Tie the answer's finished take to it and say how it was delivered."""
+        if self.answer is None or self.answer.attempt_id is None:
+            self.recording.show_result(
+                "The answer was not saved, so its recording stays loose in the recordings folder."
+            )
+            return
+        try:
+            self.answer = self.service.attach_take(self.answer, name, self.keep)
+        except StorageError as exc:
+            self.recording.show_result(f"Recorded, but not tied to the answer: {exc}")
+            return
+        delivery = self.answer.delivery
+        self.recording.show_result(
+            "Recorded · "
+            + (delivery.short_text() if delivery else "its delivery could not be measured")
+            + " · replay it from the session review"
+        )
 
     def rate(self, rating: Rating) -> None:
         """1–4: rate the answer (again, to change it) and schedule the prompt."""
@@ -883,6 +916,7 @@ class PracticeView(QWidget):
                 return
         self._ticker.stop()
         self.voice.stop()
+        self.recording.discard()
         self.flush()
         if self.answer is not None and self.answer.timed:
             self.answers.append(self.answer)
@@ -909,6 +943,16 @@ class PracticeView(QWidget):
         self._review_seen = self.pages.currentWidget() is self.summary
         self.flush()  # switching mode or quitting keeps the note typed so far
         super().hideEvent(event)
+
+    def show_attempt(self, attempt_id: int) -> None:
+        """One stored answer in full, with its recording; it may open its story."""
+        from storybank.gui.practice.attempt import open_attempt
+
+        dialog = open_attempt(self, self.service, attempt_id, self.settings.target_seconds)
+        if dialog is not None and dialog.open_story_requested:
+            answer = self.service.attempt(attempt_id)
+            if answer is not None and answer.story_id is not None:
+                self.open_story.emit(answer.story_id)
 
     # --- stories ----------------------------------------------------------
 
@@ -983,6 +1027,7 @@ class PracticeView(QWidget):
                               "U for the story told, then N for the next prompt.")  # fmt: skip
             page.toggle_button.setText("Stopped")
         page.timer.setStyleSheet(style)
+        self.recording.follow(phase is TimerPhase.ANSWER, phase is TimerPhase.PAUSED)
         answered = phase is TimerPhase.DONE
         for button in page.rating_buttons.values():
             button.setEnabled(answered)

@@ -30,7 +30,11 @@ class Voice:
             if not engines:
                 self.reason = "No text-to-speech engine is installed on this computer."
                 return
-            self._speech = QTextToSpeech(engines[0])
+            speech = QTextToSpeech(engines[0])
+            if speech.state() == QTextToSpeech.State.Error:
+                self.reason = f"Text to speech could not start: {speech.errorString()}"
+                return
+            self._speech = speech
         except (ImportError, RuntimeError, OSError) as exc:
             self.reason = f"Text to speech could not start: {exc}"
             return

@@ -1,0 +1,182 @@
+"""Recording answers in Practice: through the real QAudioSource from a fake
+microphone (a PulseAudio daemon of the test run's own, see
+tests/fake_microphone.py), stored beside the bank, replayed with the real
+QMediaPlayer, deleted; and what the candidate sees without a microphone.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+import sys
+import wave
+from contextlib import closing
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QPushButton
+from pytestqt.qtbot import QtBot
+
+from storybank.gui.main_window import MainWindow
+from storybank.gui.practice.view import PracticeView
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from fake_microphone import FakeMicrophone
+from spoken_takes import speech_like
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+LEFT = Qt.MouseButton.LeftButton
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def sound(seconds: float) -> bytes:
+    """Speech-like 16 kHz mono 16-bit sound."""
+    samples = np.clip(speech_like(seconds, 16_000), -32768, 32767).astype("<i2")
+    return samples.tobytes()
+
+
+def open_practice(qtbot: QtBot, window: MainWindow) -> tuple[PracticeView, FakeClock]:
+    """Practice (Ctrl+3) with recording ticked, a one-prompt mock, no preparation."""
+    qtbot.keyClick(window, Qt.Key.Key_3, CTRL)
+    view = window.practice_view
+    assert view is not None
+    clock = FakeClock()
+    view.clock = clock
+    option = view.chooser.findChild(QCheckBox, "recordAnswers")
+    assert option is not None
+    assert option.isEnabled(), option.toolTip()
+    if not option.isChecked():
+        qtbot.mouseClick(option, LEFT, pos=QPoint(10, option.height() // 2))
+    assert option.isChecked()
+    view.chooser.prep.setValue(0)
+    view.chooser.mock_size.setValue(1)
+    qtbot.mouseClick(view.chooser.start_button, LEFT)
+    assert view.pages.currentWidget() is view.session
+    return view, clock
+
+
+def record(
+    qtbot: QtBot, view: PracticeView, clock: FakeClock, microphone: FakeMicrophone, said: bytes
+) -> None:
+    """Answer out loud: Space, speak ``said`` into the microphone, Space."""
+    page = view.session
+    recorder = view.recording.recorder
+    assert recorder is not None
+    levels: list[float] = []
+    recorder.level.connect(levels.append)
+    qtbot.keyClick(page, Qt.Key.Key_Space)
+    assert recorder.recording
+    assert view.recording.row.isVisible()
+    qtbot.waitUntil(microphone.listening, timeout=5000)
+    microphone.say(said)
+    writer = recorder.writer
+    assert writer is not None
+    qtbot.waitUntil(lambda: writer.data_bytes >= len(said), timeout=20_000)
+    assert max(levels) > 0.1  # the meter heard it
+    clock.now += len(said) / 32_000
+    qtbot.keyClick(page, Qt.Key.Key_Space)
+    assert not recorder.recording
+
+
+def stored_takes(window: MainWindow) -> list[tuple[str | None, str | None]]:
+    with closing(sqlite3.connect(window.service.repo.db.path)) as conn, conn:
+        return conn.execute("SELECT recording, delivery FROM attempt ORDER BY id").fetchall()
+
+
+def test_an_answer_recorded_from_the_microphone_is_stored_sample_for_sample(
+    qtbot: QtBot, window: MainWindow, microphone: FakeMicrophone, data_dir: Path
+) -> None:
+    said = sound(6.0)
+    view, clock = open_practice(qtbot, window)
+    record(qtbot, view, clock, microphone, said)
+    [(name, delivery)] = stored_takes(window)
+    assert name is not None and delivery is not None
+    path = data_dir / "recordings" / name
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    with wave.open(str(path), "rb") as take:
+        assert (take.getnchannels(), take.getsampwidth(), take.getframerate()) == (1, 2, 16_000)
+        heard = take.readframes(take.getnframes())
+    assert heard == said
+    state = view.session.findChild(QLabel, "recordingState")
+    assert state is not None and "wpm" in state.text()
+
+
+def test_record_replay_from_the_review_then_delete(
+    qtbot: QtBot,
+    window: MainWindow,
+    microphone: FakeMicrophone,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    boxes: object,
+) -> None:
+    from storybank.gui.practice.attempt import AttemptDialog
+
+    view, clock = open_practice(qtbot, window)
+    record(qtbot, view, clock, microphone, sound(4.0))
+    qtbot.keyClick(view.session, Qt.Key.Key_3)
+    qtbot.keyClick(view.session, Qt.Key.Key_Escape)
+    review = view.summary
+    assert view.pages.currentWidget() is review
+    assert "wpm" in review.table.item(0, 3).text()  # type: ignore[union-attr]
+    [(name, _)] = stored_takes(window)
+    assert name is not None
+    path = data_dir / "recordings" / name
+    assert path.is_file()
+    played: list[int] = []
+
+    def replay(dialog: AttemptDialog) -> int:
+        panel = dialog.replay
+        assert panel is not None and panel.strip.isVisibleTo(dialog)
+        assert "words a minute" in panel.measures.text()
+        qtbot.mouseClick(panel.play_button, LEFT)
+        assert panel.player is not None, panel.status.text()
+        qtbot.waitUntil(lambda: panel.player.position() > 300, timeout=10_000)  # type: ignore[union-attr]
+        played.append(panel.player.position())  # type: ignore[union-attr]
+        qtbot.mouseClick(panel.play_button, LEFT)  # pause
+        qtbot.waitUntil(lambda: not panel.playing, timeout=5000)
+        boxes.answer = QMessageBox.StandardButton.Yes  # type: ignore[attr-defined]
+        delete = dialog.findChild(QPushButton, "deleteRecording")
+        assert delete is not None
+        qtbot.mouseClick(delete, LEFT)
+        assert "deleted" in panel.status.text()
+        return 0
+
+    monkeypatch.setattr(AttemptDialog, "exec", replay)
+    review.table.selectRow(0)
+    assert review.replay_button.isEnabled()
+    qtbot.mouseClick(review.replay_button, LEFT)
+    assert played and played[0] > 300
+    assert not path.exists()
+    assert list((data_dir / "recordings").iterdir()) == []
+    [(name, delivery)] = stored_takes(window)
+    assert name is None and delivery is not None  # the measures stay
+
+
+def test_without_a_sound_server_recording_is_off_with_the_reason(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storybank.gui.practice import recorder
+
+    monkeypatch.setattr(recorder, "microphone", lambda: (None, "No microphone was found."))
+    qtbot.keyClick(window, Qt.Key.Key_3, CTRL)
+    view = window.practice_view
+    assert view is not None
+    option = view.chooser.findChild(QCheckBox, "recordAnswers")
+    assert option is not None
+    assert not option.isEnabled() and "No microphone was found." in option.toolTip()
+    view.chooser.prep.setValue(0)
+    qtbot.mouseClick(view.chooser.start_button, LEFT)
+    qtbot.keyClick(view.session, Qt.Key.Key_Space)
+    assert not view.recording.row.isVisible()
