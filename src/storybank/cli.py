@@ -205,8 +205,10 @@ def run_check(data_dir: str | None, demo: bool) -> int:
     """``storybank check``: open the bank (migrating if needed) and verify it."""
     import sqlite3
 
+    from storybank.core import recordings
     from storybank.core.bank import open_chosen_bank
     from storybank.core.database import StorageError
+    from storybank.core.practice_repository import PracticeRepository
 
     try:
         repo, _folder = open_chosen_bank(data_dir, demo)
@@ -218,6 +220,7 @@ def run_check(data_dir: str | None, demo: bool) -> int:
         problems = reader.execute("PRAGMA foreign_key_check").fetchall()
         stories = repo.count_stories()
         packs = repo.packs()
+        takes = [take.name for take in PracticeRepository(repo.db).takes()]
     except (StorageError, sqlite3.Error) as exc:
         return _fail(str(exc))
     finally:
@@ -234,6 +237,8 @@ def run_check(data_dir: str | None, demo: bool) -> int:
     print(f"{repo.db.path}: ok")
     print(f"stories: {stories} · active packs: {active}")
     print(f"backups: {len(backups)} · newest: {newest}")
+    folder = repo.db.path.parent / recordings.FOLDER_NAME
+    print(f"recordings: {recordings.usage(folder, takes).summary()}")
     return 0
 
 

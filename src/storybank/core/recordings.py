@@ -173,9 +173,13 @@ class Usage:
     #: from a backup older than the take), and what they weigh.
     loose: int
     loose_bytes: int
+    #: Takes an answer names whose file is not there (deleted by hand, a restore).
+    missing: int = 0
 
     def summary(self) -> str:
-        text = f"{self.takes} recording{'s' * (self.takes != 1)}, {size_text(self.bytes)}"
+        text = f"{counted(self.takes, 'recording')}, {size_text(self.bytes)}"
+        if self.missing:
+            text += f"; {self.missing} tied to an answer but missing"
         if self.loose:
             text += f"; {self.loose} not tied to an answer ({size_text(self.loose_bytes)})"
         return text
@@ -184,6 +188,7 @@ class Usage:
 def usage(recordings: Path, names: Sequence[str]) -> Usage:
     """Count the takes in ``recordings`` against the names the bank ties to answers."""
     tied = set(names)
+    found: set[str] = set()
     takes = size = loose = loose_size = 0
     try:
         entries = list(os.scandir(recordings))
@@ -195,9 +200,10 @@ def usage(recordings: Path, names: Sequence[str]) -> Usage:
         weight = entry.stat(follow_symlinks=False).st_size
         if entry.name in tied:
             takes, size = takes + 1, size + weight
+            found.add(entry.name)
         else:
             loose, loose_size = loose + 1, loose_size + weight
-    return Usage(takes, size, loose, loose_size)
+    return Usage(takes, size, loose, loose_size, len(tied - found))
 
 
 def size_text(count: int) -> str:
