@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,8 @@ from storybank.app import main
 from storybank.core.bank import open_bank
 from storybank.core.rubric import KEYS
 from storybank.resources import resource_files
+
+FIXTURES = Path(__file__).resolve().parent / "data"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -152,6 +155,15 @@ def test_backup_and_check(tmp_path: Path) -> None:
     assert backup.parent == tmp_path / "backups" and backup.exists()
     check = run("check", "--data-dir", str(tmp_path))
     assert "backups: 1" in check.stdout
+    assert "recordings: 0 recordings, 0 KB" in check.stdout
+    assert not (tmp_path / "recordings").exists()  # check only reads
+    shutil.copy(FIXTURES / "schema-0007.sqlite3", tmp_path / "storybank.sqlite3")
+    (tmp_path / "recordings").mkdir()
+    (tmp_path / "recordings" / f"{'ab' * 16}.wav").write_bytes(b"x" * 4000)
+    check = run("check", "--data-dir", str(tmp_path))
+    assert check.returncode == 0, check.stderr
+    assert "recordings: 0 recordings, 0 KB; 1 tied to an answer but missing; " in check.stdout
+    assert "1 not tied to an answer (4 KB)" in check.stdout
 
 
 def test_export_and_import_commands(tmp_path: Path) -> None:
