@@ -95,8 +95,14 @@ def stored_takes(window: MainWindow) -> list[tuple[str | None, str | None]]:
 
 
 def test_an_answer_recorded_from_the_microphone_is_stored_sample_for_sample(
-    qtbot: QtBot, window: MainWindow, microphone: FakeMicrophone, data_dir: Path
+    qtbot: QtBot,
+    window: MainWindow,
+    microphone: FakeMicrophone,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from storybank.gui.practice.attempt import AttemptDialog
+
     said = sound(6.0)
     view, clock = open_practice(qtbot, window)
     record(qtbot, view, clock, microphone, said)
@@ -111,6 +117,28 @@ def test_an_answer_recorded_from_the_microphone_is_stored_sample_for_sample(
     assert heard == said
     state = view.session.findChild(QLabel, "recordingState")
     assert state is not None and "wpm" in state.text()
+
+    # The prompt comes back (unrated): its history beside it offers the replay.
+    qtbot.keyClick(view.session, Qt.Key.Key_N)
+    qtbot.mouseClick(view.summary.again_deck_button, LEFT)
+    history = view.session.history
+    assert 'href="attempt:' in history.text() and "replay" in history.text()
+    opened: list[bool] = []
+    monkeypatch.setattr(AttemptDialog, "exec", lambda d: opened.append(d.replay is not None) or 0)
+    history.setFocus()
+    qtbot.keyClick(history, Qt.Key.Key_Tab)  # to the link
+    qtbot.keyClick(history, Qt.Key.Key_Return)
+    assert opened == [True]
+    qtbot.keyClick(view.session, Qt.Key.Key_Escape)
+
+    # Progress ▸ Delivery charts it.
+    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
+    progress = window.progress_view
+    assert progress is not None
+    progress.tabs.setCurrentWidget(progress.delivery)
+    assert progress.delivery.stack.currentIndex() == 1
+    assert "words a minute" in progress.delivery.latest.text()
+    assert len(progress.delivery.pace.points) == 1
 
 
 def test_record_replay_from_the_review_then_delete(

@@ -9,13 +9,12 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtGui import QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QHeaderView,
     QLabel,
-    QSizePolicy,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -38,61 +37,12 @@ from storybank.core.self_rating import (
 )
 from storybank.core.speaking import counted
 from storybank.gui.lazy import RefreshWhenShown
+from storybank.gui.practice.chart import ACCENT, GOOD, OVER, Chart
+from storybank.gui.practice.delivery_chart import DeliveryTrend
 from storybank.gui.practice.view import RATING_LABELS, clock_text
 from storybank.services.practice import PracticeService
 
 DAYS = 30
-ACCENT = QColor("#2f5d8a")
-OVER = QColor("#b8453b")
-GOOD = QColor("#3d8b5a")
-
-
-class Chart(QWidget):
-    """A titled plot area with a baseline; subclasses draw the data."""
-
-    def __init__(self, title: str) -> None:
-        super().__init__()
-        self.title = title
-        self.setMinimumHeight(180)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-
-    def plot_rect(self) -> QRectF:
-        return QRectF(self.rect()).adjusted(44, 28, -12, -26)
-
-    def paintEvent(self, _event: object) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        text = self.palette().color(QPalette.ColorRole.Text)
-        font = QFont(self.font())
-        font.setBold(True)
-        painter.setFont(font)
-        painter.setPen(text)
-        painter.drawText(
-            QRectF(8, 4, self.width() - 16, 20), Qt.AlignmentFlag.AlignLeft, self.title
-        )
-        painter.setFont(self.font())
-        self.draw(painter, self.plot_rect())
-
-    def draw(self, painter: QPainter, rect: QRectF) -> None:
-        raise NotImplementedError
-
-    def axis(
-        self, painter: QPainter, rect: QRectF, top: float, label: Callable[[float], str]
-    ) -> None:
-        muted = QColor(self.palette().color(QPalette.ColorRole.Text))
-        muted.setAlphaF(0.45)
-        painter.setPen(QPen(muted, 1))
-        painter.drawLine(rect.bottomLeft(), rect.bottomRight())
-        for fraction in (0.5, 1.0):
-            y = rect.bottom() - rect.height() * fraction
-            painter.setPen(QPen(muted, 1, Qt.PenStyle.DotLine))
-            painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
-            painter.setPen(muted)
-            painter.drawText(
-                QRectF(0, y - 8, rect.left() - 4, 16),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                label(top * fraction),
-            )
 
 
 class AnswersChart(Chart):
@@ -399,6 +349,9 @@ class ProgressView(RefreshWhenShown):
         self.tabs.addTab(self.history, "History")
         self.tabs.addTab(self.drift, "Self vs coach")
         self.tabs.setTabToolTip(1, "Your own rubric ratings against the coach's readings")
+        self.delivery = DeliveryTrend()
+        self.tabs.addTab(self.delivery, "Delivery")
+        self.tabs.setTabToolTip(2, "Pace and long pauses of your recorded answers")
         grid = QGridLayout()
         grid.addWidget(self.answers, 0, 0)
         grid.addWidget(self.times, 0, 1)
@@ -458,6 +411,7 @@ class ProgressView(RefreshWhenShown):
         self._show_summary(attempts, days)
         self._fill_history(attempts)
         self.drift.show_drift(self.service.rubric_drift())
+        self.delivery.show_attempts(attempts)
         self._stale = False
 
     def _show_readiness(self, attempts: list[AttemptInfo]) -> None:

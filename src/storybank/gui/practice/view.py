@@ -435,6 +435,11 @@ class SessionPage(QWidget):
         self.history.setAccessibleName("Your past answers to this prompt")
         self.history.setWordWrap(True)
         self.history.setTextFormat(Qt.TextFormat.RichText)
+        # A recorded answer's "replay" link, by mouse or by Tab and Enter.
+        self.history.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
         side = QWidget()
         right = QVBoxLayout(side)
         right.setContentsMargins(6, 12, 12, 12)
@@ -525,6 +530,9 @@ class PracticeView(QWidget):
         page.used_button.clicked.connect(self.use_selected_story)
         page.undo_skip_button.clicked.connect(self.undo_skip)
         page.suggestions.itemDoubleClicked.connect(self._open_story_item)
+        page.history.linkActivated.connect(
+            lambda link: self.show_attempt(int(link.partition(":")[2]))
+        )
         page.notes.textEdited.connect(self._on_note_edited)
         page.notes.returnPressed.connect(self._leave_note)
         page.notes.installEventFilter(self)
@@ -737,6 +745,9 @@ class PracticeView(QWidget):
             ]
             if attempt.story_id in titles:
                 parts.append(escape(titles[attempt.story_id]))
+            if attempt.recording or attempt.delivery:
+                parts.append(f'<a href="attempt:{attempt.attempt_id}">replay</a>'
+                             if attempt.recording else "recorded")  # fmt: skip
             note = f"<br><i>“{escape(attempt.notes)}”</i>" if attempt.notes else ""
             lines.append(" · ".join(parts) + note)
         self.session.history.setText(
