@@ -25,13 +25,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from storybank.gui.main_window import MainWindow
     from storybank.gui.practice.view import PracticeView
 
 HERE = Path(__file__).resolve().parent
 MODES_DIR = HERE / "modes"
 SIZES = ((1024, 640), (1366, 768), (1920, 1080))
 THEMES = ("light", "dark")
-MODES = ("stories", "coverage", "practice", "review", "progress")
+MODES = ("stories", "coverage", "practice", "review", "progress", "delivery")
 #: Shots taken at 1366×768 in the light theme only, for the README's practice row.
 EXTRA = ("chooser", "over")
 #: The README's named shots: (file, size, theme, mode).
@@ -45,6 +46,7 @@ NAMED = (
     ("practice-over.png", (1366, 768), "light", "over"),
     ("practice-review.png", (1366, 768), "light", "review"),
     ("progress.png", (1366, 768), "light", "progress"),
+    ("progress-delivery.png", (1366, 768), "light", "delivery"),
 )
 
 #: One answered prompt of the practice session: seconds, rating, note, story told.
@@ -111,8 +113,13 @@ def shoot(width: int, height: int, theme: str, out: Path) -> None:
     assert window.practice_view is not None
     practise(window.practice_view, grab, (width, height, theme))
     grab("review")
+    if (width, height) == (1366, 768):
+        recorded(window, theme)
     window.set_mode("progress")
     grab("progress")
+    if window.progress_view is not None:
+        window.progress_view.tabs.setCurrentWidget(window.progress_view.delivery)
+        grab("delivery")
     window.close()
 
 
@@ -136,6 +143,8 @@ def practise(view: PracticeView, grab: Callable[[str], None], size: tuple[int, i
             view._tick()  # the clock past the target, as the user sees it
             grab("over")
         view.toggle_timer()
+        if told and shutil.which("espeak-ng"):  # a recorded answer, as the review shows
+            view._attach_take(spoken_take(view.service.recordings_folder(), length, number))
         assert rating is not None
         view.rate(Rating(rating))
         if told:
@@ -153,6 +162,63 @@ def practise(view: PracticeView, grab: Callable[[str], None], size: tuple[int, i
             if size == (1366, 768, "light"):
                 view.session.grab().save(str(HERE / "practice-rubric.png"))
         view.next_prompt()
+
+
+def spoken_take(folder: Path, seconds: float, seed: int) -> str:
+    """A take of about ``seconds``: espeak-ng telling a demo story at a pace set by
+    ``seed``, with a few breaks, resampled to the recordings' 16 kHz."""
+    import numpy as np
+
+    from storybank.core.interchange import parse_story_markdown
+    from storybank.core.markdown import escape
+    from storybank.core.recordings import SAMPLE_RATE, TakeWriter, new_name
+    from storybank.resources import resource_files
+
+    files = resource_files("demo", "*.md")
+    story = parse_story_markdown(files[seed % len(files)].read_text(encoding="utf-8")).sections
+    parts = [escape(story[name]) for name in ("situation", "action", "result", "action")]
+    text = '<break time="2400ms"/>'.join(parts) if seed % 2 else " ".join(parts)
+    wav = subprocess.run(
+        ["espeak-ng", "-m", "-s", str(150 + 12 * (seed % 3)), "--stdout",
+         f"<speak>{text}</speak>"],
+        check=True, capture_output=True,
+    ).stdout  # fmt: skip
+    voice = np.frombuffer(wav[44:], dtype="<i2").astype(np.float64)
+    shown = np.interp(np.arange(0, len(voice), 22050 / SAMPLE_RATE), np.arange(len(voice)), voice)
+    shown = np.concatenate([np.zeros(SAMPLE_RATE // 2), shown])[: int(seconds * SAMPLE_RATE)]
+    name = new_name()
+    writer = TakeWriter(folder / name)
+    writer.write(np.clip(shown, -32768, 32767).astype("<i2").tobytes())
+    writer.close()
+    return name
+
+
+def recorded(window: MainWindow, theme: str) -> None:
+    """Close-ups of a recorded answer: replayed from the review, and Progress ▸ Delivery."""
+    from storybank.gui.practice.attempt import AttemptDialog, open_attempt
+
+    view = window.practice_view
+    assert view is not None
+    recorded = [a for a in view.summary.answers if a.recording]
+    if not recorded:
+        return
+    shown: list[AttemptDialog] = []
+
+    def grab_dialog(dialog: AttemptDialog) -> int:
+        dialog.show()
+        wait(300)
+        dialog.grab().save(str(HERE / f"replay-{theme}.png"))
+        shown.append(dialog)
+        return 0
+
+    exec_ = AttemptDialog.exec
+    AttemptDialog.exec = grab_dialog  # type: ignore[method-assign]
+    try:
+        open_attempt(window, view.service, recorded[-1].attempt_id or 0, 120)
+    finally:
+        AttemptDialog.exec = exec_  # type: ignore[method-assign]
+    for dialog in shown:
+        dialog.close()
 
 
 def child(width: int, height: int, theme: str) -> None:

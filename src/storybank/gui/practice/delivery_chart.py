@@ -31,9 +31,11 @@ class PaceChart(Chart):
     """A line: words a minute per recorded answer, the easy pace shaded."""
 
     def __init__(self) -> None:
-        super().__init__("Pace (words a minute, approximate)")
+        super().__init__("Pace (wpm, approx.)")
         self.setObjectName("paceChart")
         self.setAccessibleName("Pace per recorded answer")
+        self.setWhatsThis("Words a minute of each recorded answer, estimated from its "
+                          "syllables; the shaded band (120-160) is easy to follow.")  # fmt: skip
         self.setMinimumHeight(150)
         self.points: list[DeliverySummary] = []
 
@@ -50,6 +52,10 @@ class PaceChart(Chart):
         band.setAlpha(40)
         low, high = (rect.bottom() - rect.height() * v / top for v in EASY_PACE)
         painter.fillRect(QRectF(rect.left(), high, rect.width(), low - high), band)
+        painter.setPen(GOOD)
+        painter.drawText(QRectF(rect.left(), high, rect.width() - 4, low - high),
+                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                         "easy to follow")  # fmt: skip
         self.axis(painter, rect, top, lambda v: f"{v:.0f}")
         if not self.points:
             return
@@ -73,7 +79,7 @@ class PausesChart(Chart):
     """Bars: pauses over 2 s per recorded answer."""
 
     def __init__(self) -> None:
-        super().__init__("Pauses over 2 s per answer")
+        super().__init__("Pauses over 2 s")
         self.setObjectName("pausesChart")
         self.setAccessibleName("Long pauses per recorded answer")
         self.setMinimumHeight(150)
