@@ -29,9 +29,13 @@ def test_preferences_round_trip_through_qsettings() -> None:
         practice_prep=10,
         theme="dark",
         backups=BackupPolicy(3, 2, 1),
+        recordings_keep=4,
     )
     prefs.save(app_settings())
     assert Preferences.load(app_settings()) == prefs
+    for keep in (None, 0):
+        Preferences(recordings_keep=keep).save(app_settings())
+        assert Preferences.load(app_settings()).recordings_keep == keep
 
 
 def test_garbage_in_the_settings_file_falls_back_to_defaults() -> None:

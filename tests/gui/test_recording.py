@@ -208,3 +208,67 @@ def test_without_a_sound_server_recording_is_off_with_the_reason(
     qtbot.mouseClick(view.chooser.start_button, LEFT)
     qtbot.keyClick(view.session, Qt.Key.Key_Space)
     assert not view.recording.row.isVisible()
+
+
+def test_preferences_keep_fewer_recordings_after_asking_and_delete_all(
+    qtbot: QtBot, window: MainWindow, data_dir: Path, boxes: object
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from storybank.core.recordings import TakeWriter, new_name
+    from storybank.core.session import Answer, DeckEntry
+    from storybank.gui.dialogs.preferences import PreferencesDialog
+
+    service = window.practice_service()
+    prompt = service.prompts()[0]
+    start = datetime(2026, 11, 1, 9, tzinfo=UTC)
+    for minutes in range(3):
+        name = new_name()
+        writer = TakeWriter(service.recordings_folder() / name)
+        writer.write(sound(2.0))
+        writer.close()
+        answer = Answer(DeckEntry(prompt, ""), started_at=start + timedelta(minutes=minutes),
+                        duration=2.0)  # fmt: skip
+        service.attach_take(service.save_answer(answer, "s"), name)
+    folder = data_dir / "recordings"
+    assert len(list(folder.iterdir())) == 3
+
+    dialog = PreferencesDialog(window.service, window.settings, window,
+                               practice=window.practice_service)  # fmt: skip
+    qtbot.addWidget(dialog)
+    page = dialog.recordings_page
+    assert page is not None
+    assert page.usage.text().startswith("3 recordings, ")
+    assert not page.count.isVisibleTo(page)
+    page.mode.setCurrentIndex(1)  # the latest of each prompt
+    assert page.count.isVisibleTo(page)
+    page.count.setValue(1)
+    boxes.answer = QMessageBox.StandardButton.No  # type: ignore[attr-defined]
+    dialog.accept()
+    assert len(list(folder.iterdir())) == 3  # said no: nothing deleted, the old setting kept
+    assert "deletes 2 older recordings" in boxes.shown[-1][1]  # type: ignore[attr-defined]
+    assert window.settings.value("recordings/keep") in (-1, "-1")
+
+    dialog = PreferencesDialog(window.service, window.settings, window,
+                               practice=window.practice_service)  # fmt: skip
+    qtbot.addWidget(dialog)
+    page = dialog.recordings_page
+    assert page is not None
+    page.mode.setCurrentIndex(1)
+    page.count.setValue(1)
+    boxes.answer = QMessageBox.StandardButton.Yes  # type: ignore[attr-defined]
+    dialog.accept()
+    [kept] = list(folder.iterdir())
+    assert [a.recording for a in service.attempts()] == [None, None, kept.name]
+    window.apply_preferences()
+    assert window.practice_view is None or window.practice_view.keep == 1
+
+    dialog = PreferencesDialog(window.service, window.settings, window,
+                               practice=window.practice_service)  # fmt: skip
+    qtbot.addWidget(dialog)
+    page = dialog.recordings_page
+    assert page is not None and page.keep() == 1
+    qtbot.mouseClick(page.delete_all, LEFT)
+    assert list(folder.iterdir()) == []
+    assert page.usage.text() == "0 recordings, 0 KB" and not page.delete_all.isEnabled()
+    assert all(a.delivery is not None for a in service.attempts())  # the measures stay
