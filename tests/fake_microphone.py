@@ -26,7 +26,7 @@ from pathlib import Path
 
 RATE = 16_000
 CHUNK_BYTES = RATE * 2 // 100  # 10 ms of 16-bit mono
-SPEED = 4.0  # at most this many times real time
+SPEED = 2.0  # at most this many times real time (4 is the most that loses nothing)
 
 
 class FakeMicrophone:

@@ -185,6 +185,37 @@ def test_export_and_import_commands(tmp_path: Path) -> None:
     assert refused.returncode == 1 and "bad.md" in refused.stderr and "line 2" in refused.stderr
 
 
+def test_a_json_export_leaves_recordings_out_unless_asked(tmp_path: Path) -> None:
+    import json
+
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    shutil.copy(FIXTURES / "schema-0007.sqlite3", bank / "storybank.sqlite3")
+    take = f"{'0123456789abcdef' * 2}.wav"  # the fixture's recorded answer
+    (bank / "recordings").mkdir()
+    (bank / "recordings" / take).write_bytes(b"RIFF-take")
+    plain = run(
+        "export", "--data-dir", str(bank), "--format", "json", "-o", str(tmp_path / "a.json")
+    )
+    assert plain.returncode == 0, plain.stderr
+    attempts = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["attempts"]
+    assert all("recording" not in a for a in attempts)
+    assert not (tmp_path / "a-recordings").exists()
+    asked = run("export", "--data-dir", str(bank), "--format", "json", "-o",
+                str(tmp_path / "b.json"), "--with-recordings")  # fmt: skip
+    assert asked.returncode == 0 and "with 1 recording" in asked.stdout, asked.stderr
+    attempts = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))["attempts"]
+    assert [a.get("recording") for a in attempts] == [None, f"b-recordings/{take}"]
+    copied = tmp_path / "b-recordings" / take
+    assert copied.read_bytes() == b"RIFF-take" and copied.stat().st_mode & 0o077 == 0
+    refused = run("export", "--demo", "--format", "md", "-o", str(tmp_path / "md"),
+                  "--with-recordings")  # fmt: skip
+    assert refused.returncode == 2 and "--format json" in refused.stderr
+    # An export that names its recordings imports like any other.
+    done = run("import", str(tmp_path / "b.json"), "--data-dir", str(tmp_path / "other"))
+    assert done.returncode == 0, done.stderr
+
+
 def test_the_window_parser_leaves_out_only_the_subcommands() -> None:
     from storybank.cli import COMMANDS, build_parser
 

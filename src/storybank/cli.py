@@ -116,6 +116,12 @@ def _add_data_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     export.add_argument(
         "-o", "--output", metavar="PATH", type=_given, required=True, help="folder or file"
     )
+    export.add_argument(
+        "--with-recordings",
+        action="store_true",
+        help="with --format json: copy the recorded answers into a folder beside the file "
+        "(they are left out otherwise)",
+    )
     _common(export, suppress=True)
     importer = commands.add_parser(
         "import", help="import a JSON export, a Markdown story, or a folder of them"
@@ -486,8 +492,11 @@ def run_export(args: argparse.Namespace) -> int:
     from storybank.core.bank import open_chosen_bank
     from storybank.core.database import StorageError
     from storybank.core.interchange import TransferError
+    from storybank.core.speaking import counted
     from storybank.core.transfer.export import export_json, export_markdown
 
+    if args.with_recordings and args.format != "json":
+        return _fail("--with-recordings goes with --format json", status=2)
     try:
         repo, _folder = open_chosen_bank(args.data_dir, args.demo)
     except (StorageError, OSError) as exc:
@@ -496,8 +505,10 @@ def run_export(args: argparse.Namespace) -> int:
         if args.format == "md":
             done = f"{len(export_markdown(repo, Path(args.output)))} story files"
         else:
-            export_json(repo, Path(args.output))
+            copied = export_json(repo, Path(args.output), recordings=args.with_recordings)
             done = "written"
+            if args.with_recordings:
+                done += f", with {counted(copied, 'recording')}"
     except (TransferError, StorageError, OSError) as exc:
         return _fail(f"export failed: {exc}")
     finally:

@@ -75,6 +75,8 @@ def record(
     assert recorder is not None
     levels: list[float] = []
     recorder.level.connect(levels.append)
+    # Nobody else records (a stream of an earlier test would take the sound).
+    qtbot.waitUntil(lambda: not microphone.listening(), timeout=5000)
     qtbot.keyClick(page, Qt.Key.Key_Space)
     assert recorder.recording
     assert view.recording.row.isVisible()
@@ -82,7 +84,10 @@ def record(
     microphone.say(said)
     writer = recorder.writer
     assert writer is not None
-    qtbot.waitUntil(lambda: writer.data_bytes >= len(said), timeout=20_000)
+    try:
+        qtbot.waitUntil(lambda: writer.data_bytes >= len(said), timeout=20_000)
+    except qtbot.TimeoutError:
+        pytest.fail(f"recorded {writer.data_bytes} of {len(said)} bytes; fed {microphone.fed}")
     assert max(levels) > 0.1  # the meter heard it
     clock.now += len(said) / 32_000
     qtbot.keyClick(page, Qt.Key.Key_Space)

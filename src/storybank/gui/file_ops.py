@@ -145,13 +145,32 @@ class FileOps(QObject):
                 )  # fmt: skip
                 if not path:
                     return
-                self.service.export_json(Path(path))
+                copied = self.service.export_json(Path(path), recordings=self._with_recordings())
                 where, what = path, "everything"
+                if copied:
+                    what += f" and {counted(copied, 'recording')} (beside it)"
         except (TransferError, StorageError, OSError) as exc:
             report_error(self.window, exc, "The export failed:")
             return
         self.settings.setValue("export/last", str(Path(where).parent if kind == "json" else where))
         self.status.offer_open(f"Exported {what} to {where}", Path(where))
+
+    def _with_recordings(self) -> bool:
+        """Recorded answers stay out of an export unless the candidate asks for them."""
+        from PySide6.QtWidgets import QMessageBox
+
+        takes = self.service.take_count()
+        if not takes:
+            return False
+        choice = QMessageBox.question(
+            self.window,
+            "Include your recordings?",
+            f"You have {counted(takes, 'recorded answer')}. The export leaves the audio out. "
+            "Copy the recordings into a folder beside the file too?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return choice == QMessageBox.StandardButton.Yes
 
     def import_data(self, *, folder: bool) -> None:
         """Read, preview and (if the user agrees) import stories."""

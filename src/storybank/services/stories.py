@@ -376,10 +376,18 @@ class StoryService(QObject):
 
         return export_markdown(self.repo, folder)
 
-    def export_json(self, path: Path) -> None:
+    def take_count(self) -> int:
+        """How many answers have a recorded take tied to them."""
+        from storybank.core.practice_repository import PracticeRepository
+
+        return len(PracticeRepository(self.repo.db).takes())
+
+    def export_json(self, path: Path, *, recordings: bool = False) -> int:
+        """Everything as one JSON file; the recorded takes copied beside it only if
+        asked (returns how many were)."""
         from storybank.core.transfer.export import export_json
 
-        export_json(self.repo, path)
+        return export_json(self.repo, path, recordings=recordings)
 
     def plan_import(self, path: Path) -> ImportPlan:
         """Read a JSON export, a Markdown file or a folder of them; plan the import."""

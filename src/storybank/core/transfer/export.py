@@ -157,9 +157,15 @@ def _prompts_json(practice: PracticeRepository) -> list[dict[str, Any]]:
     ]
 
 
-def _attempts_json(practice: PracticeRepository) -> list[dict[str, Any]]:
-    return [
-        {
+def _attempts_json(
+    practice: PracticeRepository, recordings: dict[tuple[str, datetime], str] | None = None
+) -> list[dict[str, Any]]:
+    """Every attempt; with ``recordings`` (prompt and start -> the copied take's path
+    relative to the export), those recorded name their take."""
+    found = recordings or {}
+    result = []
+    for attempt in practice.export_attempts():
+        item: dict[str, Any] = {
             "prompt": attempt.prompt_uuid,
             "story": attempt.story_uuid,
             "started_at": _iso(attempt.started_at),
@@ -170,12 +176,19 @@ def _attempts_json(practice: PracticeRepository) -> list[dict[str, Any]]:
             "self_rubric": dict(attempt.self_rubric),
             "coach_rubric": dict(attempt.coach_rubric),
         }
-        for attempt in practice.export_attempts()
-    ]
+        if taken := found.get((attempt.prompt_uuid, attempt.started_at)):
+            item["recording"] = taken
+        result.append(item)
+    return result
 
 
-def bundle_json(repo: Repository, now: datetime | None = None) -> dict[str, Any]:
-    """Everything in the bank, as the JSON export writes it."""
+def bundle_json(
+    repo: Repository,
+    now: datetime | None = None,
+    recordings: dict[tuple[str, datetime], str] | None = None,
+) -> dict[str, Any]:
+    """Everything in the bank, as the JSON export writes it (the recorded audio only
+    as the paths of copies made beside it, and only when asked)."""
     practice = PracticeRepository(repo.db)
     reviews = practice.review_states()
     return {
@@ -185,7 +198,7 @@ def bundle_json(repo: Repository, now: datetime | None = None) -> dict[str, Any]
         "stories": [_story_json(story) for story in repo.export_stories()],
         "packs": _packs_json(repo),
         "prompts": _prompts_json(practice),
-        "attempts": _attempts_json(practice),
+        "attempts": _attempts_json(practice, recordings),
         "reviews": [
             {
                 "prompt": state.prompt_uuid,
@@ -204,11 +217,37 @@ def bundle_json(repo: Repository, now: datetime | None = None) -> dict[str, Any]
     }
 
 
-def export_json(repo: Repository, path: Path, *, now: datetime | None = None) -> None:
-    """Write the whole bank (stories, packs, prompts, practice) to one JSON file."""
-    data = json.dumps(bundle_json(repo, now), ensure_ascii=False, indent=2) + "\n"
+def export_json(
+    repo: Repository, path: Path, *, now: datetime | None = None, recordings: bool = False
+) -> int:
+    """Write the whole bank (stories, packs, prompts, practice) to one JSON file.
+
+    Recorded answers stay out unless ``recordings`` is asked: then each take is
+    copied into a private folder beside the file (``<name>-recordings``) and its
+    attempt names the copy. Returns how many takes were copied.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        copied = _copy_takes(repo, path) if recordings else {}
+        data = json.dumps(bundle_json(repo, now, copied), ensure_ascii=False, indent=2) + "\n"
         write_atomic(path, data.encode("utf-8"))
     except OSError as exc:
         raise TransferError(f"cannot write: {exc.strerror}", path=str(path)) from exc
+    return len(copied)
+
+
+def _copy_takes(repo: Repository, path: Path) -> dict[tuple[str, datetime], str]:
+    """Copy every take tied to an answer (and present) beside the export."""
+    from storybank.core.recordings import FOLDER_NAME
+    from storybank.paths import ensure_private_dir
+
+    source = repo.db.path.parent / FOLDER_NAME
+    takes = [t for t in PracticeRepository(repo.db).takes() if (source / t.name).is_file()]
+    if not takes:
+        return {}
+    target = ensure_private_dir(path.with_name(f"{path.stem}-recordings"))
+    copied = {}
+    for take in takes:
+        write_atomic(target / take.name, (source / take.name).read_bytes())
+        copied[(take.prompt_uuid, take.started_at)] = f"{target.name}/{take.name}"
+    return copied

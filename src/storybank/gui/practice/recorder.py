@@ -23,7 +23,13 @@ from PySide6.QtCore import QObject, QRectF, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
-from storybank.core.recordings import CHANNELS, SAMPLE_RATE, TakeWriter, new_name
+from storybank.core.recordings import (
+    BYTES_PER_SECOND,
+    CHANNELS,
+    SAMPLE_RATE,
+    TakeWriter,
+    new_name,
+)
 
 #: Whether answers are recorded, remembered between sessions.
 RECORD_KEY = "practice/record"
@@ -88,6 +94,8 @@ class Recorder(QObject):
         fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
         self.writer = TakeWriter(path)
         self._source = QAudioSource(self.device, fmt, self)
+        # Two seconds of room: a busy moment of the window loses no sound.
+        self._source.setBufferSize(2 * BYTES_PER_SECOND)
         self._io = self._source.start()
         if self._io is None:
             self.discard()
