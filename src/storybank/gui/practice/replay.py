@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, QSize, Qt, QUrl, Signal
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 
     from storybank.core.delivery import DeliveryReport
+    from storybank.gui.practice.transcript_view import TranscriptPanel
     from storybank.services.practice import PracticeService
 
 SPEEDS = (0.75, 1.0, 1.25, 1.5, 2.0)
@@ -156,6 +158,9 @@ class ReplayPanel(QWidget):
         self.status = QLabel()
         mark_secondary(self.status)
         self.status.setWordWrap(True)
+        self.transcript: TranscriptPanel | None = None
+        if self.path is not None:
+            self.transcript = self._transcript_panel(self.path)
         self._lay_out()
         self._connect()
         self._show_take()
@@ -173,6 +178,8 @@ class ReplayPanel(QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.measures)
         layout.addWidget(self.status)
+        if self.transcript is not None:
+            layout.addWidget(self.transcript)
 
     def _connect(self) -> None:
         self.play_button.clicked.connect(self.toggle)
@@ -181,6 +188,19 @@ class ReplayPanel(QWidget):
         self.strip.seek.connect(self.seek)
         self.speed.currentIndexChanged.connect(self._speed_changed)
         self.delete_button.clicked.connect(lambda: self.ask_delete())
+
+    def _transcript_panel(self, path: Path) -> TranscriptPanel:
+        """Transcribing the take, checked against the story told (if noted)."""
+        from storybank.gui.practice.transcript_view import TranscriptPanel
+
+        stories = self.service.stories
+        story = None
+        if self.attempt.story_id is not None:
+            try:
+                story = stories.get_story(self.attempt.story_id)
+            except (StorageError, LookupError):
+                story = None
+        return TranscriptPanel(path, story, list(stories.active_values()))
 
     def _show_take(self) -> None:
         """Measure the take for its strip; or say why there is nothing to play."""
@@ -258,6 +278,8 @@ class ReplayPanel(QWidget):
 
     def stop(self) -> None:
         """Stop and let go of the file (closing the window, deleting the take)."""
+        if self.transcript is not None:
+            self.transcript.close_panel()
         if self.player is not None:
             self.player.stop()
             self.player.setSource(QUrl())
@@ -294,6 +316,8 @@ class ReplayPanel(QWidget):
             self.status.setText(f"Not deleted: {exc}")
             return
         self.path = None
+        if self.transcript is not None:
+            self.transcript.hide()
         self.attempt = replace(self.attempt, recording=None)
         self._show_take()
         self.deleted.emit()
