@@ -1,7 +1,10 @@
-"""Spoken takes with a known truth, made by espeak-ng, for the delivery measurement.
+"""Spoken takes with a known truth, made by espeak-ng, for the delivery measurement
+and the transcripts.
 
 Imported by tests/core/test_delivery.py and tests/test_cli_delivery.py (which
-hold the measurement to the truth) and by bench/delivery.py (which times it).
+hold the measurement to the truth) and by bench/delivery.py (which times it);
+tests/core/test_transcript.py and bench/transcribe.py speak a story's text
+(:func:`spoken`) and count word errors on :func:`normal` text.
 
 One answer (:data:`PHRASES`) is spoken at several rates with designed breaks
 between its phrases: three of 2.5 s and two of 0.8 s. Inside a phrase there
@@ -147,6 +150,26 @@ def truth_of(path: Path, shortest_pause: float = 0.5) -> Truth:
     speaking = (last - first) / rate - sum(seconds for _, seconds in spans)
     duration = len(data) / rate
     return Truth(duration, speaking, spans, syllables(), first / rate, duration - last / rate)
+
+
+def spoken(text: str) -> str:
+    """A story section's Markdown as it is read aloud: no emphasis, no list marks."""
+    text = re.sub(r"^\s*[-*]\s+", "", text, flags=re.MULTILINE)
+    return " ".join(text.replace("*", "").split())
+
+
+def normal(text: str) -> str:
+    """Text as word errors are counted: every number written as its value (with "percent"
+    or "dollars"), lowercase, no punctuation; the same on both sides of a comparison."""
+    from storybank.core.transcript import figures
+
+    parts, last = [], 0
+    for figure in figures(text):
+        unit = {"%": " percent", "$": " dollars", "": ""}[figure.unit]
+        parts += [text[last : figure.start], f" {figure.value:g}{unit} "]
+        last = figure.end
+    said = ("".join(parts) + text[last:]).lower().replace("-", " ")
+    return " ".join(re.sub(r"[^\w\s.']|(?<!\d)\.|\.(?!\d)", " ", said).split())
 
 
 def write_wav(path: Path, samples: np.ndarray, rate: int, channels: int = 1) -> Path:

@@ -1,10 +1,13 @@
-"""``storybank delivery FILE.wav [--json] [--story STORY]``: its output, its exit
-statuses, and the story beside the take.
+"""``storybank delivery FILE.wav [--json] [--story STORY] [--no-transcript]``: its
+output, its exit statuses, the story beside the take, and the transcript.
 
-Exit 0 done, 1 when the file cannot be read or is refused (one line on
-stderr naming it), 2 for bad arguments (a story the bank does not hold is
-one). A take from espeak-ng where it is installed; otherwise those tests skip
-and the rest use made-up takes (tone bursts).
+Exit 0 done, 1 when the file cannot be read or is refused, or the transcript
+fails (one line on stderr naming it), 2 for bad arguments (a story the bank
+does not hold is one). A take from espeak-ng where it is installed; otherwise
+those tests skip and the rest use made-up takes (tone bursts). The tests of
+the measurement pass --no-transcript; the transcript's own are below: with
+the optional extra (marker ``transcribe``, skipped without it), and without
+it (simulated).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from spoken_takes import ESPEAK, NO_ESPEAK, render, tone, write_wav
 from storybank.app import main
 from storybank.core.bank import open_bank
+from storybank.core.transcript import availability as transcript_availability
 
 RATE = 16000
 
@@ -56,7 +60,7 @@ def bursts(path: Path) -> Path:
 def test_delivery_prints_a_summary_then_a_line_a_figure_and_a_pause(tmp_path: Path) -> None:
     take = tmp_path / "answer.wav"
     render(150, take)
-    result = run("delivery", str(take))
+    result = run("delivery", str(take), "--no-transcript")
     assert result.returncode == 0, result.stderr
     first, silence, rate, pauses, *each = result.stdout.splitlines()
     assert first.startswith(f"{take}: 0:4") and "answer, short of the 1:30–2:30 target" in first
@@ -69,7 +73,7 @@ def test_delivery_prints_a_summary_then_a_line_a_figure_and_a_pause(tmp_path: Pa
 
 
 def test_delivery_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["delivery", str(bursts(tmp_path / "take.wav")), "--json"]) == 0
+    assert main(["delivery", str(bursts(tmp_path / "take.wav")), "--json", "--no-transcript"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["speaking_seconds"] == pytest.approx(9.0, abs=0.05)
     assert report["answer_seconds"] == pytest.approx(12.5, abs=0.05)
@@ -84,11 +88,13 @@ def test_delivery_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
         "target_max_seconds": 150,
     }
     assert "story" not in report
+    assert report["transcript"] is None
+    assert report["transcript_reason"] == "not asked for (--no-transcript)"
 
 
 def test_delivery_text_of_made_up_take(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     take = bursts(tmp_path / "take.wav")
-    assert main(["delivery", str(take)]) == 0
+    assert main(["delivery", str(take), "--no-transcript"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert (
         lines[0] == f"{take}: 0:12 answer, short of the 1:30–2:30 target · 0:09 speaking · 2 pauses"
@@ -140,7 +146,8 @@ def test_bad_arguments_exit_2(tmp_path: Path) -> None:
     helped = run("delivery", "--help")
     said = " ".join(helped.stdout.split())  # however the terminal's width wrapped it
     assert helped.returncode == 0 and "Exit status: 0 done, 1 when the file" in said
-    assert "--story STORY" in said
+    assert "--story STORY" in said and "--no-transcript" in said
+    assert "uv sync --extra transcribe" in said
     assert "delivery" in run("--help").stdout
 
 
@@ -157,13 +164,15 @@ def test_a_story_from_the_bank_beside_the_take(
     take = str(bursts(tmp_path / "take.wav"))
     bank = ["--data-dir", str(tmp_path / "bank")]
     for wanted in (str(story.id), story.uuid, "billing REWRITE"):
-        assert main(["delivery", take, "--story", wanted, *bank]) == 0
+        assert main(["delivery", take, "--story", wanted, "--no-transcript", *bank]) == 0
         last = capsys.readouterr().out.splitlines()[-1]
         assert last == (
             f"  story    Billing rewrite (id {story.id}): the coach expects about 1:00 spoken; "
             "this take: 0:12, 0:09 of it speaking"
         )
-    assert main(["delivery", take, "--story", str(other.id), "--json", *bank]) == 0
+    assert (
+        main(["delivery", take, "--story", str(other.id), "--json", "--no-transcript", *bank]) == 0
+    )
     report = json.loads(capsys.readouterr().out)
     assert report["story"] == {"id": other.id, "title": "Another", "expected_speaking_seconds": 1.2}
     line = one_failure(capsys, ["delivery", take, "--story", "99", *bank], status=2)
@@ -172,7 +181,7 @@ def test_a_story_from_the_bank_beside_the_take(
 
 def test_a_story_with_the_demo_bank(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     take = str(bursts(tmp_path / "take.wav"))
-    assert main(["delivery", take, "--demo", "--story", "1", "--json"]) == 0
+    assert main(["delivery", take, "--demo", "--story", "1", "--json", "--no-transcript"]) == 0
     story = json.loads(capsys.readouterr().out)["story"]
     assert story["id"] == 1 and story["title"] and story["expected_speaking_seconds"] > 30
 
@@ -192,14 +201,115 @@ def test_a_story_in_no_bank_fails_and_makes_nothing(
     assert "not a WAV file" in line
 
 
-def test_the_window_and_the_commands_start_without_numpy() -> None:
+def test_the_window_and_the_commands_start_without_numpy_or_whisper() -> None:
     code = (
         "import sys\n"
         "import storybank.app, storybank.cli\n"
         "from storybank.gui import main_window\n"
         "from storybank.services import practice, stories\n"
         "storybank.cli.build_parser(['delivery', 'x.wav']).parse_args(['delivery', 'x.wav'])\n"
-        "print(sorted({'numpy', 'storybank.core.delivery'} & set(sys.modules)))"
+        "loaded = {'numpy', 'storybank.core.delivery', 'faster_whisper', 'ctranslate2'}\n"
+        "print(sorted(loaded & set(sys.modules)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- the transcript -------------------------------------------------------------------
+
+
+def test_without_the_extra_one_note_says_how_to_get_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storybank.core import transcript
+
+    monkeypatch.setattr(transcript, "availability", lambda: (False, transcript.NEEDS_EXTRA))
+    take = str(bursts(tmp_path / "take.wav"))
+    assert main(["delivery", take]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[-1] == "  note     Transcripts need the optional extra: uv sync --extra transcribe"
+    assert [line.split()[0] for line in lines[1:-1]] == ["silence", "rate", "pauses"] + [
+        "pause"
+    ] * 2
+    assert captured.err == ""
+    assert main(["delivery", take, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["transcript"] is None
+    assert report["transcript_reason"] == transcript.NEEDS_EXTRA
+    assert main(["delivery", take, "--no-transcript"]) == 0
+    assert "note" not in capsys.readouterr().out
+
+
+def test_a_failed_transcript_fails_after_the_measurement(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storybank.core import transcript
+
+    def damaged(path: Path) -> transcript.Transcript:
+        raise transcript.TranscriptError("model.bin: damaged or replaced")
+
+    monkeypatch.setattr(transcript, "availability", lambda: (True, ""))
+    monkeypatch.setattr(transcript, "transcribe", damaged)
+    take = str(bursts(tmp_path / "take.wav"))
+    assert main(["delivery", take]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith(f"{take}: 0:12 answer")
+    assert captured.err == "storybank: model.bin: damaged or replaced\n"
+    assert main(["delivery", take, "--json"]) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["transcript_reason"] == "model.bin: damaged or replaced"
+    assert captured.err == "storybank: model.bin: damaged or replaced\n"
+
+
+def test_silence_is_not_transcribed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    silence = write_wav(tmp_path / "silence.wav", np.zeros(3 * RATE), RATE)
+    assert main(["delivery", str(silence), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["transcript"], report["transcript_reason"]) == (None, "no speech heard")
+
+
+READY, NOT_READY = transcript_availability()
+
+
+@pytest.mark.transcribe
+@pytest.mark.skipif(not READY, reason=NOT_READY)
+@pytest.mark.skipif(ESPEAK is None, reason=NO_ESPEAK)
+def test_a_take_is_transcribed_and_checked_against_its_story(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = open_bank(tmp_path / "bank")
+    try:
+        repo.create_story(
+            title="Billing failures",
+            action="I read the logs for a week, and I rewrote the scheduler.",
+            result="The failures stopped within a month, and the support queue fell by half. "
+            "Refunds fell by 30%.",
+        )
+    finally:
+        repo.db.close()
+    take = tmp_path / "take.wav"
+    render(150, take)
+    args = ["delivery", str(take), "--story", "billing failures"]
+    args += ["--data-dir", str(tmp_path / "bank")]
+    assert main([*args, "--json"]) == 0
+    said = json.loads(capsys.readouterr().out)["transcript"]
+    assert "billing system" in said["text"].lower() and said["word_count"] > 80
+    assert said["model"].startswith("whisper tiny.en")
+    assert said["pronouns"]["i"] >= 8 and said["pronouns"]["we"] >= 1
+    assert said["key_points"] == [
+        {"kind": "number", "label": "30%", "heard": False, "said": None},
+        {"kind": "number", "label": "half", "heard": True, "said": "half"},
+    ]
+    assert {"count", "said", "spans"} <= set(said["fillers"])
+    assert all(word["start"] <= word["end"] for word in said["words"])
+    assert main(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    at = [line.split()[0] for line in lines].index("story")  # after the measurement's lines
+    said_line, text, fillers, pronouns, heard, missed, *coach = lines[at + 1 :]
+    assert said_line.startswith("  said     ") and "transcribed in" in said_line
+    assert text.startswith("  text     I joined the")
+    assert fillers.startswith("  fillers  ")
+    assert pronouns.startswith("  I / we   “I” ")
+    assert (heard, missed) == ("  heard    half", "  missed   30%")
+    assert all(line.startswith("  coach    ") for line in coach)

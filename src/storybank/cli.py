@@ -12,13 +12,15 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
 from storybank import __version__
 
 if TYPE_CHECKING:
     from storybank.core.delivery import DeliveryReport
+    from storybank.core.records import StoryRecord, ValueInfo
     from storybank.core.repository import Repository
+    from storybank.core.transcript import Transcript, TranscriptCheck
     from storybank.core.transfer.records import ImportPlan
 
 # What would break a line or drive the terminal: C0 and C1 controls (newline,
@@ -185,8 +187,12 @@ def _add_delivery_command(commands: argparse._SubParsersAction[_Parser]) -> None
             "stereo): its length against the practice target, speaking time and silence, "
             "pauses over 0.5 s and over 2 s (when and how long), and the speech rate in "
             "syllables a minute with an estimate in words a minute (both approximate). "
-            "Exit status: 0 done, 1 when the file cannot be read or is refused, 2 for bad "
-            "arguments."
+            "With the optional extra installed (uv sync --extra transcribe), the answer is "
+            "also transcribed on this computer (Whisper tiny.en, never downloaded) and "
+            "checked: fillers, 'I' against 'we', the coach's findings on what was said and, "
+            "with --story, the story's figures and values heard or missed. "
+            "Exit status: 0 done, 1 when the file cannot be read or is refused (or the "
+            "transcript fails), 2 for bad arguments."
         ),
     )
     delivery.add_argument("file", metavar="FILE.wav", type=_given, help="the recorded answer")
@@ -196,7 +202,10 @@ def _add_delivery_command(commands: argparse._SubParsersAction[_Parser]) -> None
         metavar="STORY",
         type=_given,
         help="a story in the bank, by its id, its uuid or its title: the coach's estimate "
-        "of its speaking time is shown beside the take's",
+        "of its speaking time is shown beside the take's, and its key points heard or missed",
+    )
+    delivery.add_argument(
+        "--no-transcript", action="store_true", help="measure only; do not transcribe"
     )
     _common(delivery, suppress=True)
 
@@ -298,43 +307,133 @@ def run_coach(path: str, as_json: bool) -> int:
     return status
 
 
+class _Told(NamedTuple):
+    """The story ``--story`` names: its record, the bank's values, the coach's estimate."""
+
+    record: StoryRecord
+    values: list[ValueInfo]
+    seconds: float
+
+
+class _Heard(NamedTuple):
+    """The transcript of a take and its check; or why there is none (and whether that
+    is a note to show, or a failure)."""
+
+    transcript: Transcript | None = None
+    checked: TranscriptCheck | None = None
+    reason: str = ""
+    note: bool = False
+    failed: bool = False
+
+
 def run_delivery(args: argparse.Namespace) -> int:
-    """``storybank delivery FILE.wav``: measure a recorded answer, optionally beside a story."""
+    """``storybank delivery FILE.wav``: measure a recorded answer, optionally beside a story,
+    and transcribe it where the optional extra is installed."""
     import json
 
     from storybank.core.delivery import DeliveryError, measure_file, report_to_json
-    from storybank.core.speaking import clock
 
     try:
         report = measure_file(Path(args.file))
     except DeliveryError as exc:  # it names the file
         return _fail(str(exc))
-    story: tuple[int, str, float] | None = None
+    story: _Told | None = None
     if args.story is not None:
-        found = _story_estimate(args)
+        found = _find_story(args)
         if isinstance(found, int):
             return found
         story = found
+    heard = _transcribed(args, report, story)
     if args.json:
         data = report_to_json(report)
         if story is not None:
             data["story"] = {
-                "id": story[0],
-                "title": story[1],
-                "expected_speaking_seconds": round(story[2], 1),
+                "id": story.record.id,
+                "title": story.record.title,
+                "expected_speaking_seconds": round(story.seconds, 1),
             }
+        data |= _transcript_json(heard)
         print(json.dumps(data, ensure_ascii=False, indent=2))
-        return 0
-    _print_delivery(args.file, report)
-    if story is not None:
-        print(
-            one_line(
-                f"  story    {story[1] or 'Untitled story'} (id {story[0]}): the coach expects "
-                f"about {clock(story[2])} spoken; this take: {clock(report.answer_seconds)}, "
-                f"{clock(report.speaking_seconds)} of it speaking"
-            )
+    else:
+        _print_delivery(args.file, report)
+        if story is not None:
+            _print_story(story, report)
+        _print_transcript(heard)
+    return _fail(heard.reason) if heard.failed else 0
+
+
+def _print_story(story: _Told, report: DeliveryReport) -> None:
+    from storybank.core.speaking import clock
+
+    print(
+        one_line(
+            f"  story    {story.record.title or 'Untitled story'} (id {story.record.id}): the "
+            f"coach expects about {clock(story.seconds)} spoken; this take: "
+            f"{clock(report.answer_seconds)}, {clock(report.speaking_seconds)} of it speaking"
         )
-    return 0
+    )
+
+
+def _transcribed(args: argparse.Namespace, report: DeliveryReport, story: _Told | None) -> _Heard:
+    """The take transcribed and checked, when the extra is installed and it holds speech."""
+    if args.no_transcript:
+        return _Heard(reason="not asked for (--no-transcript)")
+    if not report.speaking_seconds:
+        return _Heard(reason="no speech heard")
+    from storybank.core.transcript import TranscriptError, availability, check, transcribe
+
+    ready, why = availability()
+    if not ready:
+        return _Heard(reason=why, note=True)
+    try:
+        transcript = transcribe(Path(args.file))
+    except TranscriptError as exc:
+        return _Heard(reason=str(exc), failed=True)
+    if story is None:
+        return _Heard(transcript, check(transcript.text))
+    return _Heard(transcript, check(transcript.text, story.record, story.values))
+
+
+def _transcript_json(heard: _Heard) -> dict[str, object]:
+    """The ``transcript`` of ``--json``: the transcript and its check, or null and why."""
+    from storybank.core.transcript import to_json
+
+    if heard.transcript is None or heard.checked is None:
+        return {"transcript": None, "transcript_reason": heard.reason}
+    return {"transcript": to_json(heard.transcript, heard.checked)}
+
+
+def _print_transcript(heard: _Heard) -> None:
+    """What the take said, as lines under the delivery's: or a note saying how to get it."""
+    from storybank.core.speaking import counted
+
+    transcript, checked = heard.transcript, heard.checked
+    if transcript is None or checked is None:
+        if heard.note:
+            print(f"  note     {one_line(heard.reason)}")
+        return
+    print(
+        f"  said     {counted(checked.words, 'word')}, transcribed in {transcript.seconds:.1f} s "
+        f"on this computer with {one_line(transcript.model)}"
+    )
+    print(f"  text     {one_line(transcript.text) or '(nothing)'}")
+    fillers = ", ".join(f"{phrase} {count}" for phrase, count in checked.fillers.items())
+    print(f"  fillers  {checked.filler_count}" + (f": {fillers}" if fillers else ""))
+    print(f"  I / we   “I” {_times(checked.singular)}, “we” {_times(checked.plural)}")
+    for heard_it, label in ((True, "heard"), (False, "missed")):
+        points = [
+            point.label if point.kind == "number" else f"{point.label} (value)"
+            for point in checked.key_points
+            if point.heard is heard_it
+        ]
+        if points:
+            print(one_line(f"  {label:<8} " + " · ".join(points)))
+    for finding in checked.findings:
+        print(one_line(f"  coach    {finding.severity:<8} {finding.rule:<13} {finding.message}"))
+
+
+def _times(count: int) -> str:
+    return {0: "never", 1: "once", 2: "twice"}.get(count, f"{count} times")
 
 
 def _print_delivery(path: str, report: DeliveryReport) -> None:
@@ -376,8 +475,8 @@ def _at(seconds: float) -> str:
     return f"{int(minutes)}:{rest:04.1f}"
 
 
-def _story_estimate(args: argparse.Namespace) -> tuple[int, str, float] | int:
-    """The story ``--story`` names: its id, title and the coach's estimate of its
+def _find_story(args: argparse.Namespace) -> _Told | int:
+    """The story ``--story`` names, with the bank's values and the coach's estimate of its
     speaking time; or an exit status. The bank is only read."""
     from storybank.core.bank import open_chosen_bank
     from storybank.core.coach import analyze
@@ -390,22 +489,23 @@ def _story_estimate(args: argparse.Namespace) -> tuple[int, str, float] | int:
         return _fail(str(exc))
     try:
         stories = [story for story in repo.stories_by_uuid().values() if not story.trashed]
+        wanted = args.story.strip()
+        found = (
+            [s for s in stories if str(s.id) == wanted]
+            or [s for s in stories if s.uuid == wanted.lower()]
+            or [s for s in stories if s.fields["title"].strip().casefold() == wanted.casefold()]
+        )
+        if len(found) != 1:
+            said = "no story" if not found else f"{len(found)} stories"
+            return _fail(f"{said} in the bank with the id, uuid or title '{wanted}'", 2)
+        record = repo.get_story(found[0].id)
+        values = [value for pack in repo.packs() for value in pack.values]
     except StorageError as exc:
         return _fail(str(exc))
     finally:
         repo.db.close()
-    wanted = args.story.strip()
-    found = (
-        [s for s in stories if str(s.id) == wanted]
-        or [s for s in stories if s.uuid == wanted.lower()]
-        or [s for s in stories if s.fields["title"].strip().casefold() == wanted.casefold()]
-    )
-    if len(found) != 1:
-        said = "no story" if not found else f"{len(found)} stories"
-        return _fail(f"{said} in the bank with the id, uuid or title '{wanted}'", 2)
-    (story,) = found
-    sections = {name: story.fields[name] for name in SECTIONS}
-    return story.id, story.fields["title"], analyze(sections).speaking_seconds
+    seconds = analyze({name: record.text(name) for name in SECTIONS}).speaking_seconds
+    return _Told(record, values, seconds)
 
 
 def run_sheet(args: argparse.Namespace) -> int:

@@ -35,6 +35,7 @@ from storybank.core import lexicon
 from storybank.core.coach_text import (
     DIGITS,
     METRIC,
+    NOUN_USE,
     PRONOUN,
     PROPER,
     WORD,
@@ -213,13 +214,6 @@ _HANDOFF = re.compile(
     r"|\bi\s+(?:flagged|raised|passed|escalated|mentioned|reported|sent|forwarded)\s+"
     r"(?:\S+\s+){0,8}?(?:and|so|then)\s+(?:he|she|they)\s+(?:dealt with|handled|sorted|"
     r"took care of|took over|took it up|spoke to|talked to)\b"
-)
-
-
-# "kind of" and "sort of" hedge only on their own: "this kind of mistake" and
-# "what sort of plan" are plain nouns, so a determiner just before rules them out.
-_NOUN_USE = re.compile(
-    r"(?<!\w)(?:a|the|this|that|what|which|any|some|same|every|these|those)\s+\Z"
 )
 
 
@@ -491,7 +485,7 @@ class _Analysis:
             for (start, end), kind in sorted(found):
                 key = phrase_key(folded[start:end])
                 before = folded[max(0, start - 12) : start]
-                if key.startswith(("kind ", "sort ", "type ")) and _NOUN_USE.search(before):
+                if key.startswith(("kind ", "sort ", "type ")) and NOUN_USE.search(before):
                     continue
                 if key in signals or _NEGATED.search(before):
                     continue  # "weren't actually needed" is a plain negation

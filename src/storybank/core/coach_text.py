@@ -154,6 +154,11 @@ METRIC = re.compile(
 # evidence, preferred over a written number.
 DIGITS = re.compile(r"\d|[%‰$€£¥₹₩₽¢]")
 
+# "kind of" and "sort of" hedge only on their own: "this kind of mistake" and
+# "what sort of plan" are plain nouns, so a determiner just before (the folded
+# text up to the phrase) rules them out.
+NOUN_USE = re.compile(r"(?<!\w)(?:a|the|this|that|what|which|any|some|same|every|these|those)\s+\Z")
+
 
 @dataclass(frozen=True, slots=True)
 class Phrases:
@@ -334,6 +339,7 @@ SUBSTANCE_LISTS: Mapping[str, bool] = {
     "changed_since": False,
     "neutral": False,
     "reported": False,
+    "fillers": False,
 }
 
 

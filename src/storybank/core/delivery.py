@@ -7,7 +7,9 @@ imports this module: like the coach, it loads with its first use.
 
 :func:`measure_file` reads a 16-bit PCM WAV file (mono or stereo, any rate)
 and returns a :class:`DeliveryReport`; anything else is refused with a
-:class:`DeliveryError` naming the file and the reason. The take is cut into
+:class:`DeliveryError` naming the file and the reason. :func:`read_samples`
+reads the same files, refused alike, as mono samples at one rate: what
+``core/transcript.py`` hands to Whisper. The take is cut into
 10 ms frames, and everything is measured on them:
 
 - each frame is speech or silence by its level, against a threshold set from
@@ -32,10 +34,12 @@ Every number the measurement uses is in :class:`Thresholds`.
 from __future__ import annotations
 
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from itertools import pairwise
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import BinaryIO, Literal, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -43,6 +47,8 @@ import numpy.typing as npt
 from storybank.core.speaking import CoachSettings, clock
 
 Levels = npt.NDArray[np.float64]
+#: Audio samples, -1 to 1.
+Samples = npt.NDArray[np.float32]
 Mask = npt.NDArray[np.bool_]
 #: How an answer's length compares with the target band.
 Length = Literal["short", "in band", "long"]
@@ -192,6 +198,26 @@ class _Take:
     band: Levels
 
 
+@dataclass(frozen=True, slots=True)
+class _Audio:
+    """A take as mono samples at one rate."""
+
+    duration: float
+    samples: Samples
+
+
+class _Read(Protocol):
+    """What a reader of a WAV file's audio returns: at least how much it read."""
+
+    @property
+    def duration(self) -> float: ...
+
+
+_R = TypeVar("_R", bound=_Read)
+#: Reads the audio of an open WAV file (its channels, rate and frames checked).
+_Reader = Callable[[wave.Wave_read, int, int, int, Thresholds], _R]
+
+
 # --- reading ---------------------------------------------------------------------------
 
 
@@ -206,21 +232,36 @@ def measure_file(
     WAV file, another sample format, no audio, a truncated file, a take over
     :attr:`Thresholds.max_seconds`, a folder, a pipe, a file that cannot be read.
     """
+    take = _read_file(path, thresholds, _frames_of)
+    return _measure(take, settings or CoachSettings(), thresholds)
+
+
+def read_samples(path: Path, rate: int = 16_000, thresholds: Thresholds = THRESHOLDS) -> Samples:
+    """The take in ``path`` as mono samples (-1 to 1, float32) at ``rate`` Hz.
+
+    A pair of channels is mixed; another rate is resampled through the
+    spectrum (band-limited, no aliasing). The file is refused as
+    :func:`measure_file` refuses it, with the same :class:`DeliveryError`.
+    """
+    return _read_file(path, thresholds, partial(_samples_of, target=rate)).samples
+
+
+def _read_file(path: Path, t: Thresholds, reader: _Reader[_R]) -> _R:
+    """Open ``path`` as a regular file and read its audio with ``reader``."""
     from storybank.core.interchange import TransferError
     from storybank.core.transfer.files import open_regular
 
     try:
         with open_regular(path) as stream:
-            take = _read_take(stream, str(path), thresholds)
+            return _read_take(stream, str(path), t, reader)
     except TransferError as exc:
         raise DeliveryError(str(path), exc.reason) from exc
     except OSError as exc:
         raise DeliveryError(str(path), f"cannot read: {exc.strerror or exc}") from exc
-    return _measure(take, settings or CoachSettings(), thresholds)
 
 
-def _read_take(stream: BinaryIO, name: str, t: Thresholds) -> _Take:
-    """The frames of a WAV file's audio, once its header has been checked."""
+def _read_take(stream: BinaryIO, name: str, t: Thresholds, reader: _Reader[_R]) -> _R:
+    """A WAV file's audio as ``reader`` reads it, once its header has been checked."""
     import os
 
     size = os.fstat(stream.fileno()).st_size
@@ -244,7 +285,7 @@ def _read_take(stream: BinaryIO, name: str, t: Thresholds) -> _Take:
                 raise DeliveryError(
                     name, f"{clock(frames / rate)} long; at most {clock(t.max_seconds)} is measured"
                 )
-            take = _frames_of(wav, channels, rate, frames, t)
+            take = reader(wav, channels, rate, frames, t)
     except (wave.Error, EOFError) as exc:
         raise DeliveryError(name, _wave_reason(exc)) from exc
     except RuntimeError as exc:  # what ``wave`` raises for a chunk that runs past its end
@@ -321,6 +362,44 @@ def _frames_of(wav: wave.Wave_read, channels: int, rate: int, frames: int, t: Th
         voice = np.fft.rfft(cut, axis=1)[:, band]
         bands.append(2.0 * (voice.real**2 + voice.imag**2).sum(axis=1) / (hop * hop))
     return _Take(read / rate, _decibels(levels, t), _decibels(bands, t))
+
+
+def _samples_of(
+    wav: wave.Wave_read, channels: int, rate: int, frames: int, t: Thresholds, target: int
+) -> _Audio:
+    """Read the audio a block at a time into mono samples, then bring them to ``target`` Hz."""
+    parts: list[Samples] = []
+    read = 0
+    while read < frames:
+        data = wav.readframes(min(1 << 18, frames - read))
+        samples = np.frombuffer(data[: len(data) // (2 * channels) * 2 * channels], dtype="<i2")
+        if not len(samples):
+            break  # less audio than the header promised (the caller checks)
+        mono = samples.astype(np.float32)
+        if channels == 2:
+            mono = (mono[0::2] + mono[1::2]) * np.float32(0.5)
+        parts.append(mono * np.float32(1 / 32768))
+        read += len(mono)
+    joined = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+    return _Audio(read / rate, _resampled(joined, rate, target))
+
+
+def _resampled(samples: Samples, rate: int, target: int) -> Samples:
+    """``samples`` at ``rate`` Hz brought to ``target`` Hz through the spectrum (cut or
+    padded at the new Nyquist frequency), 30 s at a time with a tenth of a second of
+    the neighbours either side, so that the seams do not click."""
+    if rate == target or not len(samples):
+        return samples
+    step, pad = 30 * rate, rate // 10
+    parts = []
+    for start in range(0, len(samples), step):
+        stop = min(len(samples), start + step)
+        low, high = max(0, start - pad), min(len(samples), stop + pad)
+        size = round((high - low) * target / rate)
+        part = np.fft.irfft(np.fft.rfft(samples[low:high]), n=size) * (size / (high - low))
+        head = round((start - low) * target / rate)
+        parts.append(part[head : head + round((stop - start) * target / rate)])
+    return np.concatenate(parts).astype(np.float32)
 
 
 def _decibels(parts: list[Levels], t: Thresholds) -> Levels:
