@@ -206,6 +206,14 @@ def recorded(window: MainWindow, theme: str) -> None:
 
     def grab_dialog(dialog: AttemptDialog) -> int:
         dialog.show()
+        panel = dialog.replay.transcript if dialog.replay else None
+        if panel is not None and panel.button.isEnabled():  # with the extra installed
+            panel.start()
+            for _ in range(600):
+                if not panel.busy:
+                    break
+                wait(100)
+            dialog.adjustSize()
         wait(300)
         dialog.grab().save(str(HERE / f"replay-{theme}.png"))
         shown.append(dialog)

@@ -277,3 +277,77 @@ def test_preferences_keep_fewer_recordings_after_asking_and_delete_all(
     assert list(folder.iterdir()) == []
     assert page.usage.text() == "0 recordings, 0 KB" and not page.delete_all.isEnabled()
     assert all(a.delivery is not None for a in service.attempts())  # the measures stay
+
+
+@pytest.mark.transcribe
+def test_a_recorded_answer_is_transcribed_from_its_window_and_checked_against_its_story(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+    import subprocess
+    from datetime import UTC, datetime
+
+    from storybank.core.delivery import read_samples
+    from storybank.core.recordings import TakeWriter, new_name
+    from storybank.core.session import Answer, DeckEntry
+    from storybank.core.transcript import availability
+    from storybank.gui.practice.attempt import AttemptDialog
+    from storybank.gui.practice.transcript_view import running
+
+    ready, reason = availability()
+    if not ready:
+        pytest.skip(reason)
+    espeak = shutil.which("espeak-ng")
+    if espeak is None:
+        pytest.skip("espeak-ng is not installed: no spoken take to transcribe")
+    service = window.practice_service()
+    stories = window.service
+    [row] = [r for r in stories.repo.list_stories() if r.title.startswith("Hearing that my code")]
+    record = stories.get_story(row.id)
+    said = " ".join(
+        " ".join(record.text(name).replace("*", "").split())
+        for name in ("situation", "task", "action", "result")
+    )
+    spoken = tmp_path / "spoken.wav"
+    subprocess.run([espeak, "-s", "160", "-w", str(spoken), said], check=True)
+    name = new_name()
+    writer = TakeWriter(service.recordings_folder() / name)
+    writer.write(np.clip(read_samples(spoken) * 32767, -32768, 32767).astype("<i2").tobytes())
+    writer.close()
+    answer = Answer(DeckEntry(service.prompts()[0], ""), started_at=datetime.now(UTC),
+                    duration=writer.seconds, story_id=row.id)  # fmt: skip
+    service.attach_take(service.save_answer(answer, "t"), name)
+
+    seen: dict[str, str] = {}
+
+    def transcribe_it(dialog: AttemptDialog) -> int:
+        dialog.show()
+        assert dialog.replay is not None and dialog.replay.transcript is not None
+        panel = dialog.replay.transcript
+        assert panel.button.isEnabled(), panel.button.toolTip()
+        qtbot.mouseClick(panel.button, LEFT)  # then cancelled at once
+        assert panel.cancel.isVisible()
+        qtbot.mouseClick(panel.cancel, LEFT)
+        qtbot.waitUntil(lambda: not panel.busy, timeout=60_000)
+        seen["cancelled"] = panel.status.text()
+        qtbot.mouseClick(panel.button, LEFT)
+        qtbot.waitUntil(lambda: panel.check is not None, timeout=120_000)
+        qtbot.waitUntil(lambda: not panel.busy, timeout=10_000)
+        seen["checks"] = panel.checks.text()
+        seen["text"] = panel.text.toPlainText()
+        dialog.close()
+        return 0
+
+    monkeypatch.setattr(AttemptDialog, "exec", transcribe_it)
+    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
+    progress = window.progress_view
+    assert progress is not None
+    progress.history.setCurrentCell(0, 1)
+    qtbot.keyClick(progress.history, Qt.Key.Key_Return)
+    assert seen["cancelled"] in ("Cancelled.", "Cancelling…") or seen["cancelled"].startswith(
+        "Transcribed"
+    )
+    assert "reviewer" in seen["text"] and "40%" in seen["text"]
+    assert "heard" in seen["checks"] and "40%" in seen["checks"]
+    assert "missed 40%" not in seen["checks"]
+    qtbot.waitUntil(lambda: running() == 0, timeout=60_000)
