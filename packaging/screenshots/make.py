@@ -143,12 +143,12 @@ def practise(view: PracticeView, grab: Callable[[str], None], size: tuple[int, i
             view._tick()  # the clock past the target, as the user sees it
             grab("over")
         view.toggle_timer()
-        if told and shutil.which("espeak-ng"):  # a recorded answer, as the review shows
-            view._attach_take(spoken_take(view.service.recordings_folder(), length, number))
-        assert rating is not None
-        view.rate(Rating(rating))
         if told:
             view.use_selected_story()
+        if told and shutil.which("espeak-ng"):  # a recorded answer, as the review shows
+            view._attach_take(spoken_take(view, length, number))
+        assert rating is not None
+        view.rate(Rating(rating))
         view.session.notes.setText(note)
         if number == 3:  # rated on the rubric too, as the shot shows
             if not view.session.rubric.is_open():
@@ -164,19 +164,18 @@ def practise(view: PracticeView, grab: Callable[[str], None], size: tuple[int, i
         view.next_prompt()
 
 
-def spoken_take(folder: Path, seconds: float, seed: int) -> str:
-    """A take of about ``seconds``: espeak-ng telling a demo story at a pace set by
-    ``seed``, with a few breaks, resampled to the recordings' 16 kHz."""
+def spoken_take(view: PracticeView, seconds: float, seed: int) -> str:
+    """A take of about ``seconds``: espeak-ng telling the story told (S, A, R) at a
+    pace set by ``seed``, with a few breaks, resampled to the recordings' 16 kHz."""
     import numpy as np
 
-    from storybank.core.interchange import parse_story_markdown
     from storybank.core.markdown import escape
     from storybank.core.recordings import SAMPLE_RATE, TakeWriter, new_name
-    from storybank.resources import resource_files
 
-    files = resource_files("demo", "*.md")
-    story = parse_story_markdown(files[seed % len(files)].read_text(encoding="utf-8")).sections
-    parts = [escape(story[name]) for name in ("situation", "action", "result", "action")]
+    assert view.answer is not None and view.answer.story_id is not None
+    story = view.service.stories.get_story(view.answer.story_id)
+    sections = ("situation", "action", "result")
+    parts = [escape(" ".join(story.text(name).replace("*", "").split())) for name in sections]
     text = '<break time="2400ms"/>'.join(parts) if seed % 2 else " ".join(parts)
     wav = subprocess.run(
         ["espeak-ng", "-m", "-s", str(150 + 12 * (seed % 3)), "--stdout",
@@ -187,7 +186,7 @@ def spoken_take(folder: Path, seconds: float, seed: int) -> str:
     shown = np.interp(np.arange(0, len(voice), 22050 / SAMPLE_RATE), np.arange(len(voice)), voice)
     shown = np.concatenate([np.zeros(SAMPLE_RATE // 2), shown])[: int(seconds * SAMPLE_RATE)]
     name = new_name()
-    writer = TakeWriter(folder / name)
+    writer = TakeWriter(view.service.recordings_folder() / name)
     writer.write(np.clip(shown, -32768, 32767).astype("<i2").tobytes())
     writer.close()
     return name

@@ -88,12 +88,10 @@ class TranscriptPanel(QWidget):
         self.text = QTextBrowser()
         self.text.setObjectName("transcriptText")
         self.text.setAccessibleName("Transcript of the answer")
-        self.text.setMaximumHeight(150)
+        lines = self.text.fontMetrics().lineSpacing()
+        self.text.setMinimumHeight(8 * lines)
+        self.text.setMaximumHeight(14 * lines)
         self.text.hide()
-        self.checks = QLabel()
-        self.checks.setObjectName("transcriptChecks")
-        self.checks.setWordWrap(True)
-        self.checks.hide()
         self._lay_out()
         self.button.clicked.connect(self.start)
         self.cancel.clicked.connect(self.stop)
@@ -109,7 +107,6 @@ class TranscriptPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
         layout.addWidget(self.text)
-        layout.addWidget(self.checks)
 
     def _offer(self) -> None:
         from storybank.core.transcript import availability
@@ -176,10 +173,16 @@ class TranscriptPanel(QWidget):
         self.status.setText(
             f"Transcribed in {transcript.seconds:.1f} s by {transcript.model}, on this computer."
         )
-        self.text.setHtml(_marked(transcript.text, self.check))
+        # What it says first, then the words with the fillers marked; one scrolling box.
+        self.text.setHtml(
+            checks_html(self.check, has_story=self.story is not None)
+            + "<hr>"
+            + _marked(transcript.text, self.check)
+        )
         self.text.show()
-        self.checks.setText(checks_html(self.check, has_story=self.story is not None))
-        self.checks.show()
+        window = self.window()
+        if window is not self and window.isVisible():
+            window.adjustSize()  # room for the transcript, within the screen
 
 
 def _marked(text: str, check: TranscriptCheck) -> str:
