@@ -67,37 +67,17 @@ PRONOUN = re.compile(
     r")(?!\w)(?!['’]\w)"
 )
 
+#: The numbers written as one word, zero to nineteen, then the tens.
+UNIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+              "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+              "seventeen", "eighteen", "nineteen")  # fmt: skip
+TENS_WORDS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 # Evidence of a measured result: any digit (every script), a percent or
 # currency sign, or a written number, multiple or fraction. "one" is left out:
 # "no one" and "one of them" are not measurements.
 NUMBER_WORDS = [
-    "zero",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "sixty",
-    "seventy",
-    "eighty",
-    "ninety",
+    *(word for word in UNIT_WORDS if word != "one"),
+    *TENS_WORDS,
     "hundred",
     "hundreds",
     "thousand",

@@ -47,7 +47,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from storybank.core.coach import Finding, analyze
-from storybank.core.coach_text import NOUN_USE, WORD, fold, keyword_pattern, phrase_key
+from storybank.core.coach_text import (
+    NOUN_USE,
+    TENS_WORDS,
+    UNIT_WORDS,
+    WORD,
+    fold,
+    keyword_pattern,
+    phrase_key,
+)
 from storybank.core.coach_text import read_section as read_text
 from storybank.core.records import StoryRecord, ValueInfo
 
@@ -415,39 +423,8 @@ def _segments(
 
 # --- figures ---------------------------------------------------------------------
 
-_UNITS = {
-    word: value
-    for value, word in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-        ]
-    )
-}
-_TENS = {
-    word: 10 * value
-    for value, word in enumerate(
-        ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], 2
-    )
-}
+_UNITS = {word: value for value, word in enumerate(UNIT_WORDS)}
+_TENS = {word: 10 * value for value, word in enumerate(TENS_WORDS, 2)}
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 _CURRENCY = "$€£¥₹"
 _MONEY = frozenset(

@@ -1,4 +1,5 @@
-"""Telling the user that something they asked for could not be done, and why."""
+"""Telling the user that something they asked for could not be done, and why; and
+asking before something that cannot be taken back."""
 
 from __future__ import annotations
 
@@ -19,3 +20,17 @@ def report_error(
     from PySide6.QtWidgets import QMessageBox  # dialogs load on first use
 
     QMessageBox.warning(parent, title, f"{lead} {error}" if lead else str(error))
+
+
+def ask_yes(parent: QWidget, title: str, text: str) -> bool:
+    """Ask a yes-or-no question whose safe answer, No, is the default; True for Yes."""
+    from PySide6.QtWidgets import QMessageBox
+
+    choice = QMessageBox.question(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return choice == QMessageBox.StandardButton.Yes

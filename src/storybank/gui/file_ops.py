@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QToolBar
 
 from storybank.core.database import StorageError
 from storybank.core.speaking import counted
-from storybank.gui.errors import report_error
+from storybank.gui.errors import ask_yes, report_error
 from storybank.gui.settings import Preferences
 
 if TYPE_CHECKING:
@@ -157,20 +157,16 @@ class FileOps(QObject):
 
     def _with_recordings(self) -> bool:
         """Recorded answers stay out of an export unless the candidate asks for them."""
-        from PySide6.QtWidgets import QMessageBox
 
         takes = self.service.take_count()
         if not takes:
             return False
-        choice = QMessageBox.question(
+        return ask_yes(
             self.window,
             "Include your recordings?",
             f"You have {counted(takes, 'recorded answer')}. The export leaves the audio out. "
             "Copy the recordings into a folder beside the file too?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
         )
-        return choice == QMessageBox.StandardButton.Yes
 
     def import_data(self, *, folder: bool) -> None:
         """Read, preview and (if the user agrees) import stories."""

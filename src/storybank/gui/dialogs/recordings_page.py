@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from storybank.core.database import StorageError
 from storybank.core.recordings import expired
+from storybank.gui.errors import ask_yes
 from storybank.gui.settings import MAX_KEEP, Preferences
 from storybank.gui.theme import mark_secondary
 from storybank.services.practice import PracticeService
@@ -100,15 +101,12 @@ class RecordingsPage(QWidget):
         self.delete_all.setEnabled(bool(usage.takes or usage.loose))
 
     def _delete_all(self) -> None:
-        choice = QMessageBox.question(
+        if not ask_yes(
             self,
             "Delete all recordings?",
             "Every recorded answer is deleted from this computer. The answers, their "
             "ratings and their measured delivery stay.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if choice != QMessageBox.StandardButton.Yes:
+        ):
             return
         try:
             self.practice().delete_all_takes()
@@ -127,17 +125,13 @@ class RecordingsPage(QWidget):
             gone = len(expired(practice.store.takes(), keep))
         except StorageError:
             return self.kept
-        if gone:
-            choice = QMessageBox.question(
-                self,
-                "Delete older recordings?",
-                f"Keeping {'none' if keep == 0 else f'the latest {keep}'} per prompt deletes "
-                f"{gone} older recording{'s' * (gone != 1)} now. Delete them?",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if choice != QMessageBox.StandardButton.Yes:
-                return self.kept
+        if gone and not ask_yes(
+            self,
+            "Delete older recordings?",
+            f"Keeping {'none' if keep == 0 else f'the latest {keep}'} per prompt deletes "
+            f"{gone} older recording{'s' * (gone != 1)} now. Delete them?",
+        ):
+            return self.kept
         try:
             practice.apply_retention(keep)
         except (StorageError, OSError) as exc:

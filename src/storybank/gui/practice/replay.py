@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QSlider,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from storybank.core.database import StorageError
 from storybank.core.practice import AttemptInfo
 from storybank.core.speaking import clock
+from storybank.gui.errors import ask_yes
 from storybank.gui.theme import blend, mark_secondary
 
 if TYPE_CHECKING:
@@ -323,12 +323,9 @@ class ReplayPanel(QWidget):
         self.deleted.emit()
 
     def _confirm(self) -> bool:
-        choice = QMessageBox.question(
+        return ask_yes(
             self,
             "Delete this recording?",
             "The recorded audio of this answer is deleted from this computer. "
             "The answer, its rating and the measured delivery stay.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
         )
-        return choice == QMessageBox.StandardButton.Yes

@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -63,6 +62,7 @@ from storybank.core.sheet import plain_line
 from storybank.core.speaking import clock, counted
 from storybank.gui.coach_panel import TimeGauge
 from storybank.gui.duration_spin import DurationSpin
+from storybank.gui.errors import ask_yes
 from storybank.gui.practice.recorder import AnswerRecording
 from storybank.gui.practice.review import SessionReview
 from storybank.gui.practice.self_rating import RubricRating
@@ -914,17 +914,14 @@ class PracticeView(QWidget):
         """
         if not self._in_session():
             return
-        if self.answer is not None and self.answer.timed and self.answer.rating is None:
-            choice = QMessageBox.question(
-                self,
-                "End the session?",
-                "This answer has no rating yet. End the session anyway? "
-                "Its time and note are kept, unrated.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if choice != QMessageBox.StandardButton.Yes:
-                return
+        unrated = self.answer is not None and self.answer.timed and self.answer.rating is None
+        if unrated and not ask_yes(
+            self,
+            "End the session?",
+            "This answer has no rating yet. End the session anyway? "
+            "Its time and note are kept, unrated.",
+        ):
+            return
         self._ticker.stop()
         self.voice.stop()
         self.recording.discard()
