@@ -128,12 +128,23 @@ def test_an_answer_recorded_from_the_microphone_is_stored_sample_for_sample(
     qtbot.mouseClick(view.summary.again_deck_button, LEFT)
     history = view.session.history
     assert 'href="attempt:' in history.text() and "replay" in history.text()
-    opened: list[bool] = []
-    monkeypatch.setattr(AttemptDialog, "exec", lambda d: opened.append(d.replay is not None) or 0)
+    played: list[int] = []
+
+    def play(dialog: AttemptDialog) -> int:
+        panel = dialog.replay
+        assert panel is not None
+        assert "short of the 1:30–2:30 a good answer lasts" in panel.measures.text()
+        qtbot.mouseClick(panel.play_button, LEFT)
+        assert panel.player is not None, panel.status.text()
+        qtbot.waitUntil(lambda: panel.player.position() > 500, timeout=10_000)  # type: ignore[union-attr]
+        played.append(panel.player.position())  # type: ignore[union-attr]
+        return 0
+
+    monkeypatch.setattr(AttemptDialog, "exec", play)
     history.setFocus()
     qtbot.keyClick(history, Qt.Key.Key_Tab)  # to the link
     qtbot.keyClick(history, Qt.Key.Key_Return)
-    assert opened == [True]
+    assert played and played[0] > 500  # it plays back
     qtbot.keyClick(view.session, Qt.Key.Key_Escape)
 
     # Progress ▸ Delivery charts it.

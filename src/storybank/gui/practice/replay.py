@@ -224,6 +224,12 @@ class ReplayPanel(QWidget):
             self.status.setText(str(exc))
             return
         self.strip.set_report(report)
+        band = f"{clock(report.target_min_seconds)}–{clock(report.target_max_seconds)}"
+        where = {"short": "short of", "in band": "within", "long": "over"}[report.length]
+        self.measures.setText(
+            f"{self.measures.text() or clock(report.answer_seconds)} · {where} the {band} "
+            "a good answer lasts"
+        )
         self.slider.setRange(0, int(report.duration_seconds * 1000))
         self.time.setText(f"0:00 / {clock(report.duration_seconds)}")
         self.status.setText("Shaded: pauses over 0.5 s (darker over 2 s). Click to jump there.")
