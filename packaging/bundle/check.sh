@@ -41,6 +41,12 @@ for wanted in prompts/behavioral.toml values/netflix-culture.toml coach/phrases.
 done
 echo "ok"
 
+step "QtMultimedia inside the bundle (recording and replaying answers)"
+find "$work/storybank/_internal" -name 'libQt6Multimedia.so*' | grep -q . || fail "no QtMultimedia"
+find "$work/storybank/_internal" -path '*plugins/multimedia/*' -name '*.so' | grep -q . ||
+  fail "no QtMultimedia backend plugin"
+echo "ok"
+
 step "import the demo stories into a new bank"
 "$app" import --data-dir "$work/data" "$repo/resources/demo" | tail -n 1
 
