@@ -156,6 +156,21 @@ def test_progress_shows_charts_after_practice(qtbot: QtBot, window: MainWindow) 
     progress.grab()  # the charts paint without error
 
 
+def test_qt_s_silent_mock_engine_never_counts_as_a_voice(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("PySide6.QtTextToSpeech")
+    from PySide6.QtTextToSpeech import QTextToSpeech
+
+    from storybank.gui.practice.voice import Voice
+
+    monkeypatch.setattr(QTextToSpeech, "availableEngines", staticmethod(lambda: ["mock"]))
+    voice = Voice()
+    assert not voice.available and voice.reason == (
+        "No text-to-speech engine is installed on this computer."
+    )
+
+
 def test_voice_is_disabled_with_a_reason_when_unavailable(window: MainWindow) -> None:
     window.set_mode("practice")
     view = window.practice_view

@@ -220,6 +220,7 @@ def test_without_a_sound_server_recording_is_off_with_the_reason(
     option = view.chooser.findChild(QCheckBox, "recordAnswers")
     assert option is not None
     assert not option.isEnabled() and "No microphone was found." in option.toolTip()
+    assert view.recording.why_off.text() == "No microphone was found."  # said beside it
     view.chooser.prep.setValue(0)
     qtbot.mouseClick(view.chooser.start_button, LEFT)
     qtbot.keyClick(view.session, Qt.Key.Key_Space)

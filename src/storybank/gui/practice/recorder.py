@@ -30,6 +30,7 @@ from storybank.core.recordings import (
     TakeWriter,
     new_name,
 )
+from storybank.gui.theme import mark_secondary
 
 #: Whether answers are recorded, remembered between sessions.
 RECORD_KEY = "practice/record"
@@ -222,6 +223,16 @@ class AnswerRecording(QObject):
         if self.device is not None and settings is not None:
             self.option.setChecked(settings.value(RECORD_KEY, False, type=bool) is True)
         self.option.toggled.connect(self._remember)
+        # Why it is off, beside it: a disabled box shows no tooltip on some desktops.
+        self.why_off = QLabel("" if self.device is not None else self.reason)
+        self.why_off.setObjectName("recordingOff")
+        self.why_off.setWordWrap(True)
+        mark_secondary(self.why_off)
+        self.option_row = QWidget()
+        option_row = QHBoxLayout(self.option_row)
+        option_row.setContentsMargins(0, 0, 0, 0)
+        option_row.addWidget(self.option)
+        option_row.addWidget(self.why_off, 1)
         self.recorder = None if self.device is None else Recorder(self.device, self)
         self.meter = LevelMeter()
         self.label = QLabel()

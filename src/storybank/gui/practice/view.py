@@ -474,7 +474,7 @@ class PracticeView(QWidget):
         self.chooser.voice.setEnabled(self.voice.available)
         self.chooser.voice.setToolTip(self.voice.reason)
         self.recording = AnswerRecording(service.recordings_folder, settings)
-        self.chooser.form.addRow("", self.recording.option)
+        self.chooser.form.addRow("", self.recording.option_row)
         self.session.recording_slot.addWidget(self.recording.row)
         #: How many recordings to keep per prompt (None: all), from the Preferences.
         self.keep: int | None = None

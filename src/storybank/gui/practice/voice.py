@@ -26,13 +26,19 @@ class Voice:
         try:
             from PySide6.QtTextToSpeech import QTextToSpeech
 
-            engines = QTextToSpeech.availableEngines()
+            # Qt ships a "mock" engine for its own tests: it says nothing.
+            engines = [e for e in QTextToSpeech.availableEngines() if e != "mock"]
             if not engines:
                 self.reason = "No text-to-speech engine is installed on this computer."
                 return
-            speech = QTextToSpeech(engines[0])
-            if speech.state() == QTextToSpeech.State.Error:
-                self.reason = f"Text to speech could not start: {speech.errorString()}"
+            speech = None
+            for engine in engines:
+                speech = QTextToSpeech(engine)
+                if speech.state() != QTextToSpeech.State.Error:
+                    break
+            if speech is None or speech.state() == QTextToSpeech.State.Error:
+                error = speech.errorString() if speech is not None else ""
+                self.reason = f"Text to speech could not start: {error or 'no engine works'}."
                 return
             self._speech = speech
         except (ImportError, RuntimeError, OSError) as exc:
