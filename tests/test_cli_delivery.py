@@ -246,7 +246,7 @@ def test_a_failed_transcript_fails_after_the_measurement(
 ) -> None:
     from storybank.core import transcript
 
-    def damaged(path: Path) -> transcript.Transcript:
+    def damaged(path: Path, **_options: object) -> transcript.Transcript:
         raise transcript.TranscriptError("model.bin: damaged or replaced")
 
     monkeypatch.setattr(transcript, "availability", lambda: (True, ""))
@@ -260,6 +260,29 @@ def test_a_failed_transcript_fails_after_the_measurement(
     captured = capsys.readouterr()
     assert json.loads(captured.out)["transcript_reason"] == "model.bin: damaged or replaced"
     assert captured.err == "storybank: model.bin: damaged or replaced\n"
+
+
+def test_a_model_folder_of_one_s_own_is_used_instead(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storybank.core import transcript
+
+    chosen: list[Path | None] = []
+
+    def refuse(path: Path, *, model_dir: Path | None = None, **_: object) -> transcript.Transcript:
+        chosen.append(model_dir)
+        transcript.check_model_dir(model_dir or tmp_path)
+        raise AssertionError("an empty folder is no model")
+
+    monkeypatch.setattr(transcript, "availability", lambda: (True, ""))
+    monkeypatch.setattr(transcript, "transcribe", refuse)
+    take = str(bursts(tmp_path / "take.wav"))
+    folder = tmp_path / "model"
+    folder.mkdir()
+    assert main(["delivery", take, "--model", str(folder)]) == 1
+    assert chosen == [folder]
+    err = capsys.readouterr().err
+    assert err.startswith(f"storybank: {folder}: not a Whisper model") and "no model.bin" in err
 
 
 def test_silence_is_not_transcribed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

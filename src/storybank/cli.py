@@ -207,6 +207,13 @@ def _add_delivery_command(commands: argparse._SubParsersAction[_Parser]) -> None
     delivery.add_argument(
         "--no-transcript", action="store_true", help="measure only; do not transcribe"
     )
+    delivery.add_argument(
+        "--model",
+        metavar="DIR",
+        type=_given,
+        help="transcribe with this CTranslate2 Whisper model folder instead of the bundled "
+        "tiny.en (read from disk only, never downloaded)",
+    )
     _common(delivery, suppress=True)
 
 
@@ -386,7 +393,7 @@ def _transcribed(args: argparse.Namespace, report: DeliveryReport, story: _Told 
     if not ready:
         return _Heard(reason=why, note=True)
     try:
-        transcript = transcribe(Path(args.file))
+        transcript = transcribe(Path(args.file), model_dir=Path(args.model) if args.model else None)
     except TranscriptError as exc:
         return _Heard(reason=str(exc), failed=True)
     if story is None:

@@ -228,13 +228,18 @@ def test_without_a_sound_server_recording_is_off_with_the_reason(
 
 
 def test_preferences_keep_fewer_recordings_after_asking_and_delete_all(
-    qtbot: QtBot, window: MainWindow, data_dir: Path, boxes: object
+    qtbot: QtBot,
+    window: MainWindow,
+    data_dir: Path,
+    boxes: object,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
     from storybank.core.recordings import TakeWriter, new_name
     from storybank.core.session import Answer, DeckEntry
     from storybank.gui.dialogs.preferences import PreferencesDialog
+    from storybank.gui.settings import Preferences
 
     service = window.practice_service()
     prompt = service.prompts()[0]
@@ -285,10 +290,28 @@ def test_preferences_keep_fewer_recordings_after_asking_and_delete_all(
     qtbot.addWidget(dialog)
     page = dialog.recordings_page
     assert page is not None and page.keep() == 1
+    # A folder that is no Whisper model is refused with the reason; the choice stays.
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a, **_k: str(data_dir))
+    qtbot.mouseClick(page.choose_model, LEFT)
+    assert boxes.shown[-1][0] == "warning" and "model.bin" in boxes.shown[-1][1]  # type: ignore[attr-defined]
+    assert page.model == "" and not page.bundled_model.isEnabled()
+    model = data_dir / "whisper"
+    model.mkdir()
+    for name in ("model.bin", "tokenizer.json", "vocabulary.txt"):
+        (model / name).write_text("x")
+    (model / "config.json").write_text("{}")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a, **_k: str(model))
+    qtbot.mouseClick(page.choose_model, LEFT)
+    assert page.model == str(model) and page.model_label.text() == str(model)
+    assert page.bundled_model.isEnabled()
     qtbot.mouseClick(page.delete_all, LEFT)
     assert list(folder.iterdir()) == []
     assert page.usage.text() == "0 recordings, 0 KB" and not page.delete_all.isEnabled()
     assert all(a.delivery is not None for a in service.attempts())  # the measures stay
+    dialog.accept()
+    assert Preferences.load(window.settings).transcript_model == str(model)
 
 
 @pytest.mark.transcribe

@@ -18,7 +18,7 @@ from storybank.gui.current_story import CurrentStory
 from storybank.gui.file_ops import FileOps
 from storybank.gui.main_menu import MainMenu
 from storybank.gui.main_status import MainStatus
-from storybank.gui.settings import Preferences, app_settings
+from storybank.gui.settings import Preferences, service_settings
 from storybank.gui.story_commands import StoryCommands
 from storybank.gui.story_editor import StoryEditor
 from storybank.gui.story_list import StoryListPanel
@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.service = service
         # The demo keeps the user's own settings (its theme, above all).
-        self.settings = app_settings(None if service.demo else service.data_dir)
+        self.settings = service_settings(service)
         self.setObjectName("mainWindow")
         title = "Storybank"
         if service.demo:

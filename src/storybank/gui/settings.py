@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 
 from storybank.core.backup import BackupPolicy
 from storybank.core.speaking import CoachSettings
 from storybank.paths import config_dir
+
+if TYPE_CHECKING:
+    from storybank.services.stories import StoryService
 
 
 def app_settings(data_folder: Path | None = None) -> QSettings:
@@ -19,6 +23,11 @@ def app_settings(data_folder: Path | None = None) -> QSettings:
     :func:`storybank.paths.config_dir`); None is the default bank (or the demo).
     """
     return QSettings(str(config_dir(data_folder) / "storybank.ini"), QSettings.Format.IniFormat)
+
+
+def service_settings(service: StoryService) -> QSettings:
+    """The settings of the bank a story service has open (the demo's are the default's)."""
+    return app_settings(None if service.demo else service.data_dir)
 
 
 #: The most recordings the Preferences keep per prompt short of all of them.
@@ -40,6 +49,8 @@ class Preferences:
     backups: BackupPolicy = field(default_factory=BackupPolicy)
     #: Recorded answers kept per prompt, the latest first; None keeps them all.
     recordings_keep: int | None = None
+    #: A CTranslate2 Whisper model folder chosen for transcripts; "" is the bundled one.
+    transcript_model: str = ""
 
     @classmethod
     def load(cls, settings: QSettings) -> Preferences:
@@ -67,6 +78,7 @@ class Preferences:
                 number("backups/weekly", default.backups.weekly),
             ),
             recordings_keep=None if keep < 0 else min(keep, MAX_KEEP),
+            transcript_model=str(settings.value("recordings/model", "")),
         )
 
     def save(self, settings: QSettings) -> None:
@@ -82,6 +94,7 @@ class Preferences:
         settings.setValue("backups/weekly", self.backups.weekly)
         keep = self.recordings_keep
         settings.setValue("recordings/keep", -1 if keep is None else keep)
+        settings.setValue("recordings/model", self.transcript_model)
         settings.sync()
 
     def coach_settings(self) -> CoachSettings:

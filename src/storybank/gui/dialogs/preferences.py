@@ -354,9 +354,15 @@ class PreferencesDialog(QDialog):
 
     def done(self, result: int) -> None:
         prefs = self.general_page.preferences()
-        if self.recordings_page is not None:
-            prefs = replace(prefs, recordings_keep=self.recordings_page.apply())
+        page = self.recordings_page
+        if page is not None:
+            prefs = replace(prefs, recordings_keep=page.apply(), transcript_model=page.model)
         else:
-            prefs = replace(prefs, recordings_keep=Preferences.load(self.settings).recordings_keep)
+            kept = Preferences.load(self.settings)
+            prefs = replace(
+                prefs,
+                recordings_keep=kept.recordings_keep,
+                transcript_model=kept.transcript_model,
+            )
         prefs.save(self.settings)
         super().done(result)

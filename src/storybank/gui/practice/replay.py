@@ -30,6 +30,7 @@ from storybank.core.database import StorageError
 from storybank.core.practice import AttemptInfo
 from storybank.core.speaking import clock
 from storybank.gui.errors import ask_yes
+from storybank.gui.settings import Preferences, service_settings
 from storybank.gui.theme import blend, mark_secondary
 
 if TYPE_CHECKING:
@@ -200,7 +201,10 @@ class ReplayPanel(QWidget):
                 story = stories.get_story(self.attempt.story_id)
             except (StorageError, LookupError):
                 story = None
-        return TranscriptPanel(path, story, list(stories.active_values()))
+        chosen = Preferences.load(service_settings(stories)).transcript_model
+        return TranscriptPanel(
+            path, story, list(stories.active_values()), model=Path(chosen) if chosen else None
+        )
 
     def _show_take(self) -> None:
         """Measure the take for its strip; or say why there is nothing to play."""

@@ -42,16 +42,22 @@ class TranscribeThread(QThread):
     made = Signal(object)  # Transcript
     failed = Signal(str)
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, model: Path | None = None) -> None:
         super().__init__()
         self.path = path
+        self.model = model
         self.stop = threading.Event()
 
     def run(self) -> None:
         from storybank.core.transcript import TranscriptCancelled, TranscriptError, transcribe
 
         try:
-            made = transcribe(self.path, progress=self.progressed.emit, cancelled=self.stop.is_set)
+            made = transcribe(
+                self.path,
+                model_dir=self.model,
+                progress=self.progressed.emit,
+                cancelled=self.stop.is_set,
+            )
         except TranscriptCancelled:
             self.failed.emit("Cancelled.")
         except (TranscriptError, OSError, RuntimeError, ValueError) as exc:
@@ -63,10 +69,18 @@ class TranscribeThread(QThread):
 class TranscriptPanel(QWidget):
     """Transcribe, its progress and Cancel, then the transcript and what it said."""
 
-    def __init__(self, path: Path, story: StoryRecord | None, values: list[ValueInfo]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        story: StoryRecord | None,
+        values: list[ValueInfo],
+        *,
+        model: Path | None = None,
+    ) -> None:
         super().__init__()
         self.setObjectName("transcriptPanel")
         self.path = path
+        self.model = model
         self.story = story
         self.values = values
         self.worker: TranscribeThread | None = None
@@ -121,7 +135,7 @@ class TranscriptPanel(QWidget):
     def start(self) -> None:
         if self.worker is not None:
             return
-        thread = TranscribeThread(self.path)
+        thread = TranscribeThread(self.path, self.model)
         thread.progressed.connect(lambda share: self.bar.setValue(round(share * 100)))
         thread.made.connect(self._made)
         thread.failed.connect(self._failed)
