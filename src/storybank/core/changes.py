@@ -31,6 +31,8 @@ class ChangeSet:
     prompts: bool = False
     #: Practice attempts and review schedules.
     attempts: bool = False
+    #: Applications, their rounds, debriefs, angles and pitches.
+    applications: bool = False
     #: Settings that change what views compute (speaking rate, target time).
     settings: bool = False
     #: Another program (the command line, another window) made the change.
@@ -48,6 +50,7 @@ class ChangeSet:
             tags=True,
             prompts=True,
             attempts=True,
+            applications=True,
             elsewhere=elsewhere,
         )
 
@@ -68,6 +71,7 @@ class ChangeSet:
             dismissed=self.dismissed | other.dismissed,
             prompts=self.prompts or other.prompts,
             attempts=self.attempts or other.attempts,
+            applications=self.applications or other.applications,
             settings=self.settings or other.settings,
             elsewhere=self.elsewhere or other.elsewhere,
             derived=self.derived and other.derived,

@@ -37,7 +37,9 @@ if TYPE_CHECKING:
 
 #: Every schema revision ever released, oldest first. A test checks that this
 #: matches the Alembic scripts, so the fast path never needs to import them.
-SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+SCHEMA_REVISIONS: tuple[str, ...] = (
+    "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008",
+)  # fmt: skip
 HEAD_REVISION = SCHEMA_REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"

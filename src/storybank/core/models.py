@@ -196,3 +196,102 @@ class Attempt(SQLModel, table=True):
     #: measured from it, as JSON (see core/recordings.py); None when not recorded.
     recording: str | None = None
     delivery: str | None = None
+
+
+class Application(SQLModel, table=True):
+    """One company's interview process the candidate is preparing for."""
+
+    __tablename__ = "application"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(sa_column=Column(String(36), unique=True, nullable=False))
+    company: str = ""
+    role: str = ""
+    team: str = ""
+    #: preparing, interviewing, offer or closed (core/applications.py).
+    status: str = "preparing"
+    #: The value packs it is judged against, as a JSON list of pack keys.
+    packs: str = "[]"
+    #: The loop template its rounds came from ("" when made by hand).
+    template: str = ""
+    applied_on: str = ""
+    notes: str = ""
+    #: "Tell me about yourself" and "Why this company?", as the candidate wrote them.
+    pitch_intro: str = ""
+    pitch_why: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class InterviewRound(SQLModel, table=True):
+    """One round of an application's loop, and what was asked in it."""
+
+    __tablename__ = "interview_round"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(sa_column=Column(String(36), unique=True, nullable=False))
+    application_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("application.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    position: int = 0
+    kind: str = "other"
+    name: str = ""
+    scheduled_at: datetime | None = None
+    minutes: int = 45
+    interviewer_name: str = ""
+    interviewer_role: str = ""
+    focus: str = ""
+    #: JSON lists: the prompt themes likely, the questions to ask chosen and asked.
+    themes: str = "[]"
+    questions: str = "[]"
+    asked: str = "[]"
+    done: bool = False
+    notes: str = ""
+
+
+class Debrief(SQLModel, table=True):
+    """One question of a round as it went: which story was told, and how it landed."""
+
+    __tablename__ = "debrief"
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("interview_round.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    position: int = 0
+    prompt_uuid: str | None = Field(default=None, sa_column=Column(String(36), nullable=True))
+    question: str = ""
+    story_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("story.id", ondelete="SET NULL"), nullable=True, index=True
+        ),
+    )
+    #: strong, okay or missed.
+    outcome: str = "okay"
+    notes: str = ""
+
+
+class Angle(SQLModel, table=True):
+    """A one-line angle on a story for one application ("lead with the candor part")."""
+
+    __tablename__ = "angle"
+    __table_args__ = (UniqueConstraint("application_id", "story_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("application.id", ondelete="CASCADE"), nullable=False)
+    )
+    story_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("story.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    text: str = ""

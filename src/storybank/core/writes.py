@@ -822,3 +822,118 @@ def _import_dismissed(
             added += 1
         step()
     return added
+
+
+# --- applications --------------------------------------------------------------
+
+
+def add_application(
+    session: Session, fields: dict[str, Any], rounds: Sequence[dict[str, Any]]
+) -> int:
+    """A new application and its rounds, in order (``fields`` as the table's columns)."""
+    from storybank.core.models import Application, InterviewRound
+
+    application = Application(uuid=str(uuid_module.uuid4()), **fields)
+    session.add(application)
+    session.flush()
+    assert application.id is not None
+    for position, round_fields in enumerate(rounds):
+        session.add(
+            InterviewRound(
+                uuid=str(uuid_module.uuid4()),
+                application_id=application.id,
+                position=position,
+                **round_fields,
+            )
+        )
+    return application.id
+
+
+def update_application(session: Session, application_id: int, fields: dict[str, Any]) -> None:
+    from storybank.core.models import Application
+
+    application = get(session, Application, application_id)
+    for name, value in fields.items():
+        setattr(application, name, value)
+    application.updated_at = utcnow()
+    session.add(application)
+
+
+def delete_application(session: Session, application_id: int) -> None:
+    """Delete an application with its rounds, debriefs and angles (the stories stay)."""
+    from storybank.core.models import Application
+
+    session.delete(get(session, Application, application_id))
+
+
+def add_round(session: Session, application_id: int, fields: dict[str, Any]) -> int:
+    """A round added at the end of an application's loop."""
+    from storybank.core.models import Application, InterviewRound
+
+    get(session, Application, application_id)
+    last = session.exec(
+        select(func.max(InterviewRound.position)).where(
+            InterviewRound.application_id == application_id
+        )
+    ).one()
+    added = InterviewRound(
+        uuid=str(uuid_module.uuid4()),
+        application_id=application_id,
+        position=(last if last is not None else -1) + 1,
+        **fields,
+    )
+    session.add(added)
+    session.flush()
+    assert added.id is not None
+    return added.id
+
+
+def update_round(session: Session, round_id: int, fields: dict[str, Any]) -> None:
+    from storybank.core.models import InterviewRound
+
+    found = get(session, InterviewRound, round_id)
+    for name, value in fields.items():
+        setattr(found, name, value)
+    session.add(found)
+
+
+def delete_round(session: Session, round_id: int) -> None:
+    from storybank.core.models import InterviewRound
+
+    session.delete(get(session, InterviewRound, round_id))
+
+
+def save_debrief(
+    session: Session, round_id: int, items: Sequence[dict[str, Any]], round_fields: dict[str, Any]
+) -> None:
+    """Replace a round's debrief with ``items`` (in order) and change the round's
+    own fields (done, the questions asked, notes), in the caller's transaction."""
+    from storybank.core.models import Debrief, InterviewRound
+
+    update_round(session, round_id, round_fields)
+    for old in session.exec(select(Debrief).where(Debrief.round_id == round_id)).all():
+        session.delete(old)
+    session.flush()
+    for position, fields in enumerate(items):
+        story_id = fields.get("story_id")
+        if story_id is not None and session.get(Story, story_id) is None:
+            fields = {**fields, "story_id": None}  # deleted meanwhile: the line stays
+        session.add(Debrief(round_id=round_id, position=position, **fields))
+    get(session, InterviewRound, round_id)
+
+
+def set_angle(session: Session, application_id: int, story_id: int, text_: str) -> None:
+    """A story's one-line angle for an application; an empty one removes it."""
+    from storybank.core.models import Angle
+
+    found = session.exec(
+        select(Angle).where(Angle.application_id == application_id, Angle.story_id == story_id)
+    ).first()
+    if not text_.strip():
+        if found is not None:
+            session.delete(found)
+        return
+    if found is None:
+        found = Angle(application_id=application_id, story_id=story_id)
+    found.text = text_.strip()
+    session.add(found)

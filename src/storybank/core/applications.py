@@ -1,0 +1,366 @@
+"""The interview loop: applications to companies, their rounds in order, what
+was told in each (the debrief), and per-story angles; read in plain SQL,
+written through :mod:`storybank.core.writes` (like the practice repository).
+
+Panel members compare notes, so a story told to one company should not be told
+to it twice: :meth:`ApplicationRepository.tellings` says which story was told
+to whom, for the warnings in Practice and in a round's preparation.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from storybank.core.repository import Store, _time
+
+
+class Status(StrEnum):
+    """Where an application stands."""
+
+    PREPARING = "preparing"
+    INTERVIEWING = "interviewing"
+    OFFER = "offer"
+    CLOSED = "closed"
+
+
+class Outcome(StrEnum):
+    """How one answer in a real round went, as the candidate judged it after."""
+
+    STRONG = "strong"
+    OKAY = "okay"
+    MISSED = "missed"
+
+
+#: The fields of an application the candidate edits (the table's columns).
+APPLICATION_FIELDS = ("company", "role", "team", "status", "applied_on", "notes",
+                      "pitch_intro", "pitch_why")  # fmt: skip
+#: The fields of a round the candidate edits.
+ROUND_FIELDS = ("kind", "name", "scheduled_at", "minutes", "interviewer_name",
+                "interviewer_role", "focus", "notes")  # fmt: skip
+
+
+def json_list(raw: str | None) -> tuple[str, ...]:
+    """A stored JSON list of strings; anything else reads as empty."""
+    try:
+        data = json.loads(raw or "[]")
+    except ValueError:
+        return ()
+    if not isinstance(data, list):
+        return ()
+    return tuple(item for item in data if isinstance(item, str))
+
+
+def dump_list(items: Iterable[str]) -> str:
+    return json.dumps(list(dict.fromkeys(items)), ensure_ascii=False)
+
+
+@dataclass(frozen=True, slots=True)
+class RoundInfo:
+    """One round of a loop as stored."""
+
+    id: int
+    uuid: str
+    application_id: int
+    position: int
+    kind: str
+    name: str
+    scheduled_at: datetime | None
+    minutes: int
+    interviewer_name: str
+    interviewer_role: str
+    focus: str
+    themes: tuple[str, ...]
+    questions: tuple[str, ...]
+    asked: tuple[str, ...]
+    done: bool
+    notes: str
+
+    @property
+    def interviewer(self) -> str:
+        return who(self.interviewer_name, self.interviewer_role)
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationInfo:
+    """One application with its rounds, in order."""
+
+    id: int
+    uuid: str
+    company: str
+    role: str
+    team: str
+    status: Status
+    packs: tuple[str, ...]
+    template: str
+    applied_on: str
+    notes: str
+    pitch_intro: str
+    pitch_why: str
+    updated_at: datetime
+    rounds: tuple[RoundInfo, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return " · ".join(part for part in (self.company or "Unnamed company", self.role) if part)
+
+
+@dataclass(frozen=True, slots=True)
+class DebriefItem:
+    """One question of a round as it went."""
+
+    question: str
+    story_id: int | None = None
+    outcome: Outcome = Outcome.OKAY
+    notes: str = ""
+    prompt_uuid: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Telling:
+    """A story told in a real round: to which company, in which round, to whom, how."""
+
+    story_id: int
+    application_id: int
+    company: str
+    round_id: int
+    round_name: str
+    interviewer: str
+    scheduled_at: datetime | None
+    outcome: Outcome
+    question: str
+
+    def text(self) -> str:
+        """ "told to Netflix in the Recruiter call (Dana, recruiter)"."""
+        whom = f" ({self.interviewer})" if self.interviewer else ""
+        return f"told to {self.company} in the {self.round_name}{whom}"
+
+
+def who(name: str, role: str) -> str:
+    """ "Dana Reyes, engineering manager"; the role alone, or "" when nobody is named."""
+    return ", ".join(part for part in (name.strip(), role.strip()) if part)
+
+
+def next_round(application: ApplicationInfo, now: datetime) -> RoundInfo | None:
+    """The round to prepare for: the first not done, the soonest scheduled first
+    (a past date not marked done still counts, it may need its debrief)."""
+    waiting = [r for r in application.rounds if not r.done]
+    if not waiting:
+        return None
+    dated = sorted((r for r in waiting if r.scheduled_at), key=lambda r: r.scheduled_at or now)
+    return dated[0] if dated else waiting[0]
+
+
+def same_company(one: str, other: str) -> bool:
+    """Two applications are to the same company when the names match, case and spacing aside."""
+    return " ".join(one.casefold().split()) == " ".join(other.casefold().split()) != ""
+
+
+class ApplicationRepository(Store):
+    """All reads and writes of applications, rounds, debriefs and angles."""
+
+    def applications(self) -> list[ApplicationInfo]:
+        """Every application with its rounds, the latest changed first."""
+        rounds: dict[int, list[RoundInfo]] = {}
+        for found in self._rounds():
+            rounds.setdefault(found.application_id, []).append(found)
+        result = []
+        for row in self._rows(
+            "SELECT id, uuid, company, role, team, status, packs, template, applied_on, notes, "
+            "pitch_intro, pitch_why, updated_at FROM application ORDER BY updated_at DESC, id"
+        ):
+            status = row[5] if row[5] in set(Status) else Status.PREPARING
+            updated = _time(row[12]) or datetime.now(UTC)
+            result.append(
+                ApplicationInfo(
+                    row[0],
+                    row[1],
+                    row[2],
+                    row[3],
+                    row[4],
+                    Status(status),
+                    json_list(row[6]),
+                    row[7],
+                    row[8],
+                    row[9],
+                    row[10],
+                    row[11],
+                    updated,
+                    tuple(rounds.get(row[0], ())),
+                )
+            )
+        return result
+
+    def application(self, application_id: int) -> ApplicationInfo | None:
+        return next((a for a in self.applications() if a.id == application_id), None)
+
+    def _rounds(self, where: str = "", params: Sequence[Any] = ()) -> list[RoundInfo]:
+        return [
+            RoundInfo(
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                _time(row[6]),
+                row[7],
+                row[8],
+                row[9],
+                row[10],
+                json_list(row[11]),
+                json_list(row[12]),
+                json_list(row[13]),
+                bool(row[14]),
+                row[15],
+            )
+            for row in self._rows(
+                "SELECT id, uuid, application_id, position, kind, name, scheduled_at, minutes, "
+                "interviewer_name, interviewer_role, focus, themes, questions, asked, done, "
+                f"notes FROM interview_round {where} ORDER BY application_id, position, id",
+                params,
+            )
+        ]
+
+    def round(self, round_id: int) -> RoundInfo | None:
+        found = self._rounds("WHERE id = ?", (round_id,))
+        return found[0] if found else None
+
+    def debrief(self, round_id: int) -> list[DebriefItem]:
+        """A round's debrief, in order."""
+        return [
+            DebriefItem(
+                question=row[0],
+                story_id=row[1],
+                outcome=Outcome(row[2]) if row[2] in set(Outcome) else Outcome.OKAY,
+                notes=row[3],
+                prompt_uuid=row[4],
+            )
+            for row in self._rows(
+                "SELECT question, story_id, outcome, notes, prompt_uuid FROM debrief "
+                "WHERE round_id = ? ORDER BY position, id",
+                (round_id,),
+            )
+        ]
+
+    def tellings(self) -> list[Telling]:
+        """Every story told in a real round, oldest round first."""
+        return [
+            Telling(
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                who(row[5], row[6]),
+                _time(row[7]),
+                Outcome(row[8]) if row[8] in set(Outcome) else Outcome.OKAY,
+                row[9],
+            )
+            for row in self._rows(
+                "SELECT d.story_id, a.id, a.company, r.id, r.name, r.interviewer_name, "
+                "r.interviewer_role, r.scheduled_at, d.outcome, d.question FROM debrief d "
+                "JOIN interview_round r ON r.id = d.round_id "
+                "JOIN application a ON a.id = r.application_id "
+                "JOIN story s ON s.id = d.story_id AND s.deleted_at IS NULL "
+                "ORDER BY r.scheduled_at IS NULL, r.scheduled_at, r.position, d.position"
+            )
+        ]
+
+    def angles(self, application_id: int) -> dict[int, str]:
+        """The one-line angle of each story that has one for this application."""
+        return dict(
+            self._rows(
+                "SELECT story_id, text FROM angle WHERE application_id = ?", (application_id,)
+            )
+        )
+
+    # --- writes -----------------------------------------------------------
+
+    def add_application(
+        self, fields: Mapping[str, Any], rounds: Sequence[Mapping[str, Any]] = ()
+    ) -> int:
+        from storybank.core import writes
+
+        return self._run(writes.add_application, _application_columns(fields),
+                         [_round_columns(r) for r in rounds])  # fmt: skip
+
+    def update_application(self, application_id: int, fields: Mapping[str, Any]) -> None:
+        from storybank.core import writes
+
+        self._run(writes.update_application, application_id, _application_columns(fields))
+
+    def delete_application(self, application_id: int) -> None:
+        from storybank.core import writes
+
+        self._run(writes.delete_application, application_id)
+
+    def add_round(self, application_id: int, fields: Mapping[str, Any]) -> int:
+        from storybank.core import writes
+
+        return self._run(writes.add_round, application_id, _round_columns(fields))
+
+    def update_round(self, round_id: int, fields: Mapping[str, Any]) -> None:
+        from storybank.core import writes
+
+        self._run(writes.update_round, round_id, _round_columns(fields))
+
+    def delete_round(self, round_id: int) -> None:
+        from storybank.core import writes
+
+        self._run(writes.delete_round, round_id)
+
+    def save_debrief(
+        self,
+        round_id: int,
+        items: Sequence[DebriefItem],
+        *,
+        asked: Iterable[str] = (),
+        done: bool = True,
+    ) -> None:
+        """Replace a round's debrief, mark the questions asked and the round done."""
+        from storybank.core import writes
+
+        rows = [
+            {"question": i.question.strip(), "story_id": i.story_id, "outcome": str(i.outcome),
+             "notes": i.notes, "prompt_uuid": i.prompt_uuid}
+            for i in items
+            if i.question.strip() or i.story_id is not None
+        ]  # fmt: skip
+        self._run(writes.save_debrief, round_id, rows, {"asked": dump_list(asked), "done": done})
+
+    def set_angle(self, application_id: int, story_id: int, text: str) -> None:
+        from storybank.core import writes
+
+        self._run(writes.set_angle, application_id, story_id, text)
+
+
+def _application_columns(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Only known fields, the packs as JSON; refuses anything else."""
+    unknown = set(fields) - {*APPLICATION_FIELDS, "packs", "template"}
+    if unknown:
+        raise ValueError(f"unknown application fields: {sorted(unknown)}")
+    columns = dict(fields)
+    if "packs" in columns:
+        columns["packs"] = dump_list(columns["packs"])
+    if "status" in columns:
+        columns["status"] = str(Status(columns["status"]))
+    return columns
+
+
+def _round_columns(fields: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - {*ROUND_FIELDS, "themes", "questions", "asked", "done"}
+    if unknown:
+        raise ValueError(f"unknown round fields: {sorted(unknown)}")
+    columns = dict(fields)
+    for name in ("themes", "questions", "asked"):
+        if name in columns:
+            columns[name] = dump_list(columns[name])
+    when = columns.get("scheduled_at")
+    if isinstance(when, datetime) and when.tzinfo is None:
+        columns["scheduled_at"] = when.replace(tzinfo=UTC)
+    return columns
