@@ -330,7 +330,7 @@ def test_a_bank_of_schema_0006_gains_recordings_on_its_attempts(tmp_path: Path) 
     db = Database.open(target, backup=lambda _path, reason: backups.append(reason))
     try:
         assert backups == ["before-migration-0006"]
-        assert inspect_file(target) == HEAD_REVISION == "0007"
+        assert inspect_file(target) == HEAD_REVISION
         with closing(sqlite3.connect(target)) as conn:
             columns = {row[1]: row for row in conn.execute("PRAGMA table_info(attempt)")}
         assert columns["recording"][2:4] == ("VARCHAR", 0)  # text, nullable
@@ -363,6 +363,42 @@ def test_fixture_of_schema_0007_opens_with_a_recorded_answer(tmp_path: Path) -> 
         assert practice.takes() == [] and practice.attempts()[1].delivery == rated.delivery
     finally:
         repo.db.close()
+
+
+def test_fixture_of_schema_0008_opens_with_an_application_told_a_story(tmp_path: Path) -> None:
+    from storybank.core.applications import ApplicationRepository, Outcome, Status
+
+    shutil.copy(FIXTURES / "schema-0008.sqlite3", tmp_path / "storybank.sqlite3")
+    repo = open_bank(tmp_path)
+    try:
+        loops = ApplicationRepository(repo.db)
+        (app,) = loops.applications()
+        assert (app.company, app.status, app.packs, app.notes) == (
+            "Netflix", Status.INTERVIEWING, ("netflix-culture",), "fixture-0008",
+        )  # fmt: skip
+        assert [(r.name, r.done, r.interviewer) for r in app.rounds] == [
+            ("Recruiter call", True, "Dana, recruiter"), ("Hiring-manager screen", False, ""),
+        ]  # fmt: skip
+        (telling,) = loops.tellings()
+        assert (telling.company, telling.outcome) == ("Netflix", Outcome.STRONG)
+        assert loops.angles(app.id) == {telling.story_id: "lead with the candor part"}
+    finally:
+        repo.db.close()
+
+
+def test_a_bank_of_schema_0007_gains_empty_application_tables(tmp_path: Path) -> None:
+    from storybank.core.applications import ApplicationRepository
+
+    target = tmp_path / "storybank.sqlite3"
+    shutil.copy(FIXTURES / "schema-0007.sqlite3", target)
+    backups: list[str] = []
+    db = Database.open(target, backup=lambda _path, reason: backups.append(reason))
+    try:
+        assert backups == ["before-migration-0007"] and inspect_file(target) == "0008"
+        assert ApplicationRepository(db).applications() == []
+        assert ApplicationRepository(db).tellings() == []
+    finally:
+        db.close()
 
 
 def test_rubric_readings_a_hand_edited_bank_spoilt_are_dropped_on_read(tmp_path: Path) -> None:
