@@ -271,6 +271,20 @@ class ApplicationRepository(Store):
             )
         ]
 
+    def told(self, company: str | None = None) -> dict[int, list[Telling]]:
+        """The stories already told to ``company`` (any of its applications), by
+        story; with None, to any company with an application still open."""
+        if company is None:
+            companies = [a.company for a in self.applications()
+                         if a.status in (Status.PREPARING, Status.INTERVIEWING)]  # fmt: skip
+        else:
+            companies = [company]
+        told: dict[int, list[Telling]] = {}
+        for telling in self.tellings():
+            if any(same_company(telling.company, c) for c in companies):
+                told.setdefault(telling.story_id, []).append(telling)
+        return told
+
     def angles(self, application_id: int) -> dict[int, str]:
         """The one-line angle of each story that has one for this application."""
         return dict(

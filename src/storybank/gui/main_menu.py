@@ -27,6 +27,7 @@ TOOLBAR = {
     "coverage": ("new_action",),
     "practice": ("prompts_action",),
     "progress": (),
+    "applications": (),
 }
 #: The object names of every action the toolbar may show.
 TOOLBAR_ACTIONS = {"actionNew", "actionDuplicate", "actionTrash", "actionPreview", "actionPrompts"}
@@ -278,6 +279,11 @@ class MainMenu:
                 ("coverage", "Coverage", "Which values and themes your stories cover"),
                 ("practice", "Practice", "Answer interview prompts out loud, on a timer"),
                 ("progress", "Progress", "Your practice history and readiness per value"),
+                (
+                    "applications",
+                    "Applications",
+                    "Your interview loops: each company's rounds, the stories told, pitches",
+                ),
             ),
             start=1,
         ):

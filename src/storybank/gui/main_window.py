@@ -18,6 +18,7 @@ from storybank.gui.current_story import CurrentStory
 from storybank.gui.file_ops import FileOps
 from storybank.gui.main_menu import MainMenu
 from storybank.gui.main_status import MainStatus
+from storybank.gui.mode_views import ModeViews
 from storybank.gui.settings import Preferences, service_settings
 from storybank.gui.story_commands import StoryCommands
 from storybank.gui.story_editor import StoryEditor
@@ -87,9 +88,7 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.modes.addWidget(self.splitter)
-        self.coverage_view: CoverageView | None = None
-        self.practice_view: PracticeView | None = None
-        self.progress_view: ProgressView | None = None
+        self.views = ModeViews(self)
         self._practice_service: PracticeService | None = None
 
         self.list_panel = StoryListPanel()
@@ -138,6 +137,18 @@ class MainWindow(QMainWindow):
             app.applicationStateChanged.connect(self._on_app_state)
 
     @property
+    def coverage_view(self) -> CoverageView | None:
+        return self.views.coverage
+
+    @property
+    def practice_view(self) -> PracticeView | None:
+        return self.views.practice
+
+    @property
+    def progress_view(self) -> ProgressView | None:
+        return self.views.progress
+
+    @property
     def search(self) -> QLineEdit:
         """The search box (the list panel's, shown in the toolbar)."""
         return self.list_panel.search
@@ -151,47 +162,15 @@ class MainWindow(QMainWindow):
         return self._practice_service
 
     def set_mode(self, mode: str) -> None:
-        """Show one of the modes: "stories", "coverage", "practice" or "progress"."""
+        """Show one of the modes: "stories", "coverage", "practice", "progress" or
+        "applications"."""
         if mode != "stories" and not self.current.flush():
             self.main_menu.mode_actions["stories"].setChecked(True)
             return
-        if mode == "practice":
-            if self.practice_view is None:
-                from storybank.gui.practice.view import PracticeView
-
-                self.practice_view = PracticeView(self.practice_service(), settings=self.settings)
-                self.practice_view.setObjectName("practiceView")
-                self.practice_view.use_preferences(Preferences.load(self.settings))
-                self.practice_view.open_story.connect(self.show_story)
-                self.practice_view.chooser.manage_requested.connect(self.open_prompts)
-                self.modes.addWidget(self.practice_view)
-            self.modes.setCurrentWidget(self.practice_view)
-            if self.practice_view.pages.currentWidget() is self.practice_view.chooser:
-                self.practice_view.show_chooser()
-        elif mode == "progress":
-            if self.progress_view is None:
-                from storybank.gui.practice.progress import ProgressView
-
-                self.progress_view = ProgressView(self.practice_service())
-                self.progress_view.setObjectName("progressView")
-                self.progress_view.open_story.connect(self.show_story)
-                self.modes.addWidget(self.progress_view)
-            if self.practice_view is not None:
-                self.progress_view.times.set_target(self.practice_view.settings.target_seconds)
-            self.modes.setCurrentWidget(self.progress_view)
-        elif mode == "coverage":
-            if self.coverage_view is None:
-                from storybank.core.prompts import builtin_prompt_bank
-                from storybank.gui.coverage import CoverageView
-
-                self.coverage_view = CoverageView(self.service, builtin_prompt_bank().themes)
-                self.coverage_view.setObjectName("coverageView")
-                self.coverage_view.open_story.connect(self.show_story)
-                self.coverage_view.write_requested.connect(self.commands.new_story_for)
-                self.modes.addWidget(self.coverage_view)
-            self.modes.setCurrentWidget(self.coverage_view)
-        else:
+        if mode == "stories":
             self.modes.setCurrentWidget(self.splitter)
+        else:
+            self.views.show(mode)
         self.main_menu.show_mode(mode)
 
     def show_story(self, story_id: int) -> None:

@@ -18,7 +18,6 @@ from storybank.core.applications import (
     RoundInfo,
     Status,
     Telling,
-    same_company,
 )
 from storybank.core.changes import ChangeSet
 from storybank.services.stories import StoryService
@@ -46,16 +45,21 @@ class ApplicationService:
     def debrief(self, round_id: int) -> list[DebriefItem]:
         return self.store.debrief(round_id)
 
+    def prompt_texts(self, themes: Iterable[str] = ()) -> list[str]:
+        """The bank's prompts, those of ``themes`` first (for a debrief's questions)."""
+        from storybank.core.practice_repository import PracticeRepository
+
+        wanted = set(themes)
+        prompts = PracticeRepository(self.stories.repo.db).prompts()
+        first = [p.text for p in prompts if p.theme in wanted]
+        return first + [p.text for p in prompts if p.theme not in wanted]
+
     def angles(self, application_id: int) -> dict[int, str]:
         return self.store.angles(application_id)
 
     def told_to(self, company: str) -> dict[int, list[Telling]]:
         """The stories already told to ``company`` (any of its applications), and where."""
-        told: dict[int, list[Telling]] = {}
-        for telling in self.store.tellings():
-            if same_company(telling.company, company):
-                told.setdefault(telling.story_id, []).append(telling)
-        return told
+        return self.store.told(company)
 
     def active(self) -> ApplicationInfo | None:
         """The application being prepared: the latest changed one still open."""

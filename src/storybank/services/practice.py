@@ -13,6 +13,7 @@ import uuid as uuid_module
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from storybank.core import recordings
 from storybank.core.changes import ChangeSet
@@ -44,6 +45,9 @@ from storybank.core.recordings import DeliverySummary, Take, Usage, expired, usa
 from storybank.core.self_rating import RubricDrift, rubric_drift
 from storybank.core.session import DRILL_DECK_SIZE, Answer, DeckEntry, drill_deck
 from storybank.services.stories import StoryService
+
+if TYPE_CHECKING:
+    from storybank.core.applications import Telling
 
 
 def gap_weight(summary: ColumnSummary) -> float:
@@ -320,6 +324,13 @@ class PracticeService:
             for a in attempts
             if a.prompt_uuid in prompts
         ]
+
+    def told(self) -> dict[int, list[Telling]]:
+        """Stories already told in a real round to a company still being interviewed
+        with (panel members compare notes), by story."""
+        from storybank.core.applications import ApplicationRepository
+
+        return ApplicationRepository(self.stories.repo.db).told()
 
     def attempt(self, attempt_id: int) -> AttemptInfo | None:
         """One stored answer, or None if it is gone."""

@@ -691,6 +691,10 @@ class PracticeView(QWidget):
             suggestions = self.service.suggestions(prompt)
         except StorageError:
             suggestions = []
+        try:
+            told = self.service.told()
+        except StorageError:
+            told = {}
         for suggestion in suggestions:
             item = QTreeWidgetItem([suggestion.title or "Untitled story"])
             item.setData(0, STORY_ROLE, suggestion.story_id)
@@ -698,6 +702,13 @@ class PracticeView(QWidget):
             why = QTreeWidgetItem([" · ".join(suggestion.reasons)])
             why.setDisabled(True)
             item.addChild(why)
+            if suggestion.story_id in told:
+                warned = "Already " + "; ".join(t.text() for t in told[suggestion.story_id])
+                warning = QTreeWidgetItem([f"⚠ {warned}"])
+                warning.setForeground(0, QColor("#b8453b"))
+                warning.setToolTip(0, f"{warned}. Panel members compare notes.")
+                item.insertChild(0, warning)
+                item.setText(0, f"{item.text(0)}  (told)")
             try:
                 record = self.service.stories.get_story(suggestion.story_id)
             except StorageError:

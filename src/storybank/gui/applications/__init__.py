@@ -1,0 +1,1 @@
+"""The Applications mode (the interview loop): its view and dialogs."""
