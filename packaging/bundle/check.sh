@@ -36,6 +36,7 @@ echo "$got"
 
 step "resources inside the bundle"
 for wanted in prompts/behavioral.toml values/netflix-culture.toml coach/phrases.toml coach/substance.toml \
+  loops/templates.toml loops/questions-to-ask.toml \
   icons/storybank.svg demo/01-harsh-code-reviews.md; do
   [ -f "$work/storybank/_internal/storybank/resources/$wanted" ] || fail "missing resource $wanted"
 done

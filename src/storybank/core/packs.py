@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from storybank.resources import resource_files
 
@@ -47,21 +49,37 @@ def value_key(name: str) -> str:
     return key or "value"
 
 
-def _text(table: dict[str, object], name: str, where: str, *, required: bool = True) -> str:
+def read_toml(path: Path, error: type[ValueError] = PackError) -> dict[str, Any]:
+    """Parse a resource's TOML file, or raise ``error`` naming the file and the reason.
+
+    tomllib's reason names the line and column of a syntax error.
+    """
+    import tomllib  # only when a file is read in full
+
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise error(f"{path.name}: {exc}") from exc
+
+
+def text_field(
+    table: Mapping[str, object],
+    name: str,
+    where: str,
+    *,
+    required: bool = True,
+    error: type[ValueError] = PackError,
+) -> str:
+    """A string field of a TOML table, stripped; ``error`` naming ``where`` if it is not one."""
     value = table.get(name, "")
     if not isinstance(value, str) or (required and not value.strip()):
-        raise PackError(f"{where}: '{name}' must be a non-empty string")
+        raise error(f"{where}: '{name}' must be a non-empty string")
     return value.strip()
 
 
 def load_pack(path: Path) -> Pack:
     """Read and validate one pack file."""
-    import tomllib  # only when a pack is read in full
-
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise PackError(f"{path.name}: {exc}") from exc
+    data = read_toml(path)
     head = data.get("pack")
     if not isinstance(head, dict):
         raise PackError(f"{path.name}: missing [pack] table")
@@ -74,7 +92,7 @@ def load_pack(path: Path) -> Pack:
         where = f"{path.name}: value {index + 1}"
         if not isinstance(raw, dict):
             raise PackError(f"{where}: must be a table")
-        key = _text(raw, "key", where)
+        key = text_field(raw, "key", where)
         if key != value_key(key) or key in seen:
             raise PackError(f"{where}: key '{key}' must be unique, lowercase and hyphenated")
         seen.add(key)
@@ -84,20 +102,20 @@ def load_pack(path: Path) -> Pack:
         values.append(
             PackValue(
                 key=key,
-                name=_text(raw, "name", where),
-                description=_text(raw, "description", where),
+                name=text_field(raw, "name", where),
+                description=text_field(raw, "description", where),
                 keywords=tuple(k.strip().lower() for k in keywords if k.strip()),
             )
         )
     if not values:
         raise PackError(f"{path.name}: a pack needs at least one [[values]] entry")
     return Pack(
-        key=_text(head, "key", path.name),
-        name=_text(head, "name", path.name),
+        key=text_field(head, "key", path.name),
+        name=text_field(head, "name", path.name),
         version=version,
-        date=_text(head, "date", path.name),
-        source=_text(head, "source", path.name),
-        description=_text(head, "description", path.name, required=False),
+        date=text_field(head, "date", path.name),
+        source=text_field(head, "source", path.name),
+        description=text_field(head, "description", path.name, required=False),
         default_active=bool(head.get("default_active", False)),
         values=tuple(values),
     )
