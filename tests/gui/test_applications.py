@@ -1,0 +1,180 @@
+"""The Applications mode through the real window: a Netflix application made
+from its template, the recruiter call prepared (pitch) and debriefed telling a
+story, and that story flagged as already told in Practice's suggestions."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QPushButton
+from pytestqt.qtbot import QtBot
+
+from storybank.core.bank import open_bank
+from storybank.core.demo import load_demo
+from storybank.gui.applications.dialogs import DebriefDialog, NewApplicationDialog
+from storybank.gui.applications.view import ApplicationsView
+from storybank.gui.main_window import MainWindow
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+LEFT = Qt.MouseButton.LeftButton
+STORY = "Hearing that my code reviews were discouraging the team"
+
+
+@pytest.fixture
+def stories_only(make_window: Callable[..., MainWindow], data_dir: Path) -> MainWindow:
+    """The real window on the demo stories, without the demo's application."""
+    repo = open_bank(data_dir)
+    load_demo(repo, application=False)
+    repo.db.close()
+    return make_window()
+
+
+def open_mode(qtbot: QtBot, window: MainWindow) -> ApplicationsView:
+    qtbot.keyClick(window, Qt.Key.Key_5, CTRL)
+    view = window.views.applications
+    assert view is not None and window.modes.currentWidget() is view
+    return view
+
+
+def test_the_demo_bank_has_an_application_in_progress(qtbot: QtBot, window: MainWindow) -> None:
+    view = open_mode(qtbot, window)
+    assert view.list.count() == 1 and not view.empty.isVisible()
+    app = view.current()
+    assert app is not None and app.company == "Netflix" and app.status.value == "interviewing"
+    assert view.rounds.item(0, 6).text() == "done" and view.rounds.item(1, 6).text() == "next"  # type: ignore[union-attr]
+    assert "Priya" in view.next_label.text()
+    assert view.told.rowCount() == 1
+    assert "good" in view.intro.timing.text() or "about 1:" in view.intro.timing.text()
+
+
+def test_a_netflix_loop_from_its_template_prepared_debriefed_and_flagged_in_practice(
+    qtbot: QtBot, stories_only: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = stories_only
+    view = open_mode(qtbot, window)
+    assert view.empty.isVisible() and "New Application" in view.empty.text()
+
+    def fill_new(dialog: NewApplicationDialog) -> int:
+        qtbot.keyClicks(dialog.company, "Netflix")
+        qtbot.keyClicks(dialog.role, "Senior engineer")
+        dialog.template.setCurrentIndex(dialog.template.findData("netflix"))
+        assert "Recruiter" in dialog.about.text()
+        ok = dialog.findChild(QPushButton, "dialogOk")
+        assert ok is not None
+        qtbot.mouseClick(ok, LEFT)
+        return dialog.result()
+
+    monkeypatch.setattr(NewApplicationDialog, "exec", fill_new)
+    qtbot.mouseClick(view.new_button, LEFT)
+    app = view.current()
+    assert app is not None and (app.company, app.role, app.template) == (
+        "Netflix", "Senior engineer", "netflix",
+    )  # fmt: skip
+    assert app.packs == ("netflix-culture",)
+    names = [view.rounds.item(r, 1).text() for r in range(view.rounds.rowCount())]  # type: ignore[union-attr]
+    assert len(names) == len(app.rounds) >= 9 and "recruiter" in names[0].lower()
+    assert view.rounds.item(0, 6).text() == "next"  # type: ignore[union-attr]
+    assert "next: " in view.next_label.text()
+
+    # The pitch for the recruiter call, typed and timed, kept after a moment.
+    view.tabs.setCurrentIndex(2)
+    qtbot.mouseClick(view.intro.text.viewport(), LEFT)
+    qtbot.keyClicks(view.intro.text, "I build tools that editors love. " * 10)
+    assert "about 0:" in view.intro.timing.text()
+    qtbot.waitUntil(lambda: not view._save_timer.isActive(), timeout=5000)
+    assert "editors love" in window.views.application_service().application(app.id).pitch_intro  # type: ignore[union-attr]
+
+    # The debrief of the recruiter call: the story told for a prompt.
+    stories = window.service.story_rows(window.service.story_ids())
+    [told] = [i for i, row in stories.items() if row.title == STORY]
+
+    def debrief(dialog: DebriefDialog) -> int:
+        question, story, outcome, note = dialog.rows[0]
+        question.setCurrentText("Tell me about a time you received negative feedback")
+        story.setCurrentIndex(story.findData(told))
+        outcome.setCurrentIndex(outcome.findData("strong"))
+        qtbot.keyClicks(note, "they nodded")
+        dialog.accept()
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(DebriefDialog, "exec", debrief)
+    view.tabs.setCurrentIndex(0)
+    view.rounds.selectRow(0)
+    qtbot.mouseClick(view.findChild(QPushButton, "debriefRound"), LEFT)  # type: ignore[arg-type]
+    assert view.rounds.item(0, 6).text() == "done"  # type: ignore[union-attr]
+    assert view.rounds.item(1, 6).text() == "next"  # type: ignore[union-attr]
+    with closing(sqlite3.connect(window.service.repo.db.path)) as conn:
+        assert conn.execute("SELECT story_id, outcome, notes FROM debrief").fetchall() == [
+            (told, "strong", "they nodded")
+        ]
+    view.tabs.setCurrentIndex(1)
+    assert view.told.rowCount() == 1 and view.told.item(0, 0).text() == STORY  # type: ignore[union-attr]
+
+    # Practice: the story is flagged where it is suggested.
+    from storybank.core.practice import DeckKind, DeckSpec
+
+    qtbot.keyClick(window, Qt.Key.Key_3, CTRL)
+    practice = window.practice_view
+    assert practice is not None
+    service = practice.service
+    deck = [e for e in service.session_deck(DeckSpec(DeckKind.ALL))
+            if any(s.story_id == told for s in service.suggestions(e.prompt))]  # fmt: skip
+    assert deck
+    practice.start_deck(deck[:1])
+    tree = practice.session.suggestions
+    texts = []
+    for index in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(index)
+        texts += [item.text(0)] + [item.child(c).text(0) for c in range(item.childCount())]  # type: ignore[union-attr]
+    assert any("(told)" in t and STORY in t for t in texts)
+    assert any(t.startswith("⚠ Already told to Netflix in the ") for t in texts)
+
+
+def test_a_round_is_added_edited_and_removed(
+    qtbot: QtBot, stories_only: MainWindow, monkeypatch: pytest.MonkeyPatch, boxes: object
+) -> None:
+    window = stories_only
+    from PySide6.QtWidgets import QMessageBox
+
+    from storybank.gui.applications.dialogs import RoundDialog
+
+    apps = window.views.application_service()
+    made = apps.create("Stripe", "Engineer")
+    view = open_mode(qtbot, window)
+    view.select(made)
+    assert view.rounds.rowCount() == 0 and view.next_label.text() == "no rounds yet"
+
+    def fill(dialog: RoundDialog) -> int:
+        dialog.kind.setCurrentIndex(dialog.kind.findData("hiring-manager"))
+        dialog.name.clear()
+        qtbot.keyClicks(dialog.name, "Screen with the manager")
+        qtbot.keyClicks(dialog.interviewer, "Ana")
+        qtbot.mouseClick(dialog.scheduled, LEFT, pos=QPoint(8, dialog.scheduled.height() // 2))
+        dialog.accept()
+        return 1
+
+    monkeypatch.setattr(RoundDialog, "exec", fill)
+    qtbot.mouseClick(view.findChild(QPushButton, "addRound"), LEFT)  # type: ignore[arg-type]
+    (found,) = apps.application(made).rounds  # type: ignore[union-attr]
+    assert (found.kind, found.name, found.interviewer_name) == (
+        "hiring-manager", "Screen with the manager", "Ana",
+    )  # fmt: skip
+    assert found.scheduled_at is not None
+    assert "Ana" in view.next_label.text()
+    boxes.answer = QMessageBox.StandardButton.Yes  # type: ignore[attr-defined]
+    view.rounds.selectRow(0)
+    qtbot.mouseClick(view.findChild(QPushButton, "removeRound"), LEFT)  # type: ignore[arg-type]
+    assert apps.application(made).rounds == ()  # type: ignore[union-attr]
+    # Edits to the fields are kept; the status too.
+    view.company.setFocus()
+    view.company.selectAll()
+    qtbot.keyClicks(view.company, "Stripe, Inc.")
+    assert view.save_fields()
+    assert apps.application(made).company == "Stripe, Inc."  # type: ignore[union-attr]
+    assert isinstance(view.findChild(QLineEdit, "team"), QLineEdit)
+    assert isinstance(view.findChild(QComboBox, "status"), QComboBox)
