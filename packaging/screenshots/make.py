@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 MODES_DIR = HERE / "modes"
 SIZES = ((1024, 640), (1366, 768), (1920, 1080))
 THEMES = ("light", "dark")
-MODES = ("stories", "coverage", "practice", "review", "progress", "delivery")
+MODES = ("stories", "coverage", "practice", "review", "progress", "delivery", "applications")
 #: Shots taken at 1366×768 in the light theme only, for the README's practice row.
 EXTRA = ("chooser", "over")
 #: The README's named shots: (file, size, theme, mode).
@@ -47,6 +47,7 @@ NAMED = (
     ("practice-review.png", (1366, 768), "light", "review"),
     ("progress.png", (1366, 768), "light", "progress"),
     ("progress-delivery.png", (1366, 768), "light", "delivery"),
+    ("applications.png", (1366, 768), "light", "applications"),
 )
 
 #: One answered prompt of the practice session: seconds, rating, note, story told.
@@ -120,6 +121,8 @@ def shoot(width: int, height: int, theme: str, out: Path) -> None:
     if window.progress_view is not None:
         window.progress_view.tabs.setCurrentWidget(window.progress_view.delivery)
         grab("delivery")
+    window.set_mode("applications")
+    grab("applications")
     window.close()
 
 

@@ -116,6 +116,9 @@ class ApplicationsView(RefreshWhenShown):
         self.list.setObjectName("applicationsList")
         self.list.setAccessibleName("Applications")
         self.list.currentRowChanged.connect(self._show_current)
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setSpacing(2)
         self.new_button = QPushButton("New Application…")
         self.new_button.setObjectName("newApplication")
         self.new_button.clicked.connect(self.new_application)
@@ -253,9 +256,8 @@ class ApplicationsView(RefreshWhenShown):
         self.list.blockSignals(True)
         self.list.clear()
         for app in self.shown:
-            item = QListWidgetItem(
-                f"{app.title}\n{app.status.value.title()} · {_next_text(app, now)}"
-            )
+            status = app.status.value.title()
+            item = QListWidgetItem(f"{app.title}\n{status} · next: {_next_text(app, now)}")
             item.setData(ID_ROLE, app.id)
             self.list.addItem(item)
         row = next((i for i, a in enumerate(self.shown) if keep and a.id == keep.id), 0)
@@ -454,4 +456,4 @@ def _next_text(app: ApplicationInfo, now: datetime) -> str:
         return "every round done" if app.rounds else "no rounds yet"
     when = f", {local(coming.scheduled_at)}" if coming.scheduled_at else ""
     who = f" with {coming.interviewer}" if coming.interviewer else ""
-    return f"next: {coming.name}{who}{when}"
+    return f"{coming.name}{who}{when}"
