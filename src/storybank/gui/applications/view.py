@@ -193,7 +193,12 @@ class ApplicationsView(RefreshWhenShown):
         header = self.rounds.horizontalHeader()
         for column in range(len(ROUND_COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        # The round, its interviewer and its focus share what is left (cut with "…"):
+        # the state at the end stays in sight at any width.
+        for column in (1, 4, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.rounds.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.rounds.setWordWrap(False)
         buttons = QHBoxLayout()
         for text, name, slot in (
             ("Add Round…", "addRound", self.add_round),
