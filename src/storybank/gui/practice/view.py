@@ -397,9 +397,8 @@ class SessionPage(QWidget):
         left.addWidget(self.phase)
         left.addWidget(self.timer)
         left.addWidget(self.gauge)
-        self.recording_slot = QVBoxLayout()  # the microphone's row, when recording
-        left.addLayout(self.recording_slot)
         left.addWidget(self.hint)
+        self.answer_column = left  # the microphone's row goes under the gauge
         left.addLayout(controls)
         left.addSpacing(12)
         left.addWidget(self.follow_up)
@@ -475,7 +474,8 @@ class PracticeView(QWidget):
         self.chooser.voice.setToolTip(self.voice.reason)
         self.recording = AnswerRecording(service.recordings_folder, settings)
         self.chooser.form.addRow("", self.recording.option_row)
-        self.session.recording_slot.addWidget(self.recording.row)
+        column = self.session.answer_column
+        column.insertWidget(column.indexOf(self.session.gauge) + 1, self.recording.row)
         #: How many recordings to keep per prompt (None: all), from the Preferences.
         self.keep: int | None = None
 
