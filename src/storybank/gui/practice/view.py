@@ -90,6 +90,7 @@ ZONE_COLORS = {
     TimerZone.OVER: QColor("#b8453b"),
 }
 STORY_ROLE = Qt.ItemDataRole.UserRole + 1
+TITLE_ROLE = Qt.ItemDataRole.UserRole + 2
 #: Whether the self-rating rows are open, remembered between sessions.
 RUBRIC_OPEN_KEY = "practice/rubric_open"
 
@@ -698,6 +699,7 @@ class PracticeView(QWidget):
         for suggestion in suggestions:
             item = QTreeWidgetItem([suggestion.title or "Untitled story"])
             item.setData(0, STORY_ROLE, suggestion.story_id)
+            item.setData(0, TITLE_ROLE, item.text(0))
             item.setToolTip(0, "; ".join(suggestion.reasons))
             why = QTreeWidgetItem([" · ".join(suggestion.reasons)])
             why.setDisabled(True)
@@ -982,7 +984,7 @@ class PracticeView(QWidget):
         if item is None or story_id is None or self.answer is None:
             return
         top = item.parent() or item
-        title = top.text(0)
+        title = str(top.data(0, TITLE_ROLE) or top.text(0))
         self.answer = replace(self.answer, story_id=story_id, story_title=title)
         if self._store():
             self.session.used_label.setText(f"Using “{title}” for this answer.")
