@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QCoreApplication, QThread, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -142,6 +142,7 @@ class TranscriptPanel(QWidget):
         thread.finished.connect(self._ended)
         thread.finished.connect(lambda: _forget(thread))
         self.worker = thread
+        _stop_on_quit()
         _RUNNING.add(thread)
         self.button.setEnabled(False)
         self.bar.setValue(0)
@@ -239,6 +240,17 @@ def checks_html(check: TranscriptCheck, *, has_story: bool) -> str:
     for finding in check.findings[:4]:
         lines.append(f"<b>Coach:</b> {escape(finding.message)}")
     return "<br>".join(lines)
+
+
+_hooked: list[QCoreApplication] = []
+
+
+def _stop_on_quit() -> None:
+    """Quitting mid-transcript stops it first (a QThread destroyed running aborts)."""
+    app = QCoreApplication.instance()
+    if app is not None and app not in _hooked:
+        app.aboutToQuit.connect(stop_all)
+        _hooked.append(app)
 
 
 def _forget(thread: TranscribeThread) -> None:
