@@ -49,6 +49,8 @@ from storybank.services.applications import ApplicationService
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 ROUND_COLUMNS = ("#", "Round", "When", "Length", "Interviewer", "Focus", "State")
+#: How many stories (the latest changed) a debrief offers to choose from.
+DEBRIEF_STORIES = 300
 #: A pitch is written a moment after the typing stops, like a story.
 SAVE_MS = 800
 
@@ -435,10 +437,15 @@ class ApplicationsView(RefreshWhenShown):
         found = self.selected_round()
         if found is None:
             return
-        rows = self.service.stories.story_rows(self.service.stories.story_ids())
-        stories = [(story_id, row.title) for story_id, row in rows.items()]
+        items = self.service.debrief(found.id)
+        # The stories most recently worked on (a combo box of a huge bank would crawl),
+        # and any already named in this debrief.
+        ids = self.service.stories.story_ids()[:DEBRIEF_STORIES]
+        ids += [i.story_id for i in items if i.story_id is not None and i.story_id not in ids]
+        rows = self.service.stories.story_rows(ids)
+        stories = [(story_id, rows[story_id].title) for story_id in ids if story_id in rows]
         prompts = self.service.prompt_texts(found.themes)
-        dialog = DebriefDialog(found, self.service.debrief(found.id), stories, prompts, self)
+        dialog = DebriefDialog(found, items, stories, prompts, self)
         if dialog.exec():
             self._run(lambda: self.service.save_debrief(found, dialog.items()))
 
