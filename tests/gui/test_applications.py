@@ -16,7 +16,11 @@ from pytestqt.qtbot import QtBot
 
 from storybank.core.bank import open_bank
 from storybank.core.demo import load_demo
-from storybank.gui.applications.dialogs import DebriefDialog, NewApplicationDialog
+from storybank.gui.applications.dialogs import (
+    DebriefDialog,
+    NewApplicationDialog,
+    QuestionsDialog,
+)
 from storybank.gui.applications.view import ApplicationsView
 from storybank.gui.main_window import MainWindow
 
@@ -89,16 +93,41 @@ def test_a_netflix_loop_from_its_template_prepared_debriefed_and_flagged_in_prac
     qtbot.waitUntil(lambda: not view._save_timer.isActive(), timeout=5000)
     assert "editors love" in window.views.application_service().application(app.id).pitch_intro  # type: ignore[union-attr]
 
+    # The questions to ask the recruiter: two from the bank, one of my own.
+    def choose(dialog: QuestionsDialog) -> int:
+        from storybank.core.loops import questions_for
+
+        suited = questions_for("recruiter")
+        assert dialog.list.item(0).text() == suited[0].text  # type: ignore[union-attr]
+        for index in (0, 1):
+            dialog.list.setCurrentRow(index)
+            qtbot.keyClick(dialog.list, Qt.Key.Key_Space)
+        qtbot.keyClicks(dialog.own, "What does the team ship each quarter?")
+        dialog.accept()
+        return 1
+
+    monkeypatch.setattr(QuestionsDialog, "exec", choose)
+    view.tabs.setCurrentIndex(0)
+    view.rounds.selectRow(0)
+    qtbot.mouseClick(view.findChild(QPushButton, "roundQuestions"), LEFT)  # type: ignore[arg-type]
+    first_round = window.views.application_service().application(app.id).rounds[0]  # type: ignore[union-attr]
+    assert len(first_round.questions) == 3
+    assert first_round.questions[0] == "What does the team ship each quarter?"
+    assert "(3 to ask)" in view.rounds.item(0, 1).text()  # type: ignore[union-attr]
+
     # The debrief of the recruiter call: the story told for a prompt.
     stories = window.service.story_rows(window.service.story_ids())
     [told] = [i for i, row in stories.items() if row.title == STORY]
 
     def debrief(dialog: DebriefDialog) -> int:
+        dialog.show()
         question, story, outcome, note = dialog.rows[0]
         question.setCurrentText("Tell me about a time you received negative feedback")
         story.setCurrentIndex(story.findData(told))
         outcome.setCurrentIndex(outcome.findData("strong"))
         qtbot.keyClicks(note, "they nodded")
+        assert len(dialog.asked_boxes) == 3
+        qtbot.mouseClick(dialog.asked_boxes[0][1], LEFT, pos=QPoint(8, 8))
         dialog.accept()
         return QDialog.DialogCode.Accepted.value
 
@@ -108,6 +137,8 @@ def test_a_netflix_loop_from_its_template_prepared_debriefed_and_flagged_in_prac
     qtbot.mouseClick(view.findChild(QPushButton, "debriefRound"), LEFT)  # type: ignore[arg-type]
     assert view.rounds.item(0, 6).text() == "done"  # type: ignore[union-attr]
     assert view.rounds.item(1, 6).text() == "next"  # type: ignore[union-attr]
+    done = window.views.application_service().application(app.id).rounds[0]  # type: ignore[union-attr]
+    assert done.asked == ("What does the team ship each quarter?",)
     with closing(sqlite3.connect(window.service.repo.db.path)) as conn:
         assert conn.execute("SELECT story_id, outcome, notes FROM debrief").fetchall() == [
             (told, "strong", "they nodded")

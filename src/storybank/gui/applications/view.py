@@ -35,12 +35,15 @@ from PySide6.QtWidgets import (
 from storybank.core.applications import ApplicationInfo, RoundInfo, Status, next_round
 from storybank.core.changes import ChangeSet
 from storybank.core.database import StorageError
+from storybank.core.loops import questions_for
 from storybank.core.speaking import clock
 from storybank.gui.applications.dialogs import (
     DebriefDialog,
     NewApplicationDialog,
+    QuestionsDialog,
     RoundDialog,
     local,
+    question_texts,
 )
 from storybank.gui.errors import ask_yes, report_error
 from storybank.gui.lazy import RefreshWhenShown
@@ -205,6 +208,7 @@ class ApplicationsView(RefreshWhenShown):
         for text, name, slot in (
             ("Add Round…", "addRound", self.add_round),
             ("Edit Round…", "editRound", self.edit_round),
+            ("Questions to Ask…", "roundQuestions", self.choose_questions),
             ("Debrief…", "debriefRound", self.debrief_round),
             ("Remove Round…", "removeRound", self.remove_round),
         ):
@@ -302,11 +306,15 @@ class ApplicationsView(RefreshWhenShown):
                      found.focus, state)  # fmt: skip
             row = self.rounds.rowCount()
             self.rounds.insertRow(row)
+            asking = question_texts(found.questions, questions_for(found.kind))
             for column, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 item.setData(ID_ROLE, found.id)
                 item.setToolTip(text)
                 self.rounds.setItem(row, column, item)
+            if asking:
+                self.rounds.item(row, 1).setText(f"{found.name} ({len(asking)} to ask)")  # type: ignore[union-attr]
+                self.rounds.item(row, 1).setToolTip("To ask:\n" + "\n".join(asking))  # type: ignore[union-attr]
 
     def _fill_told(self, app: ApplicationInfo) -> None:
         told = self.service.told_to(app.company)
@@ -445,9 +453,20 @@ class ApplicationsView(RefreshWhenShown):
         rows = self.service.stories.story_rows(ids)
         stories = [(story_id, rows[story_id].title) for story_id in ids if story_id in rows]
         prompts = self.service.prompt_texts(found.themes)
-        dialog = DebriefDialog(found, items, stories, prompts, self)
+        bank = questions_for(found.kind)
+        asking = list(zip(found.questions, question_texts(found.questions, bank), strict=True))
+        dialog = DebriefDialog(found, items, stories, prompts, self, questions=asking)
         if dialog.exec():
-            self._run(lambda: self.service.save_debrief(found, dialog.items()))
+            self._run(lambda: self.service.save_debrief(found, dialog.items(), dialog.asked()))
+
+    def choose_questions(self) -> None:
+        """The questions to ask at the end of the selected round."""
+        found = self.selected_round()
+        if found is None:
+            return
+        dialog = QuestionsDialog(found, questions_for(found.kind), self)
+        if dialog.exec():
+            self._run(lambda: self.service.update_round(found.id, questions=dialog.chosen()))
 
     def _run(self, action: object) -> None:
         try:
