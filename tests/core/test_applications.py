@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -13,12 +14,12 @@ from storybank.core.applications import (
     DebriefItem,
     Outcome,
     Status,
-    json_list,
     next_round,
     same_company,
 )
 from storybank.core.changes import ChangeSet
 from storybank.core.database import NotFound
+from storybank.core.records import json_list
 from storybank.core.repository import Repository
 from storybank.services.applications import ApplicationService
 from storybank.services.stories import StoryService
@@ -134,3 +135,65 @@ def test_stored_lists_are_read_forgivingly() -> None:
     assert json_list('["a", 3, "b"]') == ("a", "b")
     for bad in (None, "", "{", '{"a": 1}', "3"):
         assert json_list(bad) == ()
+
+
+def test_applications_travel_in_the_json_export_byte_for_byte(tmp_path: Path) -> None:
+    from storybank.core.bank import open_bank
+    from storybank.core.demo import load_demo
+    from storybank.core.transfer.export import export_json
+    from storybank.core.transfer.plan import apply_import, plan_import
+    from storybank.core.transfer.reading import read_import
+
+    now = datetime(2026, 12, 3, 12, tzinfo=UTC)
+    source = open_bank(tmp_path / "source")
+    target = open_bank(tmp_path / "target")
+    try:
+        load_demo(source)
+        apps = service(source)
+        (demo,) = apps.applications()
+        told = next(iter(apps.told_to("Netflix")))
+        apps.set_angle(demo.id, told, "lead with the candor part ✓ — עברית")
+        apps.update_round(demo.rounds[1].id, questions=["What would success look like?"])
+        stripe = apps.create("Stripe", "Engineer", rounds=LOOP, packs=[])
+        apps.update(stripe, status="closed", notes="<b>not html</b>")
+        first, second = tmp_path / "first.json", tmp_path / "second.json"
+        export_json(source, first, now=now)
+        plan = plan_import(target, read_import(first))
+        assert plan.problems == ()
+        result = apply_import(target, plan)
+        assert result.applications_added == 2
+        export_json(target, second, now=now)
+        assert first.read_bytes() == second.read_bytes()
+        # Importing it again adds nothing.
+        assert apply_import(target, plan_import(target, read_import(first))).applications_added == 0
+        moved = service(target).applications()
+        assert {a.company for a in moved} == {"Netflix", "Stripe"}
+        assert list(service(target).told_to("Netflix")) and service(target).angles(
+            next(a.id for a in moved if a.company == "Netflix")
+        )
+    finally:
+        source.db.close()
+        target.db.close()
+
+
+def test_a_malformed_application_in_a_json_file_is_refused_by_place(tmp_path: Path) -> None:
+    import json
+
+    from storybank.core.interchange import TransferError
+    from storybank.core.transfer.reading import read_import
+
+    when = "2026-12-01T10:00:00+00:00"
+    base = {"uuid": "0b6f5e1c-55d4-4c1e-9f43-5f0d3f1d6a11", "company": "X",
+            "created_at": when, "updated_at": when}  # fmt: skip
+    for broken, said in (
+        ({**base, "status": "ghosted"}, "applications[0].status: must be preparing"),
+        ({**base, "rounds": [{"uuid": base["uuid"], "kind": "lunch"}]},
+         "applications[0].rounds[0].kind: 'lunch' is not a kind of round"),
+        ({**base, "rounds": [{"uuid": base["uuid"], "debrief": [{"outcome": "meh"}]}]},
+         "applications[0].rounds[0].debrief[0].outcome: must be strong, okay or missed"),
+    ):  # fmt: skip
+        path = tmp_path / "bad.json"
+        path.write_text(json.dumps({"format": "storybank", "version": 1, "applications": [broken]}))
+        with pytest.raises(TransferError) as caught:
+            read_import(path)
+        assert said in str(caught.value) and "\n" not in str(caught.value)

@@ -9,14 +9,17 @@ to whom, for the warnings in Practice and in a round's preparation.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from storybank.core.records import dump_list, json_list
 from storybank.core.repository import Store, _time
+
+if TYPE_CHECKING:
+    from storybank.core.transfer.records import ApplicationRecord
 
 
 class Status(StrEnum):
@@ -42,21 +45,6 @@ APPLICATION_FIELDS = ("company", "role", "team", "status", "applied_on", "notes"
 #: The fields of a round the candidate edits.
 ROUND_FIELDS = ("kind", "name", "scheduled_at", "minutes", "interviewer_name",
                 "interviewer_role", "focus", "notes")  # fmt: skip
-
-
-def json_list(raw: str | None) -> tuple[str, ...]:
-    """A stored JSON list of strings; anything else reads as empty."""
-    try:
-        data = json.loads(raw or "[]")
-    except ValueError:
-        return ()
-    if not isinstance(data, list):
-        return ()
-    return tuple(item for item in data if isinstance(item, str))
-
-
-def dump_list(items: Iterable[str]) -> str:
-    return json.dumps(list(dict.fromkeys(items)), ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +280,66 @@ class ApplicationRepository(Store):
                 "SELECT story_id, text FROM angle WHERE application_id = ?", (application_id,)
             )
         )
+
+    def export_records(self) -> list[ApplicationRecord]:
+        """Every application as the JSON export writes it, oldest first; stories by uuid
+        (a story in the trash is named by nobody)."""
+        from storybank.core.transfer.records import ApplicationRecord, DebriefRecord, RoundRecord
+
+        uuids = dict(self._rows("SELECT id, uuid FROM story WHERE deleted_at IS NULL"))
+        debriefs: dict[int, list[DebriefRecord]] = {}
+        for round_id, question, story_id, outcome, notes, prompt in self._rows(
+            "SELECT round_id, question, story_id, outcome, notes, prompt_uuid FROM debrief "
+            "ORDER BY round_id, position, id"
+        ):
+            debriefs.setdefault(round_id, []).append(
+                DebriefRecord(question, uuids.get(story_id), outcome, notes, prompt)
+            )
+        angles: dict[int, list[tuple[str, str]]] = {}
+        for application_id, story_id, text in self._rows(
+            "SELECT application_id, story_id, text FROM angle ORDER BY id"
+        ):
+            if story_id in uuids:
+                angles.setdefault(application_id, []).append((uuids[story_id], text))
+        created = dict(self._rows("SELECT id, created_at FROM application"))
+        return [
+            ApplicationRecord(
+                app.uuid,
+                app.company,
+                app.role,
+                app.team,
+                str(app.status),
+                app.packs,
+                app.template,
+                app.applied_on,
+                app.notes,
+                app.pitch_intro,
+                app.pitch_why,
+                _time(created[app.id]) or app.updated_at,
+                app.updated_at,
+                tuple(
+                    RoundRecord(
+                        r.uuid,
+                        r.kind,
+                        r.name,
+                        r.scheduled_at,
+                        r.minutes,
+                        r.interviewer_name,
+                        r.interviewer_role,
+                        r.focus,
+                        r.themes,
+                        r.questions,
+                        r.asked,
+                        r.done,
+                        r.notes,
+                        tuple(debriefs.get(r.id, ())),
+                    )
+                    for r in app.rounds
+                ),
+                tuple(angles.get(app.id, ())),
+            )
+            for app in sorted(self.applications(), key=lambda a: (a.updated_at, a.id))
+        ]
 
     # --- writes -----------------------------------------------------------
 

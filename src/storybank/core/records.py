@@ -7,6 +7,8 @@ the read path stay fast.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -134,3 +136,18 @@ class CoachFigures:
     score: int
     speaking_seconds: float
     version: int
+
+
+def json_list(raw: str | None) -> tuple[str, ...]:
+    """A stored JSON list of strings; anything else reads as empty."""
+    try:
+        data = json.loads(raw or "[]")
+    except ValueError:
+        return ()
+    if not isinstance(data, list):
+        return ()
+    return tuple(item for item in data if isinstance(item, str))
+
+
+def dump_list(items: Iterable[str]) -> str:
+    return json.dumps(list(dict.fromkeys(items)), ensure_ascii=False)

@@ -32,7 +32,7 @@ from storybank.core.models import (
 )
 from storybank.core.packs import Pack, value_key
 from storybank.core.prompts import PromptBank
-from storybank.core.records import TEXT_FIELDS, CoachFigures, Strength, utcnow
+from storybank.core.records import TEXT_FIELDS, CoachFigures, Strength, dump_list, utcnow
 from storybank.core.self_rating import coach_readings_json, self_ratings_json
 
 if TYPE_CHECKING:
@@ -739,6 +739,7 @@ def apply_import(
     counts["attempts"] = _import_attempts(session, bundle, prompt_ids, story_ids, step)
     counts["reviews"] = _import_reviews(session, bundle, prompt_ids, step)
     counts["findings"] = _import_dismissed(session, bundle, story_ids, step)
+    counts["applications"] = _import_applications(session, bundle, story_ids, step)
     return counts
 
 
@@ -774,6 +775,61 @@ def _import_attempts(
                 )
             )
             added += 1
+        step()
+    return added
+
+
+def _import_applications(
+    session: Session, bundle: ImportBundle, story_ids: dict[str, int], step: Callable[[], None]
+) -> int:
+    """Add the applications the bank does not hold yet (by uuid), with their rounds,
+    debriefs and angles; one already here is left as it is."""
+    from storybank.core.models import Angle, Application, Debrief, InterviewRound
+
+    connection = session.connection()
+    known = {row[0] for row in connection.execute(text("SELECT uuid FROM application"))}
+    rounds_known = {row[0] for row in connection.execute(text("SELECT uuid FROM interview_round"))}
+    added = 0
+    for record in bundle.applications:
+        if record.uuid in known:
+            step()
+            continue
+        known.add(record.uuid)
+        application = Application(
+            uuid=record.uuid, company=record.company, role=record.role, team=record.team,
+            status=record.status, packs=dump_list(record.packs), template=record.template,
+            applied_on=record.applied_on, notes=record.notes, pitch_intro=record.pitch_intro,
+            pitch_why=record.pitch_why, created_at=_utc(record.created_at),
+            updated_at=_utc(record.updated_at),
+        )  # fmt: skip
+        session.add(application)
+        session.flush()
+        assert application.id is not None
+        for position, found in enumerate(record.rounds):
+            uuid = found.uuid if found.uuid not in rounds_known else str(uuid_module.uuid4())
+            rounds_known.add(uuid)
+            row = InterviewRound(
+                uuid=uuid, application_id=application.id, position=position, kind=found.kind,
+                name=found.name, minutes=found.minutes, focus=found.focus,
+                scheduled_at=_utc(found.scheduled_at) if found.scheduled_at else None,
+                interviewer_name=found.interviewer_name, interviewer_role=found.interviewer_role,
+                themes=dump_list(found.themes), questions=dump_list(found.questions),
+                asked=dump_list(found.asked), done=found.done, notes=found.notes,
+            )  # fmt: skip
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            for index, item in enumerate(found.debrief):
+                session.add(Debrief(
+                    round_id=row.id, position=index, prompt_uuid=item.prompt_uuid,
+                    question=item.question, outcome=item.outcome, notes=item.notes,
+                    story_id=story_ids.get(item.story_uuid) if item.story_uuid else None,
+                ))  # fmt: skip
+        for story_uuid, angle in record.angles:
+            if story_uuid in story_ids and angle.strip():
+                session.add(Angle(application_id=application.id,
+                                  story_id=story_ids[story_uuid], text=angle))  # fmt: skip
+        added += 1
         step()
     return added
 

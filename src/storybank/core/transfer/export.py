@@ -182,6 +182,39 @@ def _attempts_json(
     return result
 
 
+def _applications_json(repo: Repository) -> list[dict[str, Any]]:
+    """Every application with its rounds, debriefs and angles (stories by uuid)."""
+    from storybank.core.applications import ApplicationRepository
+
+    return [
+        {
+            "uuid": app.uuid, "company": app.company, "role": app.role, "team": app.team,
+            "status": app.status, "packs": list(app.packs), "template": app.template,
+            "applied_on": app.applied_on, "notes": app.notes,
+            "pitch_intro": app.pitch_intro, "pitch_why": app.pitch_why,
+            "created_at": _iso(app.created_at), "updated_at": _iso(app.updated_at),
+            "rounds": [
+                {
+                    "uuid": r.uuid, "kind": r.kind, "name": r.name,
+                    "scheduled_at": _iso(r.scheduled_at) if r.scheduled_at else None,
+                    "minutes": r.minutes, "interviewer_name": r.interviewer_name,
+                    "interviewer_role": r.interviewer_role, "focus": r.focus,
+                    "themes": list(r.themes), "questions": list(r.questions),
+                    "asked": list(r.asked), "done": r.done, "notes": r.notes,
+                    "debrief": [
+                        {"question": d.question, "story": d.story_uuid, "outcome": d.outcome,
+                         "notes": d.notes, "prompt": d.prompt_uuid}
+                        for d in r.debrief
+                    ],
+                }
+                for r in app.rounds
+            ],
+            "angles": [{"story": story, "text": text} for story, text in app.angles],
+        }
+        for app in ApplicationRepository(repo.db).export_records()
+    ]  # fmt: skip
+
+
 def bundle_json(
     repo: Repository,
     now: datetime | None = None,
@@ -214,6 +247,7 @@ def bundle_json(
             {"story": finding.story_uuid, "key": finding.key}
             for finding in repo.dismissed_findings()
         ],
+        "applications": _applications_json(repo),
     }
 
 

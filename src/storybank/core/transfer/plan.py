@@ -371,5 +371,6 @@ def apply_import(
         attempts_added=counts["attempts"],
         reviews_saved=counts["reviews"],
         findings_added=counts["findings"],
+        applications_added=counts["applications"],
         story_ids=tuple(counts["story_ids"]),
     )

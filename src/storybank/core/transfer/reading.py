@@ -33,12 +33,15 @@ from storybank.core.transfer.files import MIB, read_capped
 from storybank.core.transfer.records import (
     FORMAT_NAME,
     FORMAT_VERSION,
+    ApplicationRecord,
     AttemptRecord,
+    DebriefRecord,
     DismissedRecord,
     ImportBundle,
     PackRecord,
     PackValueRecord,
     PromptRecord,
+    RoundRecord,
     SourceStory,
 )
 
@@ -393,6 +396,63 @@ def _json_attempt(item: _Object) -> AttemptRecord:
     )
 
 
+def _json_application(item: _Object) -> ApplicationRecord:
+    """An application with its rounds and angles; status and kinds checked."""
+    uuid, created, updated = item.uuid("uuid"), item.time("created_at"), item.time("updated_at")
+    assert uuid is not None and created is not None and updated is not None
+    status = item.text("status", "preparing")
+    if status not in ("preparing", "interviewing", "offer", "closed"):
+        raise item.error("status", "must be preparing, interviewing, offer or closed")
+    return ApplicationRecord(
+        uuid=uuid, company=item.text("company"), role=item.text("role"),
+        team=item.text("team"), status=status, packs=item.texts("packs"),
+        template=item.text("template"), applied_on=item.text("applied_on"),
+        notes=item.text("notes"), pitch_intro=item.text("pitch_intro"),
+        pitch_why=item.text("pitch_why"), created_at=created, updated_at=updated,
+        rounds=tuple(_json_round(r) for r in item.objects("rounds")),
+        angles=tuple(
+            (story, a.text("text"))
+            for a in item.objects("angles")
+            if (story := a.uuid("story")) is not None
+        ),
+    )  # fmt: skip
+
+
+def _json_round(item: _Object) -> RoundRecord:
+    from storybank.core.loops import RoundKind
+
+    uuid = item.uuid("uuid")
+    assert uuid is not None
+    kind = item.text("kind", "other")
+    if kind not in set(RoundKind):
+        raise item.error("kind", f"'{kind[:40]}' is not a kind of round")
+    minutes = item.count("minutes", 45)
+    if not 1 <= minutes <= 24 * 60:
+        raise item.error("minutes", "must be a length in minutes")
+    return RoundRecord(
+        uuid=uuid, kind=kind, name=item.text("name"),
+        scheduled_at=item.time("scheduled_at", required=False), minutes=minutes,
+        interviewer_name=item.text("interviewer_name"),
+        interviewer_role=item.text("interviewer_role"), focus=item.text("focus"),
+        themes=item.texts("themes"), questions=item.texts("questions"),
+        asked=item.texts("asked"), done=item.flag("done"), notes=item.text("notes"),
+        debrief=tuple(_json_debrief(d) for d in item.objects("debrief")),
+    )  # fmt: skip
+
+
+def _json_debrief(item: _Object) -> DebriefRecord:
+    outcome = item.text("outcome", "okay")
+    if outcome not in ("strong", "okay", "missed"):
+        raise item.error("outcome", "must be strong, okay or missed")
+    return DebriefRecord(
+        question=item.text("question"),
+        story_uuid=item.uuid("story", required=False),
+        outcome=outcome,
+        notes=item.text("notes"),
+        prompt_uuid=item.uuid("prompt", required=False),
+    )
+
+
 def _json_review(item: _Object) -> ReviewState:
     prompt, due = item.uuid("prompt"), item.time("due")
     assert prompt is not None and due is not None
@@ -479,4 +539,5 @@ def read_json(path: Path) -> ImportBundle:
         attempts=tuple(_json_attempt(item) for item in top.objects("attempts")),
         reviews=tuple(_json_review(item) for item in top.objects("reviews")),
         dismissed=tuple(_json_dismissed(item) for item in top.objects("dismissed_findings")),
+        applications=tuple(_json_application(item) for item in top.objects("applications")),
     )

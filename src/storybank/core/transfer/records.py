@@ -23,9 +23,11 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMAT_NAME",
     "FORMAT_VERSION",
+    "ApplicationRecord",
     "AttemptRecord",
     "BankStory",
     "Choice",
+    "DebriefRecord",
     "DismissedRecord",
     "ExportStory",
     "ImportBundle",
@@ -36,6 +38,7 @@ __all__ = [
     "PackRecord",
     "PackValueRecord",
     "PromptRecord",
+    "RoundRecord",
     "SourceStory",
     "StoryWrite",
     "ValueRef",
@@ -200,6 +203,59 @@ class AttemptRecord:
 
 
 @dataclass(frozen=True)
+class DebriefRecord:
+    """One question of a round as it went; the story named by uuid."""
+
+    question: str
+    story_uuid: str | None
+    outcome: str
+    notes: str
+    prompt_uuid: str | None = None
+
+
+@dataclass(frozen=True)
+class RoundRecord:
+    """One round of an application's loop, with its debrief."""
+
+    uuid: str
+    kind: str
+    name: str
+    scheduled_at: datetime | None
+    minutes: int
+    interviewer_name: str
+    interviewer_role: str
+    focus: str
+    themes: tuple[str, ...]
+    questions: tuple[str, ...]
+    asked: tuple[str, ...]
+    done: bool
+    notes: str
+    debrief: tuple[DebriefRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class ApplicationRecord:
+    """One application with its rounds and its stories' angles (stories by uuid)."""
+
+    uuid: str
+    company: str
+    role: str
+    team: str
+    status: str
+    packs: tuple[str, ...]
+    template: str
+    applied_on: str
+    notes: str
+    pitch_intro: str
+    pitch_why: str
+    created_at: datetime
+    updated_at: datetime
+    rounds: tuple[RoundRecord, ...] = ()
+    #: (story uuid, angle), in the order stories were given one.
+    angles: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class DismissedRecord:
     """A coach finding the user dismissed for a story."""
 
@@ -218,6 +274,7 @@ class ImportBundle:
     attempts: tuple[AttemptRecord, ...] = ()
     reviews: tuple[ReviewState, ...] = ()
     dismissed: tuple[DismissedRecord, ...] = ()
+    applications: tuple[ApplicationRecord, ...] = ()
     #: Entries of a folder left unread, each with why (links, pipes ...).
     skipped: tuple[str, ...] = ()
 
@@ -230,6 +287,7 @@ class ImportBundle:
             + len(self.attempts)
             + len(self.reviews)
             + len(self.dismissed)
+            + len(self.applications)
         )
 
 
@@ -339,4 +397,5 @@ class ImportResult:
     attempts_added: int = 0
     reviews_saved: int = 0
     findings_added: int = 0
+    applications_added: int = 0
     story_ids: tuple[int, ...] = ()  # stories added or changed, for views to refresh
