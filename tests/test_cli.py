@@ -216,6 +216,24 @@ def test_a_json_export_leaves_recordings_out_unless_asked(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
 
 
+def test_a_round_s_prep_sheet_headless(tmp_path: Path) -> None:
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    out = tmp_path / "prep.pdf"
+    done = run("sheet", "--demo", "--round", "netflix/hiring-manager SCREEN", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"{out}: 1 page, Hiring-manager screen"
+    reader = PdfReader(out)
+    said = unicodedata.normalize("NFKC", " ".join(p.extract_text() or "" for p in reader.pages))
+    said = " ".join(said.split())
+    assert "Your stories for their values" in said and "Questions to ask" in said
+    assert "Already told to Netflix Hearing that my code reviews" in said
+    missing = run("sheet", "--demo", "--round", "Netflix/Lunch", "-o", str(out))
+    assert missing.returncode == 2 and "no round matches 'Netflix/Lunch'" in missing.stderr
+
+
 def test_the_window_parser_leaves_out_only_the_subcommands() -> None:
     from storybank.cli import COMMANDS, build_parser
 

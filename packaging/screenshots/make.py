@@ -272,6 +272,17 @@ def sheets() -> None:
             )
             made = sorted(Path(tmp).glob(f"{layout}-*.png"))[0]
             shutil.copy(made, HERE / f"sheet-{layout}.png")
+        # The demo application's next round: its prep sheet, first page.
+        pdf = Path(tmp) / "prep.pdf"
+        subprocess.run(
+            [sys.executable, "-m", "storybank", "sheet", "--demo", "--round",
+             "Netflix/Hiring-manager screen", "-o", str(pdf)],
+            check=True, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+        )  # fmt: skip
+        subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(Path(tmp) / "prep")],
+                       check=True)  # fmt: skip
+        for page in sorted(Path(tmp).glob("prep-*.png")):
+            shutil.copy(page, HERE / f"prep-sheet-{page.stem.rsplit('-', 1)[1]}.png")
 
 
 def main() -> None:

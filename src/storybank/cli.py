@@ -156,6 +156,13 @@ def _add_output_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     sheet.add_argument("--value", metavar="KEY", help="only stories tagged with this value")
     sheet.add_argument("--tag", metavar="TAG", help="only stories with this tag")
     sheet.add_argument(
+        "--round",
+        metavar="ROUND",
+        type=_given,
+        help="instead, the prep sheet of one interview round: its uuid, or "
+        "'COMPANY/ROUND NAME' (e.g. 'Netflix/Hiring-manager screen')",
+    )
+    sheet.add_argument(
         "--page-size", choices=("A4", "Letter"), help="paper size (default: from the locale)"
     )
     sheet.add_argument("-o", "--output", metavar="FILE.pdf", required=True, help="the PDF to write")
@@ -526,6 +533,8 @@ def run_sheet(args: argparse.Namespace) -> int:
     except (StorageError, OSError) as exc:
         return _fail(str(exc))
     try:
+        if args.round:
+            return _write_prep_sheet(repo, args)
         chosen = _sheet_stories(repo, args)
         if isinstance(chosen, int):
             return chosen
@@ -538,6 +547,42 @@ def run_sheet(args: argparse.Namespace) -> int:
     finally:
         repo.db.close()
     print(f"{args.output}: {counted(pages, 'page')}, {counted(len(ids), 'story', 'stories')}")
+    return 0
+
+
+def _write_prep_sheet(repo: Repository, args: argparse.Namespace) -> int:
+    """``storybank sheet --round``: one round's prep sheet as a PDF; an exit status."""
+    import os
+
+    from storybank.core.applications import ApplicationRepository, same_company
+
+    wanted = args.round.strip()
+    company, _slash, name = wanted.partition("/")
+    found = [
+        r.id
+        for app in ApplicationRepository(repo.db).applications()
+        for r in app.rounds
+        if r.uuid == wanted.lower()
+        or (same_company(app.company, company) and r.name.casefold() == name.strip().casefold())
+    ]
+    if len(found) != 1:
+        why = "no round" if not found else "more than one round"
+        return _fail(f"{why} matches '{wanted}' (give a round's uuid, or COMPANY/ROUND NAME)", 2)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    from storybank.core.prep_sheet import prep_sheet_header, prep_sheet_html
+    from storybank.gui.print import default_page_size, export_pdf
+    from storybank.services.applications import ApplicationService
+    from storybank.services.stories import StoryService
+
+    _app = QGuiApplication.instance() or QGuiApplication(["storybank"])
+    prep = ApplicationService(StoryService(repo, repo.db.path.parent)).prep_round(found[0])
+    pages = export_pdf(
+        args.output, prep_sheet_html(prep), prep_sheet_header(prep),
+        page_size=args.page_size or default_page_size(), landscape=False,
+    )  # fmt: skip
+    print(f"{args.output}: {pages} page{'s' * (pages != 1)}, {prep.round.name}")
     return 0
 
 

@@ -5,6 +5,7 @@ story, and that story flagged as already told in Practice's suggestions."""
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
@@ -57,7 +58,7 @@ def test_the_demo_bank_has_an_application_in_progress(qtbot: QtBot, window: Main
 
 
 def test_a_netflix_loop_from_its_template_prepared_debriefed_and_flagged_in_practice(
-    qtbot: QtBot, stories_only: MainWindow, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, stories_only: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     window = stories_only
     view = open_mode(qtbot, window)
@@ -145,6 +146,23 @@ def test_a_netflix_loop_from_its_template_prepared_debriefed_and_flagged_in_prac
         ]
     view.tabs.setCurrentIndex(1)
     assert view.told.rowCount() == 1 and view.told.item(0, 0).text() == STORY  # type: ignore[union-attr]
+
+    # The hiring-manager screen's prep sheet: the story shown as already told.
+    from pypdf import PdfReader
+    from PySide6.QtWidgets import QFileDialog
+
+    sheet = tmp_path / "prep.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(sheet), ""))
+    view.tabs.setCurrentIndex(0)
+    view.rounds.selectRow(1)
+    qtbot.mouseClick(view.findChild(QPushButton, "prepSheet"), LEFT)  # type: ignore[arg-type]
+    reader = PdfReader(sheet)
+    assert len(reader.pages) <= 2
+    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    said = " ".join(unicodedata.normalize("NFKC", text).split())  # "ﬂ" is "fl"
+    assert "Netflix · Hiring-manager screen" in said and "Already told to Netflix" in said
+    assert STORY in said and "told to Netflix in the Recruiter call" in said
+    assert "Prep sheet saved" in view.next_label.text()
 
     # Practice: the story is flagged where it is suggested.
     from storybank.core.practice import DeckKind, DeckSpec

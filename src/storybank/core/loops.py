@@ -11,7 +11,7 @@ a template's value pack against the built-in packs.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -366,3 +366,9 @@ def builtin_questions() -> QuestionBank:
 def questions_for(kind: RoundKind | str) -> list[QuestionToAsk]:
     """The built-in questions suited to a round kind, then the general ones."""
     return builtin_questions().for_kind(kind)
+
+
+def question_texts(keys: Sequence[str], bank: Sequence[QuestionToAsk]) -> list[str]:
+    """The text of each chosen question (a bank uuid, or one's own question's text)."""
+    texts = {q.uuid: q.text for q in bank}
+    return [texts.get(key, key) for key in keys]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storybank.core.applications import (
     ApplicationInfo,
@@ -20,6 +20,9 @@ from storybank.core.applications import (
     Telling,
 )
 from storybank.core.changes import ChangeSet
+
+if TYPE_CHECKING:
+    from storybank.core.prep_sheet import PrepRound
 from storybank.services.stories import StoryService
 
 
@@ -45,14 +48,41 @@ class ApplicationService:
     def debrief(self, round_id: int) -> list[DebriefItem]:
         return self.store.debrief(round_id)
 
-    def prompt_texts(self, themes: Iterable[str] = ()) -> list[str]:
-        """The bank's prompts, those of ``themes`` first (for a debrief's questions)."""
+    def prompt_texts(self, themes: Iterable[str] = (), *, only: bool = False) -> list[str]:
+        """The bank's prompts, those of ``themes`` first (for a debrief's questions);
+        with ``only``, those of ``themes`` alone (for a prep sheet)."""
         from storybank.core.practice_repository import PracticeRepository
 
         wanted = set(themes)
         prompts = PracticeRepository(self.stories.repo.db).prompts()
         first = [p.text for p in prompts if p.theme in wanted]
-        return first + [p.text for p in prompts if p.theme not in wanted]
+        return first if only else first + [p.text for p in prompts if p.theme not in wanted]
+
+    def prep_round(self, round_id: int) -> PrepRound:
+        """What the prep sheet of one round shows, gathered from the bank."""
+        from storybank.core.loops import question_texts, questions_for
+        from storybank.core.prep_sheet import PrepRound
+
+        app = next(a for a in self.applications() if any(r.id == round_id for r in a.rounds))
+        found = next(r for r in app.rounds if r.id == round_id)
+        repo = self.stories.repo
+        packs = [p for p in repo.packs() if p.key in app.packs] or [
+            p for p in repo.packs() if p.active
+        ]
+        values = [v for p in packs for v in p.values if not v.hidden]
+        ids = sorted({i for v in values for i in repo.story_ids(value_id=v.id)})
+        bank = questions_for(found.kind)
+        chosen = question_texts(found.questions, bank) or [q.text for q in bank[:3]]
+        return PrepRound(
+            application=app,
+            round=found,
+            values=values,
+            stories=[repo.get_story(i) for i in ids],
+            told=self.told_to(app.company),
+            angles=self.angles(app.id),
+            prompts=self.prompt_texts(found.themes, only=True),
+            questions=chosen,
+        )
 
     def angles(self, application_id: int) -> dict[int, str]:
         return self.store.angles(application_id)

@@ -343,9 +343,3 @@ class QuestionsDialog(QDialog):
     def accept(self) -> None:
         self.add_own()  # typed but not yet added: kept too
         super().accept()
-
-
-def question_texts(keys: Sequence[str], bank: Sequence[QuestionToAsk]) -> list[str]:
-    """The text of each chosen question (a bank uuid or one's own text), in order."""
-    texts = {q.uuid: q.text for q in bank}
-    return [texts.get(key, key) for key in keys]

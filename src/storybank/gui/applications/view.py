@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from storybank.core.applications import ApplicationInfo, RoundInfo, Status, next_round
 from storybank.core.changes import ChangeSet
 from storybank.core.database import StorageError
-from storybank.core.loops import questions_for
+from storybank.core.loops import question_texts, questions_for
 from storybank.core.speaking import clock
 from storybank.gui.applications.dialogs import (
     DebriefDialog,
@@ -43,7 +43,6 @@ from storybank.gui.applications.dialogs import (
     QuestionsDialog,
     RoundDialog,
     local,
-    question_texts,
 )
 from storybank.gui.errors import ask_yes, report_error
 from storybank.gui.lazy import RefreshWhenShown
@@ -210,6 +209,7 @@ class ApplicationsView(RefreshWhenShown):
             ("Edit Round…", "editRound", self.edit_round),
             ("Questions to Ask…", "roundQuestions", self.choose_questions),
             ("Debrief…", "debriefRound", self.debrief_round),
+            ("Prep Sheet…", "prepSheet", self.prep_sheet),
             ("Remove Round…", "removeRound", self.remove_round),
         ):
             button = QPushButton(text)
@@ -458,6 +458,34 @@ class ApplicationsView(RefreshWhenShown):
         dialog = DebriefDialog(found, items, stories, prompts, self, questions=asking)
         if dialog.exec():
             self._run(lambda: self.service.save_debrief(found, dialog.items(), dialog.asked()))
+
+    def prep_sheet(self) -> None:
+        """The selected round's prep sheet, as a PDF where the candidate chooses."""
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from storybank.core.prep_sheet import prep_sheet_header, prep_sheet_html
+        from storybank.gui.print import default_page_size, export_pdf
+
+        found = self.selected_round()
+        app = self.current()
+        if found is None or app is None:
+            return
+        name = f"{app.company}-{found.name}".replace("/", "-").replace(" ", "-").lower()
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the Prep Sheet", str(Path.home() / f"{name}.pdf"), "PDF files (*.pdf)"
+        )
+        if not path:
+            return
+        try:
+            prep = self.service.prep_round(found.id)
+            pages = export_pdf(path, prep_sheet_html(prep), prep_sheet_header(prep),
+                               page_size=default_page_size(), landscape=False)  # fmt: skip
+        except (StorageError, OSError) as exc:
+            report_error(self, exc, "The prep sheet was not saved:")
+            return
+        self.next_label.setText(f"Prep sheet saved: {path} ({pages} page{'s' * (pages != 1)})")
 
     def choose_questions(self) -> None:
         """The questions to ask at the end of the selected round."""
