@@ -227,3 +227,34 @@ def test_a_round_is_added_edited_and_removed(
     assert apps.application(made).company == "Stripe, Inc."  # type: ignore[union-attr]
     assert isinstance(view.findChild(QLineEdit, "team"), QLineEdit)
     assert isinstance(view.findChild(QComboBox, "status"), QComboBox)
+
+
+def test_an_angle_written_in_the_loop_shows_beside_the_story(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    view = open_mode(qtbot, window)
+    view.tabs.setCurrentIndex(2)
+    table = view.angles
+    assert table.rowCount() >= 4
+    titles = [table.item(r, 0).text() for r in range(table.rowCount())]  # type: ignore[union-attr]
+    row = titles.index(STORY)
+    story_id = table.item(row, 0).data(Qt.ItemDataRole.UserRole)  # type: ignore[union-attr]
+    table.setCurrentCell(row, 2)
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_F2)  # edit the cell
+    editor = table.viewport().findChild(QLineEdit)
+    assert editor is not None
+    qtbot.keyClicks(editor, "Lead with the candor part")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    app = view.current()
+    assert app is not None
+    apps = window.views.application_service()
+    qtbot.waitUntil(lambda: apps.angles(app.id) == {story_id: "Lead with the candor part"})
+    window.show_story(story_id)
+    assert window.current.story_id == story_id
+    loop = window.values_panel.loop
+    assert loop.isVisible()
+    assert loop.text().splitlines() == [
+        "Angle for Netflix: Lead with the candor part",
+        "Told to Netflix in the Recruiter call (Sam, recruiter)",
+    ]

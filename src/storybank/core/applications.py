@@ -273,6 +273,20 @@ class ApplicationRepository(Store):
                 told.setdefault(telling.story_id, []).append(telling)
         return told
 
+    def story_notes(self, story_id: int) -> list[str]:
+        """What the open applications say of one story: its angle for each, and where
+        it was already told ("Angle for Netflix: …", "Told to Netflix in the …")."""
+        open_apps = [a for a in self.applications()
+                     if a.status in (Status.PREPARING, Status.INTERVIEWING)]  # fmt: skip
+        notes = []
+        for app in open_apps:
+            angle = self.angles(app.id).get(story_id)
+            if angle:
+                notes.append(f"Angle for {app.company}: {angle}")
+        told = self.told().get(story_id, [])
+        notes += [t.text()[0].upper() + t.text()[1:] for t in told]
+        return notes
+
     def angles(self, application_id: int) -> dict[int, str]:
         """The one-line angle of each story that has one for this application."""
         return dict(

@@ -156,6 +156,13 @@ class ValuesPanel(QWidget):
         self.practised.setWordWrap(True)
         self.practised.setAccessibleName("Prompts answered with this story")
         tags_layout.addWidget(self.practised)
+        self.loop = QLabel()
+        self.loop.setObjectName("storyLoop")
+        self.loop.setWordWrap(True)
+        self.loop.setAccessibleName("This story in your applications")
+        self.loop.setTextFormat(Qt.TextFormat.PlainText)
+        self.loop.hide()
+        tags_layout.addWidget(self.loop)
 
         return box
 
@@ -347,6 +354,16 @@ class ValuesPanel(QWidget):
             supporting.setChecked(strength is Strength.SUPPORTING)
         self.tags_edit.setText(", ".join(record.tags) if record else "")
         self._show_practised(record)
+        self._show_loop(record)
+
+    def _show_loop(self, record: StoryRecord | None) -> None:
+        """The story's angle for each open application, and where it was told already."""
+        try:
+            notes = self.service.loop_notes(record.id) if record else []
+        except StorageError:
+            notes = []
+        self.loop.setText("\n".join(notes))
+        self.loop.setVisible(bool(notes))
 
     def _show_practised(self, record: StoryRecord | None) -> None:
         """Which prompts this story has answered in Practice, and how well."""

@@ -84,6 +84,31 @@ class ApplicationService:
             questions=chosen,
         )
 
+    def angle_rows(self, application_id: int, limit: int = 200) -> list[tuple[int, str, str, str]]:
+        """(story id, title, its values among the application's, angle) for the stories
+        tagged with the application's values, most values first, then by title."""
+        app = self.application(application_id)
+        if app is None:
+            return []
+        repo = self.stories.repo
+        packs = [p for p in repo.packs() if p.key in app.packs] or [
+            p for p in repo.packs() if p.active
+        ]
+        names = {v.id: v.name for p in packs for v in p.values if not v.hidden}
+        tagged: dict[int, list[str]] = {}
+        for value_id, name in names.items():
+            for story_id in repo.story_ids(value_id=value_id):
+                tagged.setdefault(story_id, []).append(name)
+        rows = repo.story_rows(list(tagged))
+        angles = self.angles(application_id)
+        found = [
+            (i, rows[i].title, ", ".join(v), angles.get(i, ""))
+            for i, v in tagged.items()
+            if i in rows
+        ]
+        found.sort(key=lambda r: (-len(tagged[r[0]]), r[1].casefold()))
+        return found[:limit]
+
     def angles(self, application_id: int) -> dict[int, str]:
         return self.store.angles(application_id)
 

@@ -376,6 +376,12 @@ class StoryService(QObject):
 
         return export_markdown(self.repo, folder)
 
+    def loop_notes(self, story_id: int) -> list[str]:
+        """The story's angle for each open application, and where it was already told."""
+        from storybank.core.applications import ApplicationRepository
+
+        return ApplicationRepository(self.repo.db).story_notes(story_id)
+
     def take_count(self) -> int:
         """How many answers have a recorded take tied to them."""
         from storybank.core.practice_repository import PracticeRepository

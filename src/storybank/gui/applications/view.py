@@ -167,6 +167,7 @@ class ApplicationsView(RefreshWhenShown):
         self.tabs.setObjectName("applicationTabs")
         self.tabs.addTab(self._build_rounds(), "Loop")
         self.tabs.addTab(self._build_told(), "Stories told")
+        self.tabs.addTab(self._build_angles(), "Angles")
         self.tabs.addTab(self._build_pitches(), "Pitches")
         self.empty = QLabel(
             "No application yet. “New Application…” starts one from a loop template: the "
@@ -234,6 +235,26 @@ class ApplicationsView(RefreshWhenShown):
         self.told.itemActivated.connect(self._open_told_story)
         return self.told
 
+    def _build_angles(self) -> QWidget:
+        """Each story for the company's values, with a one-line angle to edit."""
+        self.angles = QTableWidget(0, 3)
+        self.angles.setObjectName("storyAngles")
+        self.angles.setAccessibleName("A one-line angle per story for this company")
+        self.angles.setHorizontalHeaderLabels(["Story", "Values", "Angle for this company"])
+        self.angles.verticalHeader().setVisible(False)
+        self.angles.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.angles.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        header = self.angles.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.angles.itemChanged.connect(self._angle_edited)
+        return self.angles
+
     def _build_pitches(self) -> QWidget:
         self.intro = PitchEditor("Tell me about yourself (present, past, future)", (60, 90),
                                  "pitchIntro")  # fmt: skip
@@ -294,6 +315,7 @@ class ApplicationsView(RefreshWhenShown):
         self.next_label.setText(_next_text(app, self.service.now()))
         self._fill_rounds(app)
         self._fill_told(app)
+        self._fill_angles(app)
         self._fill_pitches(app)
 
     def _fill_rounds(self, app: ApplicationInfo) -> None:
@@ -331,6 +353,32 @@ class ApplicationsView(RefreshWhenShown):
                     item = QTableWidgetItem(text)
                     item.setData(ID_ROLE, story_id)
                     self.told.setItem(row, column, item)
+
+    def _fill_angles(self, app: ApplicationInfo) -> None:
+        """The stories tagged with the application's values, primary ones first."""
+        rows = self.service.angle_rows(app.id)
+        self.angles.blockSignals(True)
+        self.angles.setRowCount(0)
+        for story_id, title, values, angle in rows:
+            row = self.angles.rowCount()
+            self.angles.insertRow(row)
+            for column, text in enumerate((title or "Untitled story", values, angle)):
+                item = QTableWidgetItem(text)
+                item.setData(ID_ROLE, story_id)
+                if column < 2:
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.angles.setItem(row, column, item)
+        self.angles.blockSignals(False)
+
+    def _angle_edited(self, item: QTableWidgetItem) -> None:
+        app = self.current()
+        if app is None or item.column() != 2:
+            return
+        story_id, text = item.data(ID_ROLE), item.text()
+        # After the editor has closed: storing rebuilds the table the editor sits in.
+        QTimer.singleShot(
+            0, lambda: self._run(lambda: self.service.set_angle(app.id, story_id, text))
+        )
 
     def _fill_pitches(self, app: ApplicationInfo) -> None:
         self.why.label.setText(f"<b>Why {app.company or 'this company'}?</b>")
