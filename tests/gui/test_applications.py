@@ -258,3 +258,26 @@ def test_an_angle_written_in_the_loop_shows_beside_the_story(
         "Angle for Netflix: Lead with the candor part",
         "Told to Netflix in the Recruiter call (Sam, recruiter)",
     ]
+
+
+def test_the_story_list_filters_told_and_not_yet_told_to_a_company(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    panel = window.list_panel
+    box = panel.tag_filter
+    labels = [box.itemText(i) for i in range(box.count())]
+    assert labels[-2:] == ["Told to Netflix", "Not yet told to Netflix"]
+    box.setCurrentIndex(box.count() - 2)
+    assert panel.model.ids() == [  # type: ignore[attr-defined]
+        i for i, row in window.service.story_rows(window.service.story_ids()).items()
+        if row.title == STORY
+    ]  # fmt: skip
+    assert panel.filter_text() == "Told to Netflix"
+    box.setCurrentIndex(box.count() - 1)
+    assert len(panel.model.ids()) == window.service.count_stories() - 1  # type: ignore[attr-defined]
+    # A closed application no longer offers them.
+    apps = window.views.application_service()
+    (app,) = apps.applications()
+    apps.update(app.id, status="closed")
+    labels = [box.itemText(i) for i in range(box.count())]
+    assert "Told to Netflix" not in labels and box.currentIndex() == 0

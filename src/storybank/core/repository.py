@@ -363,8 +363,10 @@ class Repository(Store):
         tag: str | None = None,
         sort: SortKey = "updated",
         show: ShowKey = "active",
+        told: tuple[str, bool] | None = None,
     ) -> list[int]:
-        """The ids of the stories matching a search and filters, in list order.
+        """The ids of the stories matching a search and filters, in list order;
+        ``told`` (company, True/False) keeps those told / not yet told to it.
 
         Cheap at any size: the full-text index and the list indexes answer it
         without reading story text; the list fetches rows only as it shows them.
@@ -388,6 +390,15 @@ class Repository(Store):
                 "WHERE t.name = :tag)"
             )
             params["tag"] = tag
+        if told is not None:
+            company, was = told
+            clauses.append(
+                f"s.id {'IN' if was else 'NOT IN'} (SELECT d.story_id FROM debrief d "
+                "JOIN interview_round r ON r.id = d.round_id JOIN application a "
+                "ON a.id = r.application_id WHERE d.story_id IS NOT NULL "
+                "AND lower(trim(a.company)) = :company)"
+            )
+            params["company"] = " ".join(company.split()).lower()
         # Each order is the list index's own (rowid last), so no sort step:
         # a tie in updated_at puts the newer story first.
         order = (

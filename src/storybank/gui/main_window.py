@@ -181,7 +181,7 @@ class MainWindow(QMainWindow):
 
     def refresh_filters(self) -> None:
         self.list_panel.set_value_choices([(v.id, v.name) for v in self.service.active_values()])
-        self.list_panel.set_tag_choices(self.service.tag_names())
+        self.list_panel.set_tag_choices(self.service.tag_names(), self.service.told_filters())
 
     def _on_filters_changed(self) -> None:
         self.settings.setValue("list/sort", self.list_panel.sort())
@@ -232,9 +232,9 @@ class MainWindow(QMainWindow):
 
     def _on_changed(self, changes: ChangeSet) -> None:
         """Refresh what one operation changed, and only that."""
-        if changes.values or changes.tags:
+        if changes.values or changes.tags or changes.applications:
             self.refresh_filters()
-        if changes.story_list:
+        if changes.story_list or changes.applications:
             self.reload_list()
         elif changes.derived:  # figures filled in: the rows repaint, nothing moves
             self.list_panel.model.refresh_rows(list(changes.stories))

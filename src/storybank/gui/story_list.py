@@ -441,7 +441,10 @@ class StoryListPanel(QWidget):
         self.tag_filter = QComboBox()
         self.tag_filter.setObjectName("tagFilter")
         self.tag_filter.setAccessibleName("Filter by tag")
-        self.tag_filter.setToolTip("Show only stories with this tag")
+        self.tag_filter.setToolTip(
+            "Show only stories with this tag, or told (or not yet) to a company you are "
+            "interviewing with"
+        )
         self.sort_box = QComboBox()
         self.sort_box.setObjectName("sortBox")
         self.sort_box.setAccessibleName("Sort stories")
@@ -509,7 +512,7 @@ class StoryListPanel(QWidget):
         if self.value_id() is not None:
             parts.append(self.value_filter.currentText())
         if self.tag():
-            parts.append(f"#{self.tag()}")
+            parts.append(self.tag_filter.currentText())
         if self.search.text().strip():
             parts.append(f"“{self.search.text().strip()}”")
         return " · ".join(parts)
@@ -520,8 +523,9 @@ class StoryListPanel(QWidget):
         """Fill the value filter, keeping the current choice if it still exists."""
         self._refill(self.value_filter, "All values", choices)
 
-    def set_tag_choices(self, tags: list[str]) -> None:
-        self._refill(self.tag_filter, "All tags", [(tag, f"#{tag}") for tag in tags])
+    def set_tag_choices(self, tags: list[str], told: Sequence[tuple[str, str]] = ()) -> None:
+        """The tags, then "Told to X" / "Not yet told to X" for each open application."""
+        self._refill(self.tag_filter, "All tags", [*((tag, f"#{tag}") for tag in tags), *told])
 
     def _refill(
         self, box: QComboBox, everything: str, choices: Sequence[tuple[object, str]]

@@ -90,7 +90,31 @@ class StoryService(QObject):
         sort: SortKey = "updated",
         show: ShowKey = "active",
     ) -> list[int]:
-        return self.repo.story_ids(query, value_id=value_id, tag=tag, sort=sort, show=show)
+        """The stories matching a search and filters; a ``tag`` of ``told:COMPANY`` or
+        ``untold:COMPANY`` (see :meth:`told_filters`) keeps those told or not to it."""
+        told = None
+        if tag and tag.startswith(("told:", "untold:")):
+            kind, _colon, company = tag.partition(":")
+            tag, told = None, (company, kind == "told")
+        return self.repo.story_ids(
+            query, value_id=value_id, tag=tag, sort=sort, show=show, told=told
+        )
+
+    def told_filters(self) -> list[tuple[str, str]]:
+        """The list filters "Told to X" and "Not yet told to X" for each company the
+        candidate is still interviewing with (the tag filter's data and label)."""
+        from storybank.core.applications import ApplicationRepository, Status
+
+        companies = dict.fromkeys(
+            a.company for a in ApplicationRepository(self.repo.db).applications()
+            if a.status in (Status.PREPARING, Status.INTERVIEWING) and a.company.strip()
+        )  # fmt: skip
+        return [
+            pair
+            for company in companies
+            for pair in ((f"told:{company}", f"Told to {company}"),
+                         (f"untold:{company}", f"Not yet told to {company}"))
+        ]  # fmt: skip
 
     def story_rows(self, ids: list[int]) -> dict[int, StoryRow]:
         return self.repo.story_rows(ids)
