@@ -197,3 +197,32 @@ def test_a_malformed_application_in_a_json_file_is_refused_by_place(tmp_path: Pa
         with pytest.raises(TransferError) as caught:
             read_import(path)
         assert said in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_a_prompt_missed_in_a_real_round_comes_back_first_until_practised(
+    repo: Repository,
+) -> None:
+    from storybank.core.practice import DeckKind, DeckSpec
+    from storybank.core.session import Answer, DeckEntry
+    from storybank.services.practice import PracticeService
+
+    stories = StoryService(repo, repo.db.path.parent)
+    practice = PracticeService(stories, now=lambda: MONDAY + timedelta(days=1))
+    apps = ApplicationService(stories)
+    prompt = practice.prompts()[7]
+    made = apps.create("Netflix", rounds=LOOP[:1])
+    apps.update_round(apps.application(made).rounds[0].id, scheduled_at=MONDAY)  # type: ignore[union-attr]
+    found = apps.application(made).rounds[0]  # type: ignore[union-attr]
+    apps.save_debrief(found, [DebriefItem(f"  {prompt.text.upper()} ", None, Outcome.MISSED)])
+    assert apps.debrief(found.id)[0].prompt_uuid == prompt.uuid  # known by its text
+    for kind in (DeckKind.DUE, DeckKind.MOCK, DeckKind.ALL):
+        deck = practice.session_deck(DeckSpec(kind))
+        assert deck[0].prompt.uuid == prompt.uuid
+        assert deck[0].reason == "missed in the Netflix Recruiter call: again, sooner"
+        assert [e.prompt.uuid for e in deck].count(prompt.uuid) == 1
+    practice.save_answer(
+        Answer(DeckEntry(prompt, ""), started_at=MONDAY + timedelta(hours=5), duration=80.0)
+    )
+    assert practice.session_deck(DeckSpec(DeckKind.DUE))[0].reason != (
+        "missed in the Netflix Recruiter call: again, sooner"
+    )

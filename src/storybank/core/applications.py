@@ -273,6 +273,20 @@ class ApplicationRepository(Store):
                 told.setdefault(telling.story_id, []).append(telling)
         return told
 
+    def missed(self) -> list[tuple[str, str, datetime | None]]:
+        """Prompts missed in a real round: (prompt uuid, "the Netflix Recruiter call",
+        when the round was), the latest round first."""
+        return [
+            (prompt, f"the {company} {name}", _time(when))
+            for prompt, company, name, when in self._rows(
+                "SELECT d.prompt_uuid, a.company, r.name, r.scheduled_at FROM debrief d "
+                "JOIN interview_round r ON r.id = d.round_id "
+                "JOIN application a ON a.id = r.application_id "
+                "WHERE d.outcome = 'missed' AND d.prompt_uuid IS NOT NULL "
+                "ORDER BY r.scheduled_at DESC, r.position DESC"
+            )
+        ]
+
     def story_notes(self, story_id: int) -> list[str]:
         """What the open applications say of one story: its angle for each, and where
         it was already told ("Angle for Netflix: …", "Told to Netflix in the …")."""

@@ -8,6 +8,7 @@ story service's ``changed`` signal.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -170,6 +171,20 @@ class ApplicationService:
     ) -> None:
         """A round's debrief: what was asked, the story told for each, how it went;
         the round is done from then on."""
+        from storybank.core.practice_repository import PracticeRepository
+
+        # A question that is one of the bank's prompts is kept as that prompt, so
+        # that a missed one comes back sooner in Practice.
+        prompts = {
+            " ".join(p.text.casefold().split()): p.uuid
+            for p in PracticeRepository(self.stories.repo.db).prompts(include_hidden=True)
+        }
+        items = [
+            replace(
+                i, prompt_uuid=i.prompt_uuid or prompts.get(" ".join(i.question.casefold().split()))
+            )
+            for i in items
+        ]
         self.store.save_debrief(found.id, items, asked=asked, done=True)
         self._done()
 

@@ -154,7 +154,29 @@ class PracticeService:
                 parts.append(f"probes {probes}")
             return "; ".join(parts)
 
-        return [DeckEntry(prompt, reason(prompt)) for prompt in prompts]
+        entries = [DeckEntry(prompt, reason(prompt)) for prompt in prompts]
+        if spec.kind in (DeckKind.DUE, DeckKind.MOCK, DeckKind.ALL):
+            entries = self._missed_first(entries, spec)
+        return entries
+
+    def _missed_first(self, entries: list[DeckEntry], spec: DeckSpec) -> list[DeckEntry]:
+        """Prompts missed in a real round and not practised since come first."""
+        from storybank.core.applications import ApplicationRepository
+
+        by_uuid = {p.uuid: p for p in self.prompts()}
+        first: dict[str, DeckEntry] = {}
+        for uuid, where, when in ApplicationRepository(self.stories.repo.db).missed():
+            if uuid in first or uuid not in by_uuid:
+                continue
+            since = [a for a in self.store.attempts(prompt_uuid=uuid)
+                     if when is None or a.started_at >= when]  # fmt: skip
+            if not since:
+                first[uuid] = DeckEntry(by_uuid[uuid], f"missed in {where}: again, sooner")
+        if not first:
+            return entries
+        merged = [*first.values(), *(e for e in entries if e.prompt.uuid not in first)]
+        # A mock keeps its length; the other decks grow by the missed prompts.
+        return merged[: len(entries) or len(first)] if spec.kind is DeckKind.MOCK else merged
 
     def drill_deck(self, story_id: int, size: int = DRILL_DECK_SIZE) -> list[DeckEntry]:
         """The prompts one story answers best (its tagged themes, its values)."""
