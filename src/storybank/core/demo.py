@@ -36,9 +36,11 @@ PITCH_INTRO = (
     "exactly that, which is why this role caught my eye."
 )
 PITCH_WHY = (
-    "Your culture memo describes the way I already try to work: I'd rather have context "
-    "than rules. The studio tools team builds for people who make shows, and I want my "
-    "work to be that close to the people who use it."
+    "Your culture memo describes the way I already try to work: I'd rather give people "
+    "context than rules, and I'd rather be told the truth early than be surprised late. "
+    "The studio tools team builds for the people who make the shows, so the feedback loop "
+    "is short and the users are colleagues, and that is where I do my best work. I also "
+    "want to learn from engineers who run systems at your scale, which I can't do where I am."
 )
 
 

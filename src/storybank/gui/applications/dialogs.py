@@ -224,6 +224,8 @@ class DebriefDialog(QDialog):
         )
         hint.setWordWrap(True)
         mark_secondary(hint)
+        for column, stretch in enumerate((3, 3, 0, 2)):
+            self.grid.setColumnStretch(column, stretch)
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
         layout.addLayout(self.grid)
@@ -231,14 +233,14 @@ class DebriefDialog(QDialog):
         for _key, box in self.asked_boxes:
             layout.addWidget(box)
         layout.addWidget(_buttons(self, "Save Debrief"))
-        self.resize(900, self.sizeHint().height())
+        self.resize(1000, self.sizeHint().height())
 
     def add_row(self, item: DebriefItem) -> None:
         question = QComboBox()
         question.setEditable(True)
         question.addItems(["", *self.prompts])
         question.setCurrentText(item.question)
-        question.setMinimumWidth(320)
+        question.setMinimumWidth(260)
         story = QComboBox()
         story.addItem(NO_STORY, None)
         for story_id, title in self.stories:
@@ -249,6 +251,9 @@ class DebriefDialog(QDialog):
             outcome.addItem(choice.value.title(), str(choice))
         outcome.setCurrentIndex(max(0, outcome.findData(str(item.outcome))))
         note = QLineEdit(item.notes)
+        note.setMinimumWidth(160)
+        note.setPlaceholderText("what they asked next…")
+        story.setMinimumWidth(200)
         row = len(self.rows) + 1
         for column, widget in enumerate((question, story, outcome, note)):
             widget.setObjectName(f"debrief-{row}-{column}")

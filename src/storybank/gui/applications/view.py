@@ -253,7 +253,16 @@ class ApplicationsView(RefreshWhenShown):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.angles.itemChanged.connect(self._angle_edited)
-        return self.angles
+        hint = QLabel("A one-line angle per story for this company (“lead with the candor "
+                      "part”): double-click or F2 to write it. It shows beside the story and "
+                      "on the prep sheets.")  # fmt: skip
+        hint.setWordWrap(True)
+        mark_secondary(hint)
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.addWidget(hint)
+        column.addWidget(self.angles, 1)
+        return page
 
     def _build_pitches(self) -> QWidget:
         self.intro = PitchEditor("Tell me about yourself (present, past, future)", (60, 90),
