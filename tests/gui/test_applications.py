@@ -281,3 +281,29 @@ def test_the_story_list_filters_told_and_not_yet_told_to_a_company(
     apps.update(app.id, status="closed")
     labels = [box.itemText(i) for i in range(box.count())]
     assert "Told to Netflix" not in labels and box.currentIndex() == 0
+
+
+def test_a_round_is_rehearsed_in_practice_with_the_pitches_beside(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    view = open_mode(qtbot, window)
+    view.rounds.selectRow(1)  # the hiring-manager screen
+    qtbot.mouseClick(view.findChild(QPushButton, "practiseRound"), LEFT)  # type: ignore[arg-type]
+    practice = window.practice_view
+    assert practice is not None and window.modes.currentWidget() is practice
+    assert practice.pages.currentWidget() is practice.session
+    first = practice.deck[0]
+    assert first.prompt.theme == "why-this-company"
+    assert first.reason == "for the Netflix Hiring-manager screen"
+    assert 1 < len(practice.deck) <= 6
+    tree = practice.session.suggestions
+    top = tree.topLevelItem(0)
+    assert top is not None and top.text(0) == "Your pitches"
+    why = top.child(0)
+    assert why.text(0) == "Why Netflix?" and "culture memo" in why.child(0).text(0)  # type: ignore[union-attr]
+    # A prompt of another theme shows stories, not the pitches.
+    other = next(i for i, e in enumerate(practice.deck) if e.prompt.theme != "why-this-company")
+    for _ in range(other):
+        qtbot.keyClick(practice.session, Qt.Key.Key_N)
+    assert practice.current() is practice.deck[other].prompt
+    assert tree.topLevelItem(0).text(0) != "Your pitches"  # type: ignore[union-attr]

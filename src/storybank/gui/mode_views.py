@@ -95,5 +95,23 @@ class ModeViews:
 
             self.applications = ApplicationsView(self.application_service())
             self.applications.open_story.connect(self.window.show_story)
+            self.applications.practise_round.connect(self.practise_round)
             self._add(self.applications, "applicationsView")
         return self.applications
+
+    def practise_round(self, application_id: int, round_id: int) -> None:
+        """Rehearse a real round in Practice: its likely prompts, the pitches beside."""
+        app = self.application_service().application(application_id)
+        found = next((r for r in app.rounds if r.id == round_id), None) if app else None
+        if app is None or found is None:
+            return
+        deck = self.window.practice_service().round_deck(app.company, found)
+        if not deck:
+            self.window.main_status.message(
+                f"No prompts to rehearse for the {found.name}: it names no themes.", 8000
+            )
+            return
+        self.window.set_mode("practice")
+        assert self.practice is not None
+        pitches = [(f"Why {app.company}?", app.pitch_why), ("About you", app.pitch_intro)]
+        self.practice.start_deck(deck, pitches)

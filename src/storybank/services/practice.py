@@ -26,6 +26,7 @@ from storybank.core.coverage import (
 )
 from storybank.core.database import NotFound
 from storybank.core.practice import (
+    MOCK_OPENER_THEME,
     AttemptInfo,
     DeckKind,
     DeckSpec,
@@ -47,7 +48,7 @@ from storybank.core.session import DRILL_DECK_SIZE, Answer, DeckEntry, drill_dec
 from storybank.services.stories import StoryService
 
 if TYPE_CHECKING:
-    from storybank.core.applications import Telling
+    from storybank.core.applications import RoundInfo, Telling
 
 
 def gap_weight(summary: ColumnSummary) -> float:
@@ -177,6 +178,21 @@ class PracticeService:
         merged = [*first.values(), *(e for e in entries if e.prompt.uuid not in first)]
         # A mock keeps its length; the other decks grow by the missed prompts.
         return merged[: len(entries) or len(first)] if spec.kind is DeckKind.MOCK else merged
+
+    def round_deck(self, company: str, found: RoundInfo, size: int = 6) -> list[DeckEntry]:
+        """A real round rehearsed: "why this company" first where the round will ask
+        it (a recruiter or a hiring manager), then prompts of the round's themes,
+        those due or missed first."""
+        why = found.kind in ("recruiter", "hiring-manager")
+        themes = [MOCK_OPENER_THEME] * why + [t for t in found.themes if t != MOCK_OPENER_THEME]
+        states, now = self.store.review_states(), self.now()
+        chosen: list[DeckEntry] = []
+        for theme in themes:
+            prompts = [p for p in self.prompts() if p.theme == theme]
+            self.rng.shuffle(prompts)
+            prompts.sort(key=lambda p: not is_due(states.get(p.uuid), now))
+            chosen += [DeckEntry(p, f"for the {company} {found.name}") for p in prompts[:2]]
+        return chosen[:size]
 
     def drill_deck(self, story_id: int, size: int = DRILL_DECK_SIZE) -> list[DeckEntry]:
         """The prompts one story answers best (its tagged themes, its values)."""

@@ -92,6 +92,8 @@ class ApplicationsView(RefreshWhenShown):
 
     #: Show a story in the Stories mode.
     open_story = Signal(int)
+    #: Rehearse a round in Practice: (application id, round id).
+    practise_round = Signal(int, int)
 
     def __init__(self, service: ApplicationService) -> None:
         super().__init__()
@@ -211,6 +213,7 @@ class ApplicationsView(RefreshWhenShown):
             ("Questions to Ask…", "roundQuestions", self.choose_questions),
             ("Debrief…", "debriefRound", self.debrief_round),
             ("Prep Sheet…", "prepSheet", self.prep_sheet),
+            ("Practise It", "practiseRound", self._practise_selected),
             ("Remove Round…", "removeRound", self.remove_round),
         ):
             button = QPushButton(text)
@@ -543,6 +546,12 @@ class ApplicationsView(RefreshWhenShown):
             report_error(self, exc, "The prep sheet was not saved:")
             return
         self.next_label.setText(f"Prep sheet saved: {path} ({pages} page{'s' * (pages != 1)})")
+
+    def _practise_selected(self) -> None:
+        found, app = self.selected_round(), self.current()
+        if found is not None and app is not None:
+            self.save_fields()
+            self.practise_round.emit(app.id, found.id)
 
     def choose_questions(self) -> None:
         """The questions to ask at the end of the selected round."""

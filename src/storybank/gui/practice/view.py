@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
@@ -48,6 +48,7 @@ from storybank.core.changes import ChangeSet
 from storybank.core.database import StorageError
 from storybank.core.markdown import escape
 from storybank.core.practice import (
+    MOCK_OPENER_THEME,
     AnswerTimer,
     DeckKind,
     DeckSpec,
@@ -481,6 +482,8 @@ class PracticeView(QWidget):
         self.keep: int | None = None
 
         self.deck: list[DeckEntry] = []
+        #: The application's pitches (title, text) while its round is rehearsed.
+        self.pitches: list[tuple[str, str]] = []
         self.index = 0
         #: The answers of the prompts already left, in the order asked.
         self.answers: list[Answer] = []
@@ -626,11 +629,13 @@ class PracticeView(QWidget):
             return
         self.start_deck(deck)
 
-    def start_deck(self, deck: list[DeckEntry]) -> None:
-        """Ask the prompts of ``deck`` one by one, with the chooser's timer settings."""
+    def start_deck(self, deck: list[DeckEntry], pitches: Sequence[tuple[str, str]] = ()) -> None:
+        """Ask the prompts of ``deck`` one by one, with the chooser's timer settings;
+        ``pitches`` (title, text) show beside "why this company" prompts."""
         self.flush()
         self.settings = self.chooser.timer_settings()
         self.deck = deck
+        self.pitches = [(title, text) for title, text in pitches if text.strip()]
         self.index = 0
         self.answers = []
         self.session_key = self.service.new_session_key()
@@ -721,6 +726,8 @@ class PracticeView(QWidget):
                 child.setData(0, STORY_ROLE, suggestion.story_id)
                 item.addChild(child)
             tree.addTopLevelItem(item)
+        if self.pitches and prompt.theme == MOCK_OPENER_THEME:
+            self._show_pitches(tree)
         button = self.session.used_button
         button.setEnabled(bool(suggestions))
         if not suggestions:
@@ -736,6 +743,19 @@ class PracticeView(QWidget):
             if first is not None:
                 tree.setCurrentItem(first)
                 first.setExpanded(True)  # the best match's outline, as a hint
+
+    def _show_pitches(self, tree: QTreeWidget) -> None:
+        """The application's pitches on top of the suggestions, open."""
+        top = QTreeWidgetItem(["Your pitches"])
+        top.setToolTip(0, "Written in the Applications mode")
+        for title, text in self.pitches:
+            item = QTreeWidgetItem([title])
+            item.addChild(QTreeWidgetItem([text]))
+            item.setToolTip(0, text)
+            top.addChild(item)
+            item.setExpanded(True)
+        tree.insertTopLevelItem(0, top)
+        top.setExpanded(True)
 
     def _fill_history(self, prompt: Prompt) -> None:
         """The latest answers to this prompt, beside it: when, time, rating, story, note."""
