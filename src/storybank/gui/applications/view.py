@@ -207,17 +207,24 @@ class ApplicationsView(RefreshWhenShown):
         self.rounds.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.rounds.setWordWrap(False)
         buttons = QHBoxLayout()
-        for text, name, slot in (
-            ("Add Round…", "addRound", self.add_round),
-            ("Edit Round…", "editRound", self.edit_round),
-            ("Questions to Ask…", "roundQuestions", self.choose_questions),
-            ("Debrief…", "debriefRound", self.debrief_round),
-            ("Prep Sheet…", "prepSheet", self.prep_sheet),
-            ("Practise It", "practiseRound", self._practise_selected),
-            ("Remove Round…", "removeRound", self.remove_round),
-        ):
+        # Short labels, the whole say in the tooltip: seven buttons fit 1024 wide.
+        for text, name, slot, tip in (
+            ("Add…", "addRound", self.add_round, "Add a round at the end of the loop"),
+            ("Edit…", "editRound", self.edit_round, "Edit the selected round (Enter)"),
+            ("Questions…", "roundQuestions", self.choose_questions,
+             "The questions to ask at the end of the selected round"),
+            ("Debrief…", "debriefRound", self.debrief_round,
+             "After the round: what was asked, the story told, how it went"),
+            ("Prep Sheet…", "prepSheet", self.prep_sheet,
+             "Save the selected round's prep sheet as a PDF"),
+            ("Practise It", "practiseRound", self._practise_selected,
+             "Rehearse the selected round in Practice"),
+            ("Remove…", "removeRound", self.remove_round, "Remove the selected round"),
+        ):  # fmt: skip
             button = QPushButton(text)
             button.setObjectName(name)
+            button.setToolTip(tip)
+            button.setAccessibleName(tip)
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch(1)
