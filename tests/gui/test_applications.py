@@ -245,6 +245,13 @@ def test_an_angle_written_in_the_loop_shows_beside_the_story(
     editor = table.viewport().findChild(QLineEdit)
     assert editor is not None
     qtbot.keyClicks(editor, "Lead with the candor part")
+    # A change elsewhere while the angle is being written (figures filled in, a
+    # story saved): the table waits for the editor rather than dropping it.
+    from storybank.core.changes import ChangeSet
+
+    window.service.announce(ChangeSet(stories=frozenset({story_id})))
+    window.service.announce(ChangeSet(stories=frozenset({story_id}), derived=True))
+    assert table.state() == table.State.EditingState
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     app = view.current()
     assert app is not None

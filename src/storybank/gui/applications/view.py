@@ -53,6 +53,8 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 ROUND_COLUMNS = ("#", "Round", "When", "Length", "Interviewer", "Focus", "State")
 #: How many stories (the latest changed) a debrief offers to choose from.
 DEBRIEF_STORIES = 300
+#: How soon a refresh put off by an open editor is tried again.
+REFRESH_RETRY_MS = 300
 #: A pitch is written a moment after the typing stops, like a story.
 SAVE_MS = 800
 
@@ -289,7 +291,8 @@ class ApplicationsView(RefreshWhenShown):
     # --- showing ------------------------------------------------------------
 
     def _on_changed(self, changes: ChangeSet) -> None:
-        if changes.applications or changes.story_list or changes.stories:
+        # Figures filled in the background change nothing shown here.
+        if changes.applications or changes.story_list or (changes.stories and not changes.derived):
             self.mark_stale()
 
     def current(self) -> ApplicationInfo | None:
@@ -297,6 +300,10 @@ class ApplicationsView(RefreshWhenShown):
         return self.shown[row] if 0 <= row < len(self.shown) else None
 
     def refresh(self) -> None:
+        if self.angles.state() == QAbstractItemView.State.EditingState:
+            # An angle being written: rebuilding the table would drop its editor.
+            QTimer.singleShot(REFRESH_RETRY_MS, self.mark_stale)
+            return
         keep = self.current()
         try:
             self.shown = self.service.applications()
