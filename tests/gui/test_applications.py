@@ -87,7 +87,9 @@ def test_a_netflix_loop_from_its_template_prepared_debriefed_and_flagged_in_prac
     assert view.next_label.text().startswith(names[0])
 
     # The pitch for the recruiter call, typed and timed, kept after a moment.
-    view.tabs.setCurrentIndex(2)
+    view.tabs.setCurrentIndex(view.tabs.indexOf(view.intro.parentWidget()))
+    assert view.tabs.tabText(view.tabs.currentIndex()) == "Pitches"
+    assert view.intro.text.isVisible()
     qtbot.mouseClick(view.intro.text.viewport(), LEFT)
     qtbot.keyClicks(view.intro.text, "I build tools that editors love. " * 10)
     assert "about 0:" in view.intro.timing.text()
