@@ -385,3 +385,31 @@ def test_a_recorded_answer_is_transcribed_from_its_window_and_checked_against_it
     assert "heard" in seen["checks"] and "40%" in seen["checks"]
     assert "missed 40%" not in seen["checks"]
     qtbot.waitUntil(lambda: running() == 0, timeout=60_000)
+
+
+def test_a_paused_answer_records_what_was_said_before_and_after_the_pause(
+    qtbot: QtBot, window: MainWindow, microphone: FakeMicrophone, data_dir: Path
+) -> None:
+    before, after = sound(2.0), sound(3.0)[::-1]
+    view, clock = open_practice(qtbot, window)
+    page = view.session
+    recorder = view.recording.recorder
+    assert recorder is not None
+    qtbot.waitUntil(lambda: not microphone.listening(), timeout=5000)
+    qtbot.keyClick(page, Qt.Key.Key_Space)
+    qtbot.waitUntil(microphone.listening, timeout=5000)
+    writer = recorder.writer
+    assert writer is not None
+    microphone.say(before)  # never join: the window must keep reading meanwhile
+    qtbot.waitUntil(lambda: writer.data_bytes >= len(before), timeout=20_000)
+    qtbot.keyClick(page, Qt.Key.Key_P)
+    assert recorder.paused and view.recording.label.text() == "Recording paused"
+    qtbot.keyClick(page, Qt.Key.Key_P)
+    assert not recorder.paused and view.recording.label.text() == "● Recording"
+    microphone.say(after)
+    qtbot.waitUntil(lambda: writer.data_bytes >= len(before) + len(after), timeout=20_000)
+    clock.now += 5
+    qtbot.keyClick(page, Qt.Key.Key_Space)
+    [(name, _)] = stored_takes(window)
+    with wave.open(str(data_dir / "recordings" / str(name)), "rb") as take:
+        assert take.readframes(take.getnframes()) == before + after

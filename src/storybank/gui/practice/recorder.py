@@ -79,6 +79,7 @@ class Recorder(QObject):
         self._source: QAudioSource | None = None
         self._io: QIODevice | None = None
         self.writer: TakeWriter | None = None
+        self.paused = False
 
     @property
     def recording(self) -> bool:
@@ -89,6 +90,7 @@ class Recorder(QObject):
         from PySide6.QtMultimedia import QAudioFormat, QAudioSource
 
         self.stop()
+        self.paused = False
         fmt = QAudioFormat()
         fmt.setSampleRate(SAMPLE_RATE)
         fmt.setChannelCount(CHANNELS)
@@ -108,10 +110,12 @@ class Recorder(QObject):
         if self._source is not None:
             self._read()
             self._source.suspend()
+            self.paused = True
 
     def resume(self) -> None:
         if self._source is not None:
             self._source.resume()
+        self.paused = False
 
     def _read(self) -> None:
         if self._io is None or self.writer is None:
@@ -276,10 +280,10 @@ class AnswerRecording(QObject):
                 self._failed(f"Not recording: the take could not be created ({exc}).")
                 return
             self.label.setText("● Recording")
-        elif paused and recorder.recording:
+        elif paused and recorder.recording and not recorder.paused:
             recorder.pause()
             self.label.setText("Recording paused")
-        elif answering and recorder.recording and self.label.text() == "Recording paused":
+        elif answering and recorder.recording and recorder.paused:
             recorder.resume()
             self.label.setText("● Recording")
 
