@@ -105,12 +105,13 @@ class FakeMicrophone:
         return done.returncode == 0
 
     def listening(self) -> bool:
-        """Whether a program is recording from the microphone now."""
+        """Whether a program is recording from the microphone now (a stream is there
+        and not corked: a paused recording hears nothing, and sound fed then is lost)."""
         pactl = shutil.which("pactl")
         if pactl is None:
             return False
         done = subprocess.run(
-            [pactl, "list", "short", "source-outputs"],
+            [pactl, "list", "source-outputs"],
             env=dict(
                 os.environ, PULSE_SERVER=self.server, PULSE_CLIENTCONFIG=str(self.client_conf)
             ),
@@ -119,7 +120,7 @@ class FakeMicrophone:
             timeout=5,
             check=False,
         )
-        return done.returncode == 0 and bool(done.stdout.strip())
+        return done.returncode == 0 and "Corked: no" in done.stdout
 
     def say(self, sound: bytes) -> threading.Thread:
         """Speak ``sound`` (16 kHz mono 16-bit PCM) into the microphone, paced, on a thread."""
