@@ -117,13 +117,6 @@ class ApplicationService:
         """The stories already told to ``company`` (any of its applications), and where."""
         return self.store.told(company)
 
-    def active(self) -> ApplicationInfo | None:
-        """The application being prepared: the latest changed one still open."""
-        return next(
-            (a for a in self.applications() if a.status in (Status.PREPARING, Status.INTERVIEWING)),
-            None,
-        )
-
     # --- writes -----------------------------------------------------------
 
     def create(
