@@ -156,12 +156,21 @@ def test_applications_travel_in_the_json_export_byte_for_byte(tmp_path: Path) ->
         apps.update_round(demo.rounds[1].id, questions=["What would success look like?"])
         stripe = apps.create("Stripe", "Engineer", rounds=LOOP, packs=[])
         apps.update(stripe, status="closed", notes="<b>not html</b>")
+        from dataclasses import replace
+
+        from storybank.core.loops import own_question
+
+        shipped = apps.questions_for("recruiter")[0]
+        apps.save_question(replace(shipped, text="Edited — מה?"))
+        apps.save_question(replace(apps.questions_for("peer")[0], hidden=True))
+        apps.save_question(own_question("0b6f5e1c-55d4-4c1e-9f43-5f0d3f1d6a12", "Mine?", ["peer"]))
         first, second = tmp_path / "first.json", tmp_path / "second.json"
         export_json(source, first, now=now)
         plan = plan_import(target, read_import(first))
         assert plan.problems == ()
         result = apply_import(target, plan)
-        assert result.applications_added == 2
+        assert (result.applications_added, result.questions_added) == (2, 3)
+        assert service(target).question_bank() == apps.question_bank()
         export_json(target, second, now=now)
         assert first.read_bytes() == second.read_bytes()
         # Importing it again adds nothing.
@@ -194,6 +203,20 @@ def test_a_malformed_application_in_a_json_file_is_refused_by_place(tmp_path: Pa
     ):  # fmt: skip
         path = tmp_path / "bad.json"
         path.write_text(json.dumps({"format": "storybank", "version": 1, "applications": [broken]}))
+        with pytest.raises(TransferError) as caught:
+            read_import(path)
+        assert said in str(caught.value) and "\n" not in str(caught.value)
+    for question, said in (
+        ({"uuid": base["uuid"], "text": "Why?", "kinds": ["lunch"]},
+         "questions_to_ask[0].text: choose the kinds of round the question suits"),
+        ({"uuid": base["uuid"], "text": "  ", "kinds": ["peer"]},
+         "questions_to_ask[0].text: a question needs its words"),
+        ({"uuid": base["uuid"], "text": "Why?", "kinds": ["peer"], "hidden": "yes"},
+         "questions_to_ask[0].hidden: must be true or false"),
+    ):  # fmt: skip
+        path = tmp_path / "bad.json"
+        path.write_text(json.dumps({"format": "storybank", "version": 1,
+                                    "questions_to_ask": [question]}))  # fmt: skip
         with pytest.raises(TransferError) as caught:
             read_import(path)
         assert said in str(caught.value) and "\n" not in str(caught.value)

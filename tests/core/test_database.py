@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -386,6 +387,38 @@ def test_fixture_of_schema_0008_opens_with_an_application_told_a_story(tmp_path:
         repo.db.close()
 
 
+def test_fixture_of_schema_0009_opens_with_questions_of_ones_own(tmp_path: Path) -> None:
+    from storybank.core.applications import ApplicationRepository
+    from storybank.core.loops import builtin_questions
+
+    shutil.copy(FIXTURES / "schema-0009.sqlite3", tmp_path / "storybank.sqlite3")
+    repo = open_bank(tmp_path)
+    try:
+        mine, hidden = ApplicationRepository(repo.db).my_questions()
+        assert mine.text.endswith("fixture-0009") and mine.kind_keys == ["recruiter", "general"]
+        assert hidden.hidden and hidden.uuid == builtin_questions().questions[0].uuid
+        bank = builtin_questions().merged([mine, hidden])
+        assert bank.for_kind("recruiter")[0] == replace(mine, own=True)
+        assert hidden.uuid not in {q.uuid for q in bank.for_kind("recruiter")}
+    finally:
+        repo.db.close()
+
+
+def test_a_bank_of_schema_0008_gains_an_empty_questions_table(tmp_path: Path) -> None:
+    from storybank.core.applications import ApplicationRepository
+
+    target = tmp_path / "storybank.sqlite3"
+    shutil.copy(FIXTURES / "schema-0008.sqlite3", target)
+    backups: list[str] = []
+    db = Database.open(target, backup=lambda _path, reason: backups.append(reason))
+    try:
+        assert backups == ["before-migration-0008"] and inspect_file(target) == "0009"
+        assert ApplicationRepository(db).my_questions() == []
+        assert len(ApplicationRepository(db).applications()) == 1
+    finally:
+        db.close()
+
+
 def test_a_bank_of_schema_0007_gains_empty_application_tables(tmp_path: Path) -> None:
     from storybank.core.applications import ApplicationRepository
 
@@ -394,7 +427,7 @@ def test_a_bank_of_schema_0007_gains_empty_application_tables(tmp_path: Path) ->
     backups: list[str] = []
     db = Database.open(target, backup=lambda _path, reason: backups.append(reason))
     try:
-        assert backups == ["before-migration-0007"] and inspect_file(target) == "0008"
+        assert backups == ["before-migration-0007"] and inspect_file(target) == HEAD_REVISION
         assert ApplicationRepository(db).applications() == []
         assert ApplicationRepository(db).tellings() == []
     finally:

@@ -17,11 +17,12 @@ from pytestqt.qtbot import QtBot
 
 from storybank.core.bank import open_bank
 from storybank.core.demo import load_demo
+from storybank.core.practice import DeckKind
 from storybank.gui.applications.dialogs import (
     DebriefDialog,
     NewApplicationDialog,
-    QuestionsDialog,
 )
+from storybank.gui.applications.questions import QuestionEditor, QuestionsDialog
 from storybank.gui.applications.view import ApplicationsView
 from storybank.gui.main_window import MainWindow
 
@@ -101,7 +102,8 @@ def test_a_netflix_loop_from_its_template_prepared_debriefed_and_flagged_in_prac
         from storybank.core.loops import questions_for
 
         suited = questions_for("recruiter")
-        assert dialog.list.item(0).text() == suited[0].text  # type: ignore[union-attr]
+        assert dialog.list.item(0).data(Qt.ItemDataRole.UserRole) == suited[0].uuid  # type: ignore[union-attr]
+        assert dialog.list.item(0).text().startswith(suited[0].text)  # type: ignore[union-attr]
         for index in (0, 1):
             dialog.list.setCurrentRow(index)
             qtbot.keyClick(dialog.list, Qt.Key.Key_Space)
@@ -316,3 +318,115 @@ def test_a_round_is_rehearsed_in_practice_with_the_pitches_beside(
         qtbot.keyClick(practice.session, Qt.Key.Key_N)
     assert practice.current() is practice.deck[other].prompt
     assert tree.topLevelItem(0).text(0) != "Your pitches"  # type: ignore[union-attr]
+
+
+def test_the_questions_to_ask_are_made_ones_own_in_the_bank(
+    qtbot: QtBot, stories_only: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A question added, one edited and one removed in the bank: rounds follow, the
+    prep sheet prints the edit, and a removed one comes back when restored."""
+    window = stories_only
+    apps = window.views.application_service()
+    made = apps.create("Stripe", "Engineer", rounds=[{"kind": "recruiter", "name": "Call"}])
+    view = open_mode(qtbot, window)
+    view.select(made)
+    first, second = apps.questions_for("recruiter")[:2]
+    editing: list[str] = []
+
+    def write(editor: QuestionEditor) -> int:
+        editor.show()
+        if editing:  # the edit of a built-in question
+            assert editor.text.toPlainText() == first.text
+            editor.text.selectAll()
+            qtbot.keyClicks(editor.text, editing.pop())
+        else:  # a new one, for recruiters (the round's kind, ticked) and peers
+            assert editor.kinds["recruiter"].isChecked()
+            qtbot.keyClicks(editor.text, "Who would I pair with   in my first month?")
+            qtbot.mouseClick(
+                editor.kinds["peer"], LEFT, pos=QPoint(6, editor.kinds["peer"].height() // 2)
+            )
+            qtbot.keyClicks(editor.why, "tells me who I learn from")
+        editor.accept()
+        return 1
+
+    def choose(dialog: QuestionsDialog) -> int:
+        dialog.show()
+        monkeypatch.setattr(QuestionEditor, "exec", write)
+        qtbot.mouseClick(dialog.new_button, LEFT)
+        top = dialog.list.item(0)
+        assert top.text().startswith(
+            "Who would I pair with in my first month?\n— for Recruiter, peer · yours"
+        )  # type: ignore[union-attr]
+        assert top.checkState() == Qt.CheckState.Checked  # type: ignore[union-attr]
+        dialog.list.setCurrentRow(1)
+        assert dialog.list.currentItem().data(Qt.ItemDataRole.UserRole) == first.uuid  # type: ignore[union-attr]
+        qtbot.keyClick(dialog.list, Qt.Key.Key_Space)  # ticked for this round
+        editing.append("What would my first project be?")
+        qtbot.mouseClick(dialog.edit_button, LEFT)
+        dialog.list.setCurrentRow(2)
+        assert dialog.list.currentItem().data(Qt.ItemDataRole.UserRole) == second.uuid  # type: ignore[union-attr]
+        qtbot.mouseClick(dialog.hide_button, LEFT)
+        assert dialog.restore_button.text() == "Restore Removed (1)"
+        keys = [
+            dialog.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.list.count())
+        ]  # type: ignore[union-attr]
+        assert second.uuid not in keys
+        dialog.accept()
+        return 1
+
+    monkeypatch.setattr(QuestionsDialog, "exec", choose)
+    view.rounds.selectRow(0)
+    qtbot.mouseClick(view.findChild(QPushButton, "roundQuestions"), LEFT)  # type: ignore[arg-type]
+
+    bank = {q.uuid: q for q in apps.question_bank().questions}
+    (found,) = apps.application(made).rounds  # type: ignore[union-attr]
+    mine = next(q for q in bank.values() if q.own)
+    assert (mine.text, mine.why, mine.kind_keys) == (
+        "Who would I pair with in my first month?",
+        "tells me who I learn from",
+        ["recruiter", "peer"],
+    )  # fmt: skip
+    assert found.questions == (mine.uuid, first.uuid)
+    assert bank[first.uuid].edited and bank[first.uuid].text == "What would my first project be?"
+    assert bank[second.uuid].hidden and second not in apps.questions_for("recruiter")
+    assert apps.questions_for("peer")[0] == mine
+    sheet = apps.prep_round(found.id)
+    assert sheet.questions == [
+        "Who would I pair with in my first month?",
+        "What would my first project be?",
+    ]
+    assert "(2 to ask)" in view.rounds.item(0, 1).text()  # type: ignore[union-attr]
+
+    apps.restore_questions()
+    assert second.uuid in {q.uuid for q in apps.questions_for("recruiter")}
+    apps.save_question(first)  # back to the shipped words: no longer an edit
+    assert not {q.uuid: q for q in apps.question_bank().questions}[first.uuid].edited
+
+
+def test_an_applications_loop_is_a_deck_of_its_own_in_practice(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Practice offers each open application's coming rounds as a deck, with its
+    pitches beside; a closed application leaves the chooser."""
+    window.set_mode("practice")
+    practice = window.practice_view
+    assert practice is not None
+    chooser = practice.chooser
+    radio = chooser.radios[DeckKind.APPLICATION]
+    assert radio.isVisible() and chooser.loop_box.currentText().startswith("Netflix")
+    qtbot.mouseClick(radio, LEFT, pos=QPoint(6, radio.height() // 2))
+    qtbot.mouseClick(chooser.start_button, LEFT)
+    assert practice.pages.currentWidget() is practice.session
+    (app,) = window.views.application_service().applications()
+    coming = {r.name for r in app.rounds if not r.done}
+    reasons = {e.reason.removeprefix("for the Netflix ") for e in practice.deck}
+    assert 2 < len(practice.deck) <= 10 and len(reasons & coming) >= 2, reasons
+    assert not reasons & {r.name for r in app.rounds if r.done}
+    why = next(i for i, e in enumerate(practice.deck) if e.prompt.theme == "why-this-company")
+    for _ in range(why):
+        qtbot.keyClick(practice.session, Qt.Key.Key_N)
+    assert practice.session.suggestions.topLevelItem(0).text(0) == "Your pitches"  # type: ignore[union-attr]
+    qtbot.keyClick(practice.session, Qt.Key.Key_Escape)
+    window.views.application_service().update(app.id, status="closed")
+    practice.show_chooser()
+    assert not radio.isVisible() and chooser.radios[DeckKind.MOCK].isChecked()

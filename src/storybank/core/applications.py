@@ -19,6 +19,7 @@ from storybank.core.records import dump_list, json_list
 from storybank.core.repository import Store, _time
 
 if TYPE_CHECKING:
+    from storybank.core.loops import QuestionToAsk
     from storybank.core.transfer.records import ApplicationRecord
 
 
@@ -95,6 +96,18 @@ class ApplicationInfo:
     @property
     def title(self) -> str:
         return " · ".join(part for part in (self.company or "Unnamed company", self.role) if part)
+
+    @property
+    def pitches(self) -> list[tuple[str, str]]:
+        """The pitches written, titled, to show beside "why this company" prompts."""
+        both = [(f"Why {self.company or 'this company'}?", self.pitch_why),
+                ("About you", self.pitch_intro)]  # fmt: skip
+        return [(title, text) for title, text in both if text.strip()]
+
+    @property
+    def is_open(self) -> bool:
+        """Still being prepared for or interviewed with."""
+        return self.status in (Status.PREPARING, Status.INTERVIEWING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,8 +276,7 @@ class ApplicationRepository(Store):
         """The stories already told to ``company`` (any of its applications), by
         story; with None, to any company with an application still open."""
         if company is None:
-            companies = [a.company for a in self.applications()
-                         if a.status in (Status.PREPARING, Status.INTERVIEWING)]  # fmt: skip
+            companies = [a.company for a in self.applications() if a.is_open]
         else:
             companies = [company]
         told: dict[int, list[Telling]] = {}
@@ -273,25 +285,26 @@ class ApplicationRepository(Store):
                 told.setdefault(telling.story_id, []).append(telling)
         return told
 
-    def missed(self) -> list[tuple[str, str, datetime | None]]:
-        """Prompts missed in a real round: (prompt uuid, "the Netflix Recruiter call",
-        when the round was), the latest round first."""
+    def missed(self, application_id: int | None = None) -> list[tuple[str, str, datetime | None]]:
+        """Prompts missed in a real round (of one application, or any): (prompt uuid,
+        "the Netflix Recruiter call", when the round was), the latest round first."""
+        where, params = ("AND a.id = ? ", (application_id,)) if application_id else ("", ())
         return [
             (prompt, f"the {company} {name}", _time(when))
             for prompt, company, name, when in self._rows(
                 "SELECT d.prompt_uuid, a.company, r.name, r.scheduled_at FROM debrief d "
                 "JOIN interview_round r ON r.id = d.round_id "
                 "JOIN application a ON a.id = r.application_id "
-                "WHERE d.outcome = 'missed' AND d.prompt_uuid IS NOT NULL "
-                "ORDER BY r.scheduled_at DESC, r.position DESC"
+                f"WHERE d.outcome = 'missed' AND d.prompt_uuid IS NOT NULL {where}"
+                "ORDER BY r.scheduled_at DESC, r.position DESC",
+                params,
             )
         ]
 
     def story_notes(self, story_id: int) -> list[str]:
         """What the open applications say of one story: its angle for each, and where
         it was already told ("Angle for Netflix: …", "Told to Netflix in the …")."""
-        open_apps = [a for a in self.applications()
-                     if a.status in (Status.PREPARING, Status.INTERVIEWING)]  # fmt: skip
+        open_apps = [a for a in self.applications() if a.is_open]
         notes = []
         for app in open_apps:
             angle = self.angles(app.id).get(story_id)
@@ -369,7 +382,36 @@ class ApplicationRepository(Store):
             for app in sorted(self.applications(), key=lambda a: (a.updated_at, a.id))
         ]
 
+    def my_questions(self) -> list[QuestionToAsk]:
+        """The questions to ask the user wrote or changed, oldest first."""
+        from storybank.core.loops import own_question
+
+        found = []
+        for key, text, kinds, why, hidden in self._rows(
+            "SELECT uuid, text, kinds, why, hidden FROM ask_question ORDER BY id"
+        ):
+            try:
+                found.append(own_question(key, text, json_list(kinds), why, hidden=bool(hidden)))
+            except ValueError:
+                continue  # a row another version wrote and this one cannot read
+        return found
+
     # --- writes -----------------------------------------------------------
+
+    def save_question(self, question: QuestionToAsk) -> None:
+        """Keep a question to ask: one's own, or one's edit of a built-in one."""
+        from storybank.core import writes
+
+        self._run(writes.save_ask_question, {
+            "uuid": question.uuid, "text": question.text, "why": question.why,
+            "kinds": dump_list(question.kind_keys), "hidden": question.hidden,
+        })  # fmt: skip
+
+    def forget_question(self, uuid: str) -> None:
+        """Delete one's own question, or bring a built-in one back as it was."""
+        from storybank.core import writes
+
+        self._run(writes.forget_ask_question, uuid)
 
     def add_application(
         self, fields: Mapping[str, Any], rounds: Sequence[Mapping[str, Any]] = ()

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 #: matches the Alembic scripts, so the fast path never needs to import them.
 SCHEMA_REVISIONS: tuple[str, ...] = (
     "0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008",
+    "0009",
 )  # fmt: skip
 HEAD_REVISION = SCHEMA_REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"

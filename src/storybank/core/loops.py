@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -131,7 +131,8 @@ class QuestionToAsk:
     """A question the candidate asks the interviewer, and the rounds it suits.
 
     ``general`` questions suit any round; ``why`` is an optional note on what
-    the answer tells the candidate.
+    the answer tells the candidate. ``own`` marks one the user wrote, ``edited``
+    a built-in one the user changed, and ``hidden`` one the user took out.
     """
 
     uuid: str
@@ -139,6 +140,14 @@ class QuestionToAsk:
     kinds: tuple[RoundKind, ...]
     general: bool
     why: str = ""
+    own: bool = False
+    edited: bool = False
+    hidden: bool = False
+
+    @property
+    def kind_keys(self) -> list[str]:
+        """The kinds as stored: round kinds, then "general" when it suits any round."""
+        return [str(kind) for kind in self.kinds] + [GENERAL] * self.general
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,14 +166,27 @@ class QuestionBank:
 
         ValueError for a kind that is neither a round kind nor "general".
         """
+        shown = [q for q in self.questions if not q.hidden]
         if kind == GENERAL:
-            return [q for q in self.questions if q.general]
+            return [q for q in shown if q.general]
         try:
             wanted = RoundKind(kind)
         except ValueError:
             raise ValueError(f"unknown round kind '{kind}' ({_kind_choices(GENERAL)})") from None
-        suited = [q for q in self.questions if wanted in q.kinds]
-        return suited + [q for q in self.questions if q.general and wanted not in q.kinds]
+        suited = [q for q in shown if wanted in q.kinds]
+        return suited + [q for q in shown if q.general and wanted not in q.kinds]
+
+    def merged(self, mine: Sequence[QuestionToAsk]) -> QuestionBank:
+        """This bank with the user's questions: an edit of a built-in question takes
+        its place (marked ``edited``), the user's own come first (marked ``own``)."""
+        by_uuid = {q.uuid: q for q in mine}
+        built_in = {q.uuid for q in self.questions}
+        own = [replace(q, own=True) for q in mine if q.uuid not in built_in]
+        kept = [
+            replace(by_uuid[q.uuid], edited=True) if q.uuid in by_uuid else q
+            for q in self.questions
+        ]
+        return replace(self, questions=(*own, *kept))
 
 
 # --- reading -----------------------------------------------------------------------
@@ -366,6 +388,26 @@ def builtin_questions() -> QuestionBank:
 def questions_for(kind: RoundKind | str) -> list[QuestionToAsk]:
     """The built-in questions suited to a round kind, then the general ones."""
     return builtin_questions().for_kind(kind)
+
+
+def own_question(
+    key: str, text: str, kinds: Sequence[str], why: str = "", *, hidden: bool = False
+) -> QuestionToAsk:
+    """A question as the user wrote or changed it; ValueError naming what is wrong."""
+    text = " ".join(text.split())
+    if not text:
+        raise ValueError("A question needs its words.")
+    unknown = [k for k in kinds if k != GENERAL and k not in _KIND_VALUES]
+    if unknown or not kinds:
+        raise ValueError("Choose the kinds of round the question suits.")
+    return QuestionToAsk(
+        uuid=key,
+        text=text,
+        kinds=tuple(RoundKind(k) for k in kinds if k != GENERAL),
+        general=GENERAL in kinds,
+        why=" ".join(why.split()),
+        hidden=hidden,
+    )
 
 
 def question_texts(keys: Sequence[str], bank: Sequence[QuestionToAsk]) -> list[str]:

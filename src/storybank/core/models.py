@@ -295,3 +295,18 @@ class Angle(SQLModel, table=True):
         )
     )
     text: str = ""
+
+
+class AskQuestion(SQLModel, table=True):
+    """A question to ask the interviewer: the user's own, or their edit of a built-in one."""
+
+    __tablename__ = "ask_question"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(sa_column=Column(String(36), unique=True, nullable=False))
+    text: str = ""
+    #: JSON list of round kinds, "general" for any round.
+    kinds: str = "[]"
+    why: str = ""
+    hidden: bool = False
+    updated_at: datetime = Field(default_factory=utcnow)

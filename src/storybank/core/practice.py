@@ -375,6 +375,8 @@ class DeckKind(StrEnum):
     GAPS = "gaps"
     DUE = "due"
     MOCK = "mock"
+    #: One application's coming rounds; the service builds it from the loop.
+    APPLICATION = "application"
 
 
 # At most 20 prompts in the due deck: about an hour of answers with prep, as
@@ -471,6 +473,8 @@ def build_deck(
         case DeckKind.MOCK:
             size = MOCK_DECK_SIZE if spec.size is None else spec.size
             deck = _mock_deck(prompts, size, rng) if size > 0 else []
+        case DeckKind.APPLICATION:
+            deck = []  # a loop's prompts come from its rounds: PracticeService.loop_deck
         case _:
             raise ValueError(f"unknown deck kind {spec.kind!r}")
     return deck if spec.size is None else deck[: max(spec.size, 0)]

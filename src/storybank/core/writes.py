@@ -740,7 +740,25 @@ def apply_import(
     counts["reviews"] = _import_reviews(session, bundle, prompt_ids, step)
     counts["findings"] = _import_dismissed(session, bundle, story_ids, step)
     counts["applications"] = _import_applications(session, bundle, story_ids, step)
+    counts["questions"] = _import_questions(session, bundle, step)
     return counts
+
+
+def _import_questions(session: Session, bundle: ImportBundle, step: Callable[[], None]) -> int:
+    """Add the questions to ask the bank does not hold yet (by uuid); one here stays."""
+    from storybank.core.models import AskQuestion
+
+    connection = session.connection()
+    known = {row[0] for row in connection.execute(text("SELECT uuid FROM ask_question"))}
+    added = 0
+    for q in bundle.questions:
+        if q.uuid not in known:
+            known.add(q.uuid)
+            session.add(AskQuestion(uuid=q.uuid, text=q.text, kinds=dump_list(q.kind_keys),
+                                    why=q.why, hidden=q.hidden))  # fmt: skip
+            added += 1
+        step()
+    return added
 
 
 def _import_attempts(
@@ -993,3 +1011,28 @@ def set_angle(session: Session, application_id: int, story_id: int, text_: str) 
         found = Angle(application_id=application_id, story_id=story_id)
     found.text = text_.strip()
     session.add(found)
+
+
+# --- questions to ask ------------------------------------------------------------
+
+
+def save_ask_question(session: Session, fields: dict[str, Any]) -> None:
+    """Keep a question to ask as the user wrote it (``fields`` by column), by its uuid."""
+    from storybank.core.models import AskQuestion
+
+    found = session.exec(select(AskQuestion).where(AskQuestion.uuid == fields["uuid"])).first()
+    if found is None:
+        found = AskQuestion(uuid=fields["uuid"])
+    for name, value in fields.items():
+        setattr(found, name, value)
+    found.updated_at = utcnow()
+    session.add(found)
+
+
+def forget_ask_question(session: Session, uuid: str) -> None:
+    """Delete one's own question, or undo one's edit of a built-in one."""
+    from storybank.core.models import AskQuestion
+
+    found = session.exec(select(AskQuestion).where(AskQuestion.uuid == uuid)).first()
+    if found is not None:
+        session.delete(found)

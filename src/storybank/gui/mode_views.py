@@ -113,5 +113,4 @@ class ModeViews:
             return
         self.window.set_mode("practice")
         assert self.practice is not None
-        pitches = [(f"Why {app.company}?", app.pitch_why), ("About you", app.pitch_intro)]
-        self.practice.start_deck(deck, pitches)
+        self.practice.start_deck(deck, app.pitches)

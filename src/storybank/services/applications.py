@@ -23,6 +23,7 @@ from storybank.core.applications import (
 from storybank.core.changes import ChangeSet
 
 if TYPE_CHECKING:
+    from storybank.core.loops import QuestionBank, QuestionToAsk
     from storybank.core.prep_sheet import PrepRound
 from storybank.services.stories import StoryService
 
@@ -61,7 +62,7 @@ class ApplicationService:
 
     def prep_round(self, round_id: int) -> PrepRound:
         """What the prep sheet of one round shows, gathered from the bank."""
-        from storybank.core.loops import question_texts, questions_for
+        from storybank.core.loops import question_texts
         from storybank.core.prep_sheet import PrepRound
 
         app = next(a for a in self.applications() if any(r.id == round_id for r in a.rounds))
@@ -72,8 +73,10 @@ class ApplicationService:
         ]
         values = [v for p in packs for v in p.values if not v.hidden]
         ids = sorted({i for v in values for i in repo.story_ids(value_id=v.id)})
-        bank = questions_for(found.kind)
-        chosen = question_texts(found.questions, bank) or [q.text for q in bank[:3]]
+        bank = self.questions_for(found.kind)
+        chosen = question_texts(found.questions, self.question_bank().questions) or [
+            q.text for q in bank[:3]
+        ]
         return PrepRound(
             application=app,
             round=found,
@@ -112,6 +115,16 @@ class ApplicationService:
 
     def angles(self, application_id: int) -> dict[int, str]:
         return self.store.angles(application_id)
+
+    def question_bank(self) -> QuestionBank:
+        """The questions to ask: the built-in ones with the user's edits, and their own."""
+        from storybank.core.loops import builtin_questions
+
+        return builtin_questions().merged(self.store.my_questions())
+
+    def questions_for(self, kind: str) -> list[QuestionToAsk]:
+        """The questions to ask that suit a round kind (its own first), none hidden."""
+        return self.question_bank().for_kind(kind)
 
     def told_to(self, company: str) -> dict[int, list[Telling]]:
         """The stories already told to ``company`` (any of its applications), and where."""
@@ -183,6 +196,33 @@ class ApplicationService:
 
     def set_angle(self, application_id: int, story_id: int, text: str) -> None:
         self.store.set_angle(application_id, story_id, text)
+        self._done()
+
+    def save_question(self, question: QuestionToAsk) -> None:
+        """Keep a question to ask in the bank: one's own, an edit, or a hidden one.
+        A built-in question changed back to its shipped words is its own again."""
+        self._keep_question(question)
+        self._done()
+
+    def restore_questions(self) -> None:
+        """Every question taken out of the bank's lists, back in them (edits kept)."""
+        for question in self.question_bank().questions:
+            if question.hidden:
+                self._keep_question(replace(question, hidden=False))
+        self._done()
+
+    def _keep_question(self, question: QuestionToAsk) -> None:
+        from storybank.core.loops import builtin_questions
+
+        shipped = {q.uuid: q for q in builtin_questions().questions}.get(question.uuid)
+        if shipped is not None and replace(question, own=False, edited=False) == shipped:
+            self.store.forget_question(question.uuid)
+        else:
+            self.store.save_question(question)
+
+    def forget_question(self, uuid: str) -> None:
+        """Delete one's own question, or bring a built-in one back as shipped."""
+        self.store.forget_question(uuid)
         self._done()
 
     @staticmethod

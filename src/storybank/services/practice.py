@@ -8,6 +8,7 @@ change set on the story service's ``changed`` signal, the one every view hears.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import random
 import uuid as uuid_module
 from collections.abc import Callable, Iterable, Mapping
@@ -48,7 +49,11 @@ from storybank.core.session import DRILL_DECK_SIZE, Answer, DeckEntry, drill_dec
 from storybank.services.stories import StoryService
 
 if TYPE_CHECKING:
-    from storybank.core.applications import RoundInfo, Telling
+    from storybank.core.applications import ApplicationInfo, RoundInfo, Telling
+
+
+#: An application's deck: about an hour of answers, its likeliest prompts first.
+LOOP_DECK_SIZE = 10
 
 
 def gap_weight(summary: ColumnSummary) -> float:
@@ -122,6 +127,8 @@ class PracticeService:
 
     def session_deck(self, spec: DeckSpec) -> list[DeckEntry]:
         """The prompts of a deck in the order to ask them, each with why it is there."""
+        if spec.kind is DeckKind.APPLICATION:
+            return self.loop_deck(int(spec.key or 0), spec.size or LOOP_DECK_SIZE)
         weak_values, weak_themes = self.weak_spots()
         states = self.store.review_states()
         now = self.now()
@@ -160,13 +167,17 @@ class PracticeService:
             entries = self._missed_first(entries, spec)
         return entries
 
-    def _missed_first(self, entries: list[DeckEntry], spec: DeckSpec) -> list[DeckEntry]:
-        """Prompts missed in a real round and not practised since come first."""
+    def _missed_first(
+        self, entries: list[DeckEntry], spec: DeckSpec, application_id: int | None = None
+    ) -> list[DeckEntry]:
+        """Prompts missed in a real round (of one application, or any) and not
+        practised since come first."""
         from storybank.core.applications import ApplicationRepository
 
         by_uuid = {p.uuid: p for p in self.prompts()}
         first: dict[str, DeckEntry] = {}
-        for uuid, where, when in ApplicationRepository(self.stories.repo.db).missed():
+        loops = ApplicationRepository(self.stories.repo.db)
+        for uuid, where, when in loops.missed(application_id):
             if uuid in first or uuid not in by_uuid:
                 continue
             since = [a for a in self.store.attempts(prompt_uuid=uuid)
@@ -193,6 +204,31 @@ class PracticeService:
             prompts.sort(key=lambda p: not is_due(states.get(p.uuid), now))
             chosen += [DeckEntry(p, f"for the {company} {found.name}") for p in prompts[:2]]
         return chosen[:size]
+
+    def loop_deck(self, application_id: int, size: int = LOOP_DECK_SIZE) -> list[DeckEntry]:
+        """One application's coming rounds rehearsed (every round when all are done):
+        prompts missed in its real rounds first, then each round's likely prompts."""
+        from storybank.core.applications import ApplicationRepository
+
+        app = ApplicationRepository(self.stories.repo.db).application(application_id)
+        if app is None:
+            return []
+        rounds = [r for r in app.rounds if not r.done] or list(app.rounds)
+        entries: dict[str, DeckEntry] = {}
+        per_round = [self.round_deck(app.company, found) for found in rounds]
+        # Round by round, so that a long loop's later rounds are not cut off.
+        for layer in itertools.zip_longest(*per_round):
+            for entry in layer:
+                if entry is not None:
+                    entries.setdefault(entry.prompt.uuid, entry)
+        deck = self._missed_first(list(entries.values()), DeckSpec(DeckKind.ALL), app.id)
+        return deck[:size]
+
+    def open_applications(self) -> list[ApplicationInfo]:
+        """The applications still being prepared for or interviewed with."""
+        from storybank.core.applications import ApplicationRepository
+
+        return [a for a in ApplicationRepository(self.stories.repo.db).applications() if a.is_open]
 
     def drill_deck(self, story_id: int, size: int = DRILL_DECK_SIZE) -> list[DeckEntry]:
         """The prompts one story answers best (its tagged themes, its values)."""

@@ -103,11 +103,11 @@ class StoryService(QObject):
     def told_filters(self) -> list[tuple[str, str]]:
         """The list filters "Told to X" and "Not yet told to X" for each company the
         candidate is still interviewing with (the tag filter's data and label)."""
-        from storybank.core.applications import ApplicationRepository, Status
+        from storybank.core.applications import ApplicationRepository
 
         companies = dict.fromkeys(
             a.company for a in ApplicationRepository(self.repo.db).applications()
-            if a.status in (Status.PREPARING, Status.INTERVIEWING) and a.company.strip()
+            if a.is_open and a.company.strip()
         )  # fmt: skip
         return [
             pair

@@ -215,6 +215,16 @@ def _applications_json(repo: Repository) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def _questions_json(repo: Repository) -> list[dict[str, Any]]:
+    """The questions to ask the user wrote, changed or hid (the rest ship with Storybank)."""
+    from storybank.core.applications import ApplicationRepository
+
+    return [
+        {"uuid": q.uuid, "text": q.text, "kinds": q.kind_keys, "why": q.why, "hidden": q.hidden}
+        for q in ApplicationRepository(repo.db).my_questions()
+    ]
+
+
 def bundle_json(
     repo: Repository,
     now: datetime | None = None,
@@ -248,6 +258,7 @@ def bundle_json(
             for finding in repo.dismissed_findings()
         ],
         "applications": _applications_json(repo),
+        "questions_to_ask": _questions_json(repo),
     }
 
 

@@ -372,5 +372,6 @@ def apply_import(
         reviews_saved=counts["reviews"],
         findings_added=counts["findings"],
         applications_added=counts["applications"],
+        questions_added=counts["questions"],
         story_ids=tuple(counts["story_ids"]),
     )

@@ -14,7 +14,7 @@ import os
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storybank.core.interchange import (
     LONE_SURROGATE,
@@ -44,6 +44,9 @@ from storybank.core.transfer.records import (
     RoundRecord,
     SourceStory,
 )
+
+if TYPE_CHECKING:
+    from storybank.core.loops import QuestionToAsk
 
 __all__ = [
     "MAX_FIELD_CHARS",
@@ -418,6 +421,24 @@ def _json_application(item: _Object) -> ApplicationRecord:
     )  # fmt: skip
 
 
+def _json_question(item: _Object) -> QuestionToAsk:
+    """A question to ask the user wrote or changed: words and round kinds checked."""
+    from storybank.core.loops import own_question
+
+    uuid = item.uuid("uuid")
+    assert uuid is not None
+    try:
+        return own_question(
+            uuid,
+            item.text("text"),
+            item.texts("kinds"),
+            item.text("why"),
+            hidden=item.flag("hidden"),
+        )
+    except ValueError as exc:
+        raise item.error("text", str(exc).rstrip(".").lower()) from None
+
+
 def _json_round(item: _Object) -> RoundRecord:
     from storybank.core.loops import RoundKind
 
@@ -540,4 +561,5 @@ def read_json(path: Path) -> ImportBundle:
         reviews=tuple(_json_review(item) for item in top.objects("reviews")),
         dismissed=tuple(_json_dismissed(item) for item in top.objects("dismissed_findings")),
         applications=tuple(_json_application(item) for item in top.objects("applications")),
+        questions=tuple(_json_question(item) for item in top.objects("questions_to_ask")),
     )

@@ -18,6 +18,7 @@ from storybank.core.prompts import Prompt
 from storybank.core.records import TEXT_FIELDS, PackInfo, Strength
 
 if TYPE_CHECKING:
+    from storybank.core.loops import QuestionToAsk
     from storybank.core.practice import ReviewState
 
 __all__ = [
@@ -275,6 +276,8 @@ class ImportBundle:
     reviews: tuple[ReviewState, ...] = ()
     dismissed: tuple[DismissedRecord, ...] = ()
     applications: tuple[ApplicationRecord, ...] = ()
+    #: Questions to ask the user wrote or changed (bank uuids, as the bank keeps them).
+    questions: tuple[QuestionToAsk, ...] = ()
     #: Entries of a folder left unread, each with why (links, pipes ...).
     skipped: tuple[str, ...] = ()
 
@@ -288,6 +291,7 @@ class ImportBundle:
             + len(self.reviews)
             + len(self.dismissed)
             + len(self.applications)
+            + len(self.questions)
         )
 
 
@@ -398,4 +402,5 @@ class ImportResult:
     reviews_saved: int = 0
     findings_added: int = 0
     applications_added: int = 0
+    questions_added: int = 0
     story_ids: tuple[int, ...] = ()  # stories added or changed, for views to refresh

@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -27,13 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from storybank.core.applications import DebriefItem, Outcome, RoundInfo
-from storybank.core.loops import LoopTemplate, QuestionToAsk, RoundKind
+from storybank.core.loops import LoopTemplate, RoundKind
 from storybank.gui.theme import mark_secondary
 
 NO_STORY = "(no story of mine)"
 
 
-def _buttons(dialog: QDialog, ok: str) -> QDialogButtonBox:
+def dialog_buttons(dialog: QDialog, ok: str) -> QDialogButtonBox:
     buttons = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
     )
@@ -78,7 +76,7 @@ class NewApplicationDialog(QDialog):
         form.addRow("", self.about)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(_buttons(self, "Create"))
+        layout.addWidget(dialog_buttons(self, "Create"))
         self.resize(560, self.sizeHint().height())
         self._describe()
 
@@ -146,7 +144,7 @@ class RoundDialog(QDialog):
         form.addRow("&Focus:", self.focus)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(_buttons(self, "Save"))
+        layout.addWidget(dialog_buttons(self, "Save"))
         self.resize(520, self.sizeHint().height())
 
     def _fill(self, found: RoundInfo | None) -> None:
@@ -232,7 +230,7 @@ class DebriefDialog(QDialog):
         layout.addWidget(add, 0, Qt.AlignmentFlag.AlignLeft)
         for _key, box in self.asked_boxes:
             layout.addWidget(box)
-        layout.addWidget(_buttons(self, "Save Debrief"))
+        layout.addWidget(dialog_buttons(self, "Save Debrief"))
         self.resize(1000, self.sizeHint().height())
 
     def add_row(self, item: DebriefItem) -> None:
@@ -283,68 +281,3 @@ def local(when: datetime | None) -> str:
     if when is None:
         return "not scheduled"
     return when.astimezone().strftime("%a %-d %b, %H:%M")
-
-
-class QuestionsDialog(QDialog):
-    """The questions to ask at the end of a round: ticked from the bank (those that
-    suit the round first), or written in one's own words."""
-
-    def __init__(
-        self, found: RoundInfo, bank: Sequence[QuestionToAsk], parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Questions to Ask: {found.name}")
-        self.setObjectName("questionsDialog")
-        chosen = set(found.questions)
-        known = {q.uuid for q in bank}
-        self.list = QListWidget()
-        self.list.setObjectName("questionsToAsk")
-        self.list.setAccessibleName("Questions to ask (Space ticks one)")
-        self.list.setWordWrap(True)
-        own = [text for text in found.questions if text not in known]
-        for key, text, why in [*((t, t, "your own") for t in own),
-                               *((q.uuid, q.text, q.why) for q in bank)]:  # fmt: skip
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setToolTip(why)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if key in chosen else Qt.CheckState.Unchecked)
-            self.list.addItem(item)
-        self.own = QLineEdit()
-        self.own.setObjectName("ownQuestion")
-        self.own.setPlaceholderText("A question of your own (Enter adds it)")
-        self.own.returnPressed.connect(self.add_own)
-        hint = QLabel("Two or three good questions are plenty; the ones that suit this kind "
-                      "of round come first.")  # fmt: skip
-        hint.setWordWrap(True)
-        mark_secondary(hint)
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self.own)
-        layout.addWidget(_buttons(self, "Keep These"))
-        self.resize(620, 520)
-
-    def add_own(self) -> None:
-        text = " ".join(self.own.text().split())
-        if not text:
-            return
-        item = QListWidgetItem(text)
-        item.setData(Qt.ItemDataRole.UserRole, text)
-        item.setToolTip("your own")
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(Qt.CheckState.Checked)
-        self.list.insertItem(0, item)
-        self.own.clear()
-
-    def chosen(self) -> list[str]:
-        """The ticked questions: a bank question's uuid, one's own question's text."""
-        return [
-            str(self.list.item(i).data(Qt.ItemDataRole.UserRole))
-            for i in range(self.list.count())
-            if self.list.item(i).checkState() == Qt.CheckState.Checked
-        ]
-
-    def accept(self) -> None:
-        self.add_own()  # typed but not yet added: kept too
-        super().accept()

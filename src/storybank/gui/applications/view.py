@@ -35,15 +35,15 @@ from PySide6.QtWidgets import (
 from storybank.core.applications import ApplicationInfo, RoundInfo, Status, next_round
 from storybank.core.changes import ChangeSet
 from storybank.core.database import StorageError
-from storybank.core.loops import question_texts, questions_for
+from storybank.core.loops import question_texts
 from storybank.core.speaking import clock
 from storybank.gui.applications.dialogs import (
     DebriefDialog,
     NewApplicationDialog,
-    QuestionsDialog,
     RoundDialog,
     local,
 )
+from storybank.gui.applications.questions import QuestionsDialog
 from storybank.gui.errors import ask_yes, report_error
 from storybank.gui.lazy import RefreshWhenShown
 from storybank.gui.theme import mark_secondary
@@ -347,6 +347,7 @@ class ApplicationsView(RefreshWhenShown):
     def _fill_rounds(self, app: ApplicationInfo) -> None:
         coming = next_round(app, self.service.now())
         self.rounds.setRowCount(0)
+        bank = self.service.question_bank().questions
         for found in app.rounds:
             state = "done" if found.done else "next" if coming and found.id == coming.id else ""
             when, who = local(found.scheduled_at), found.interviewer or "—"
@@ -354,7 +355,7 @@ class ApplicationsView(RefreshWhenShown):
                      found.focus, state)  # fmt: skip
             row = self.rounds.rowCount()
             self.rounds.insertRow(row)
-            asking = question_texts(found.questions, questions_for(found.kind))
+            asking = question_texts(found.questions, bank)
             for column, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 item.setData(ID_ROLE, found.id)
@@ -527,7 +528,7 @@ class ApplicationsView(RefreshWhenShown):
         rows = self.service.stories.story_rows(ids)
         stories = [(story_id, rows[story_id].title) for story_id in ids if story_id in rows]
         prompts = self.service.prompt_texts(found.themes)
-        bank = questions_for(found.kind)
+        bank = self.service.question_bank().questions
         asking = list(zip(found.questions, question_texts(found.questions, bank), strict=True))
         dialog = DebriefDialog(found, items, stories, prompts, self, questions=asking)
         if dialog.exec():
@@ -572,7 +573,7 @@ class ApplicationsView(RefreshWhenShown):
         found = self.selected_round()
         if found is None:
             return
-        dialog = QuestionsDialog(found, questions_for(found.kind), self)
+        dialog = QuestionsDialog(found, self.service, self)
         if dialog.exec():
             self._run(lambda: self.service.update_round(found.id, questions=dialog.chosen()))
 

@@ -128,6 +128,9 @@ class DeckChooser(QWidget):
         self.theme_box.setAccessibleName("Theme")
         self.value_box = QComboBox()
         self.value_box.setAccessibleName("Value")
+        self.loop_box = QComboBox()
+        self.loop_box.setObjectName("deckApplication")
+        self.loop_box.setAccessibleName("Application")
         self.mock_size = QSpinBox()
         self.mock_size.setRange(1, 20)
         self.mock_size.setValue(5)
@@ -159,6 +162,7 @@ class DeckChooser(QWidget):
     def _build_decks(self) -> QGridLayout:
         """One radio button per kind of deck, with its field and a hint; the mock is checked."""
         grid = QGridLayout()
+        self.hints: dict[DeckKind, QLabel] = {}
         rows = (
             (DeckKind.MOCK, "Mock interview", self.mock_size, "prompts from different themes"),
             (DeckKind.DUE, "Due for review", None, "spaced repetition picks what to rehearse"),
@@ -166,6 +170,7 @@ class DeckChooser(QWidget):
             (DeckKind.THEME, "One theme", self.theme_box, ""),
             (DeckKind.VALUE, "One value", self.value_box, ""),
             (DeckKind.ALL, "All prompts", None, "due ones first"),
+            (DeckKind.APPLICATION, "An application", self.loop_box, "its coming rounds"),
         )
         for row, (kind, text, extra, hint) in enumerate(rows):
             radio = QRadioButton(text)
@@ -179,6 +184,7 @@ class DeckChooser(QWidget):
                 label = QLabel(hint)
                 mark_secondary(label)
                 grid.addWidget(label, row, 2)
+                self.hints[kind] = label
         self.radios[DeckKind.MOCK].setChecked(True)
         grid.setColumnStretch(2, 1)
         return grid
@@ -187,7 +193,7 @@ class DeckChooser(QWidget):
         """The timer settings and reading aloud; the fields' widths are capped."""
         for spin in (self.mock_size, self.prep, self.target):
             spin.setMaximumWidth(160)
-        for box in (self.theme_box, self.value_box):
+        for box in (self.theme_box, self.value_box, self.loop_box):
             box.setMaximumWidth(320)
         self.form = QFormLayout()
         self.form.addRow("Preparation:", self.prep)
@@ -230,6 +236,7 @@ class DeckChooser(QWidget):
             self.value_box.addItem(value.name, value.key)
         if current_value:
             self.value_box.setCurrentIndex(max(0, self.value_box.findData(current_value)))
+        self._fill_loops()
         due = self.service.due_count()
         self.due_label.setText(
             f"<b>{counted(due, 'prompt')}</b> due for review."
@@ -238,8 +245,30 @@ class DeckChooser(QWidget):
         )
         self.review_button.setEnabled(self.service.has_sessions())
 
+    def _fill_loops(self) -> None:
+        """The open applications, for their loop's deck; the row hides without one."""
+        current = self.loop_box.currentData()
+        self.applications = {a.id: a for a in self.service.open_applications()}
+        self.loop_box.clear()
+        for app in self.applications.values():
+            self.loop_box.addItem(app.title, app.id)
+        if current is not None:
+            self.loop_box.setCurrentIndex(max(0, self.loop_box.findData(current)))
+        radio = self.radios[DeckKind.APPLICATION]
+        if not self.applications and radio.isChecked():
+            self.radios[DeckKind.MOCK].setChecked(True)
+        for widget in (radio, self.loop_box, self.hints[DeckKind.APPLICATION]):
+            widget.setVisible(bool(self.applications))
+
+    def pitches(self) -> list[tuple[str, str]]:
+        """The chosen application's pitches, when its loop is the deck."""
+        app = self.applications.get(self.loop_box.currentData())
+        return app.pitches if app is not None and self.spec().kind is DeckKind.APPLICATION else []
+
     def spec(self) -> DeckSpec:
         kind = next(k for k, radio in self.radios.items() if radio.isChecked())
+        if kind is DeckKind.APPLICATION:
+            return DeckSpec(kind, str(self.loop_box.currentData() or ""))
         if kind is DeckKind.THEME:
             return DeckSpec(kind, self.theme_box.currentData())
         if kind is DeckKind.VALUE:
@@ -550,7 +579,7 @@ class PracticeView(QWidget):
         page.rubric.leave.connect(lambda: self.session.setFocus())
 
     def _on_changed(self, changes: ChangeSet) -> None:
-        if changes.attempts or changes.prompts or changes.values:
+        if changes.attempts or changes.prompts or changes.values or changes.applications:
             self.chooser.refresh()
 
     def _add_shortcuts(self) -> None:
@@ -627,7 +656,7 @@ class PracticeView(QWidget):
         if not deck:
             self.chooser.due_label.setText("No prompts in that deck right now. Try another deck.")
             return
-        self.start_deck(deck)
+        self.start_deck(deck, self.chooser.pitches())
 
     def start_deck(self, deck: list[DeckEntry], pitches: Sequence[tuple[str, str]] = ()) -> None:
         """Ask the prompts of ``deck`` one by one, with the chooser's timer settings;
