@@ -73,6 +73,59 @@ def test_malformed_pack_is_named_with_reason(tmp_path: Path, content: str, reaso
         load_pack(path)
 
 
+HEAD = "[pack]\nkey='p'\nname='P'\nversion=1\ndate='d'\nsource='s'\n"
+VALUE = "[[values]]\nkey='grit'\nname='Grit'\ndescription='d'\n"
+
+
+@pytest.mark.parametrize(
+    "themes",
+    ["'ownership'", "['Ownership']", "['']", "['a b']", "['failure', 'failure']", "[1]"],
+)
+def test_malformed_themes_are_refused_naming_the_value(tmp_path: Path, themes: str) -> None:
+    path = tmp_path / "pack.toml"
+    path.write_text(HEAD + VALUE + f"themes = {themes}\n")
+    with pytest.raises(PackError, match=r"^pack\.toml: value 1 \('grit'\): 'themes' must be"):
+        load_pack(path)
+
+
+@pytest.mark.parametrize(
+    ("head", "reason"),
+    [
+        ("checked = 'yes'\n", "'checked' must be true or false"),
+        ("checked = 1\n", "'checked' must be true or false"),
+        ("checked = true\n", "a checked pack needs the 'url'"),
+        ("url = 'https://example.com/values'\n", "'note' must say what could not be checked"),
+        ("published = '2022'\nchecked = false\n", "'note' must say"),
+        ("url = 'http://example.com'\nchecked = true\n", "'url' must be an https://"),
+        ("published = '2021-13'\n", "'published' must read YYYY"),
+        ("published = 'July 2021'\n", "'published' must read YYYY"),
+    ],
+)
+def test_malformed_provenance_is_refused(tmp_path: Path, head: str, reason: str) -> None:
+    path = tmp_path / "pack.toml"
+    path.write_text(HEAD + head + VALUE)
+    with pytest.raises(PackError, match=f"^pack\\.toml: {reason}"):
+        load_pack(path)
+
+
+def test_a_pack_without_the_newer_fields_still_loads(tmp_path: Path) -> None:
+    """User-made and older packs: no themes, url, published, checked or note."""
+    path = tmp_path / "mine.toml"
+    path.write_text(HEAD + VALUE + "keywords = ['Stuck With It']\n")
+    pack = load_pack(path)
+    assert (pack.url, pack.published, pack.checked, pack.note) == ("", "", False, "")
+    assert pack.values[0].themes == () and pack.values[0].keywords == ("stuck with it",)
+    path.write_text(
+        HEAD
+        + "url = 'https://example.com'\npublished = '2024-06'\nchecked = true\n"
+        + VALUE
+        + "themes = ['team-first', 'failure']\n"
+    )
+    pack = load_pack(path)
+    assert (pack.url, pack.published, pack.checked) == ("https://example.com", "2024-06", True)
+    assert pack.values[0].themes == ("team-first", "failure")
+
+
 def test_start_up_reads_the_same_versions_as_the_full_parse() -> None:
     from storybank.core.packs import builtin_pack_versions
 
