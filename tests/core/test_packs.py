@@ -7,6 +7,20 @@ from pathlib import Path
 import pytest
 
 from storybank.core.packs import PackError, builtin_packs, load_pack, value_key
+from storybank.core.prompts import builtin_prompt_bank
+from storybank.resources import resource_files
+
+#: The packs shipped in resources/values, by file stem.
+BUILTIN_KEYS = {
+    "netflix-culture",
+    "netflix-behaviours",
+    "netflix-memo-2024",
+    "amazon-leadership-principles",
+    "google-googleyness",
+    "meta-values",
+    "microsoft-culture",
+    "stripe-operating-principles",
+}
 
 
 def test_builtin_packs_are_complete_and_versioned() -> None:
@@ -40,6 +54,58 @@ def test_builtin_packs_are_complete_and_versioned() -> None:
             assert len(value.keywords) >= 8
 
 
+def test_every_builtin_pack_names_its_source_and_what_was_checked() -> None:
+    packs = builtin_packs()
+    assert {pack.key for pack in packs} == BUILTIN_KEYS
+    for path in resource_files("values", "*.toml"):
+        assert load_pack(path).key == path.stem
+    assert [pack.key for pack in packs if pack.default_active] == ["netflix-culture"]
+    for pack in packs:
+        assert pack.source and pack.date and pack.published, pack.key
+        assert pack.url == "" or pack.url.startswith("https://"), pack.key
+        assert pack.checked or pack.note, pack.key
+        keys = [value.key for value in pack.values]
+        assert len(keys) == len(set(keys)), pack.key
+        assert len({value.name for value in pack.values}) == len(keys), pack.key
+
+
+def test_every_builtin_value_has_themes_from_the_prompt_bank() -> None:
+    themes = {theme.key for theme in builtin_prompt_bank().themes}
+    for pack in builtin_packs():
+        for value in pack.values:
+            where = f"{pack.key}/{value.key}"
+            assert 1 <= len(value.themes) <= 4, where
+            assert set(value.themes) <= themes, (where, set(value.themes) - themes)
+            assert value.keywords == tuple(k.lower() for k in value.keywords), where
+
+
+def test_the_new_packs_list_what_the_companies_publish() -> None:
+    packs = {pack.key: pack for pack in builtin_packs()}
+    amazon = packs["amazon-leadership-principles"]
+    assert len(amazon.values) == 16
+    assert [v.name for v in amazon.values[-2:]] == [
+        "Strive to be Earth’s Best Employer",
+        "Success and Scale Bring Broad Responsibility",
+    ]
+    assert [v.name for v in packs["netflix-memo-2024"].values] == [
+        "The Dream Team",
+        "People over Process",
+        "Uncomfortably Exciting",
+        "Great and Always Better",
+    ]
+    assert len(packs["google-googleyness"].values) == 6
+    assert len(packs["meta-values"].values) == 6
+    for key in BUILTIN_KEYS - {"netflix-culture", "netflix-behaviours"}:
+        for value in packs[key].values:
+            assert 8 <= len(value.keywords) <= 16, (key, value.key)
+
+
+def test_no_two_builtin_packs_share_a_value_key() -> None:
+    """A bare key in a story's Markdown or JSON (``candor: primary``) names one value."""
+    keys = [value.key for pack in builtin_packs() for value in pack.values]
+    assert len(keys) == len(set(keys))
+
+
 def test_value_key() -> None:
     assert value_key("Context over control") == "context-over-control"
     assert value_key("  Ünïcode & Co. ") == "unicode-co"
@@ -71,6 +137,59 @@ def test_malformed_pack_is_named_with_reason(tmp_path: Path, content: str, reaso
     path.write_text(content)
     with pytest.raises(PackError, match=reason):
         load_pack(path)
+
+
+HEAD = "[pack]\nkey='p'\nname='P'\nversion=1\ndate='d'\nsource='s'\n"
+VALUE = "[[values]]\nkey='grit'\nname='Grit'\ndescription='d'\n"
+
+
+@pytest.mark.parametrize(
+    "themes",
+    ["'ownership'", "['Ownership']", "['']", "['a b']", "['failure', 'failure']", "[1]"],
+)
+def test_malformed_themes_are_refused_naming_the_value(tmp_path: Path, themes: str) -> None:
+    path = tmp_path / "pack.toml"
+    path.write_text(HEAD + VALUE + f"themes = {themes}\n")
+    with pytest.raises(PackError, match=r"^pack\.toml: value 1 \('grit'\): 'themes' must be"):
+        load_pack(path)
+
+
+@pytest.mark.parametrize(
+    ("head", "reason"),
+    [
+        ("checked = 'yes'\n", "'checked' must be true or false"),
+        ("checked = 1\n", "'checked' must be true or false"),
+        ("checked = true\n", "a checked pack needs the 'url'"),
+        ("url = 'https://example.com/values'\n", "'note' must say what could not be checked"),
+        ("published = '2022'\nchecked = false\n", "'note' must say"),
+        ("url = 'http://example.com'\nchecked = true\n", "'url' must be an https://"),
+        ("published = '2021-13'\n", "'published' must read YYYY"),
+        ("published = 'July 2021'\n", "'published' must read YYYY"),
+    ],
+)
+def test_malformed_provenance_is_refused(tmp_path: Path, head: str, reason: str) -> None:
+    path = tmp_path / "pack.toml"
+    path.write_text(HEAD + head + VALUE)
+    with pytest.raises(PackError, match=f"^pack\\.toml: {reason}"):
+        load_pack(path)
+
+
+def test_a_pack_without_the_newer_fields_still_loads(tmp_path: Path) -> None:
+    """User-made and older packs: no themes, url, published, checked or note."""
+    path = tmp_path / "mine.toml"
+    path.write_text(HEAD + VALUE + "keywords = ['Stuck With It']\n")
+    pack = load_pack(path)
+    assert (pack.url, pack.published, pack.checked, pack.note) == ("", "", False, "")
+    assert pack.values[0].themes == () and pack.values[0].keywords == ("stuck with it",)
+    path.write_text(
+        HEAD
+        + "url = 'https://example.com'\npublished = '2024-06'\nchecked = true\n"
+        + VALUE
+        + "themes = ['team-first', 'failure']\n"
+    )
+    pack = load_pack(path)
+    assert (pack.url, pack.published, pack.checked) == ("https://example.com", "2024-06", True)
+    assert pack.values[0].themes == ("team-first", "failure")
 
 
 def test_start_up_reads_the_same_versions_as_the_full_parse() -> None:

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from storybank.core import writes
 from storybank.core.bank import open_bank
 from storybank.core.interchange import TransferError
+from storybank.core.packs import builtin_packs
 from storybank.core.practice import ReviewState
 from storybank.core.practice_repository import PracticeRepository
 from storybank.core.prompts import builtin_prompt_bank
@@ -356,7 +357,7 @@ def test_json_export_holds_everything(repo: Repository, tmp_path: Path) -> None:
         "coach_rubric": {"ownership": 3.25, "fit": 2.0},
     }
     assert data["dismissed_findings"] == [{"story": story.uuid, "key": "no-number"}]
-    assert {p["key"] for p in data["packs"]} == {"netflix-culture", "netflix-behaviours"}
+    assert {p["key"] for p in data["packs"]} == {pack.key for pack in builtin_packs()}
 
 
 def test_import_loads_builtin_prompts_into_a_bank_that_never_practised(
@@ -523,7 +524,8 @@ def test_a_json_import_says_which_packs_it_turns_on(
         assert plan_import(target, read_json(tmp_path / "bank.json")).pack_changes == ()
     data = _export_dict(repo, tmp_path)
     for pack in data["packs"]:
-        pack["active"] = pack["key"] != "netflix-culture"
+        if pack["key"] == "netflix-culture":
+            pack["active"] = False
     data["packs"].append(
         {**data["packs"][0], "key": "mine", "name": "Mine", "active": True, "values": []}
     )

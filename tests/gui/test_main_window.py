@@ -428,8 +428,9 @@ def test_values_panel_follows_preferences(
     dialog = PreferencesDialog(window.service, window.settings, window)
     qtbot.addWidget(dialog)
     page = dialog.packs_page
-    behaviours = page.packs_list.item(1)
-    assert behaviours.text() == "Netflix valued behaviours"
+    (behaviours,) = page.packs_list.findItems(
+        "Netflix valued behaviours", Qt.MatchFlag.MatchExactly
+    )
     behaviours.setCheckState(Qt.CheckState.Checked)
     assert value_button(window, "judgment", "primary") is not None
     assert window.list_panel.value_filter.findText("Judgment") >= 0

@@ -6,12 +6,16 @@ from storybank.core.interchange import parse_story_markdown
 from storybank.core.repository import Repository
 from storybank.resources import resource_files
 
+#: The packs the demo stories are tagged with; the other built-in packs stay off.
+DEMO_PACKS = ("netflix-culture", "netflix-behaviours")
+
 
 def load_demo(repo: Repository, *, application: bool = True) -> int:
-    """Activate every pack and add the demo stories (and, unless told not to, the
-    demo application); return how many stories were added."""
+    """Activate the demo's packs and add the demo stories (and, unless told not
+    to, the demo application); return how many stories were added."""
     for pack in repo.packs():
-        repo.set_pack_active(pack.id, True)
+        if pack.key in DEMO_PACKS:
+            repo.set_pack_active(pack.id, True)
     count = 0
     for path in resource_files("demo", "*.md"):
         repo.add_parsed_story(parse_story_markdown(path.read_text(encoding="utf-8")))

@@ -26,6 +26,8 @@ class PackValue:
     name: str
     description: str
     keywords: tuple[str, ...]
+    #: Prompt-bank theme keys most likely to probe the value, best first.
+    themes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,15 @@ class Pack:
     description: str
     default_active: bool
     values: tuple[PackValue, ...]
+    #: The company's own page for the values, or "".
+    url: str = ""
+    #: When the company published this version: "2024", "2021-07" or "2022-02-15".
+    published: str = ""
+    #: The value names were checked against the source text.
+    checked: bool = False
+    #: What could not be checked (required when ``checked`` is false and the
+    #: pack names a ``url`` or ``published``).
+    note: str = ""
 
 
 def value_key(name: str) -> str:
@@ -77,8 +88,73 @@ def text_field(
     return value.strip()
 
 
+_PUBLISHED = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
+
+
+def _themes(raw: Mapping[str, object], where: str) -> tuple[str, ...]:
+    """A value's ``themes``: distinct, non-empty hyphenated keys (none if absent).
+
+    They are not checked against the prompt bank here (``core/loops.py``
+    imports both); the tests do that for the built-in packs.
+    """
+    themes = raw.get("themes", [])
+    if (
+        not isinstance(themes, list)
+        or not all(isinstance(t, str) and t and t == value_key(t) for t in themes)
+        or len(set(themes)) != len(themes)
+    ):
+        raise PackError(f"{where}: 'themes' must be a list of distinct, non-empty hyphenated keys")
+    return tuple(themes)
+
+
+def _value(raw: object, where: str, seen: set[str]) -> PackValue:
+    """One ``[[values]]`` entry; ``seen`` holds the keys read before it."""
+    if not isinstance(raw, dict):
+        raise PackError(f"{where}: must be a table")
+    key = text_field(raw, "key", where)
+    if key != value_key(key) or key in seen:
+        raise PackError(f"{where}: key '{key}' must be unique, lowercase and hyphenated")
+    seen.add(key)
+    where = f"{where} ('{key}')"
+    keywords = raw.get("keywords", [])
+    if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+        raise PackError(f"{where}: 'keywords' must be a list of strings")
+    return PackValue(
+        key=key,
+        name=text_field(raw, "name", where),
+        description=text_field(raw, "description", where),
+        keywords=tuple(k.strip().lower() for k in keywords if k.strip()),
+        themes=_themes(raw, where),
+    )
+
+
+def _provenance(head: Mapping[str, object], where: str) -> dict[str, Any]:
+    """The head's ``url``, ``published``, ``checked`` and ``note``, validated.
+
+    All four are optional, so older and user-made packs load unchanged. The
+    rule: a pack that names where its values come from (a ``url`` or a
+    ``published`` date) and was not ``checked`` against that source says why
+    in ``note``; a ``checked`` pack names its ``url``.
+    """
+    url = text_field(head, "url", where, required=False)
+    if url and (not url.startswith("https://") or any(c.isspace() for c in url)):
+        raise PackError(f"{where}: 'url' must be an https:// address or empty")
+    published = text_field(head, "published", where, required=False)
+    if published and not _PUBLISHED.fullmatch(published):
+        raise PackError(f"{where}: 'published' must read YYYY, YYYY-MM or YYYY-MM-DD")
+    checked = head.get("checked", False)
+    if not isinstance(checked, bool):
+        raise PackError(f"{where}: 'checked' must be true or false")
+    note = text_field(head, "note", where, required=False)
+    if checked and not url:
+        raise PackError(f"{where}: a checked pack needs the 'url' it was checked against")
+    if not checked and (url or published) and not note:
+        raise PackError(f"{where}: 'note' must say what could not be checked")
+    return {"url": url, "published": published, "checked": checked, "note": note}
+
+
 def load_pack(path: Path) -> Pack:
-    """Read and validate one pack file."""
+    """Read and validate one pack file; see :func:`_provenance` for its source fields."""
     data = read_toml(path)
     head = data.get("pack")
     if not isinstance(head, dict):
@@ -86,27 +162,11 @@ def load_pack(path: Path) -> Pack:
     version = head.get("version")
     if not isinstance(version, int) or version < 1:
         raise PackError(f"{path.name}: 'version' must be a positive integer")
-    values: list[PackValue] = []
     seen: set[str] = set()
-    for index, raw in enumerate(data.get("values", [])):
-        where = f"{path.name}: value {index + 1}"
-        if not isinstance(raw, dict):
-            raise PackError(f"{where}: must be a table")
-        key = text_field(raw, "key", where)
-        if key != value_key(key) or key in seen:
-            raise PackError(f"{where}: key '{key}' must be unique, lowercase and hyphenated")
-        seen.add(key)
-        keywords = raw.get("keywords", [])
-        if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
-            raise PackError(f"{where}: 'keywords' must be a list of strings")
-        values.append(
-            PackValue(
-                key=key,
-                name=text_field(raw, "name", where),
-                description=text_field(raw, "description", where),
-                keywords=tuple(k.strip().lower() for k in keywords if k.strip()),
-            )
-        )
+    values = [
+        _value(raw, f"{path.name}: value {index}", seen)
+        for index, raw in enumerate(data.get("values", []), start=1)
+    ]
     if not values:
         raise PackError(f"{path.name}: a pack needs at least one [[values]] entry")
     return Pack(
@@ -118,6 +178,7 @@ def load_pack(path: Path) -> Pack:
         description=text_field(head, "description", path.name, required=False),
         default_active=bool(head.get("default_active", False)),
         values=tuple(values),
+        **_provenance(head, path.name),
     )
 
 
