@@ -400,6 +400,11 @@ def test_fixture_of_schema_0009_opens_with_questions_of_ones_own(tmp_path: Path)
         bank = builtin_questions().merged([mine, hidden])
         assert bank.for_kind("recruiter")[0] == replace(mine, own=True)
         assert hidden.uuid not in {q.uuid for q in bank.for_kind("recruiter")}
+        assert "fixture-pack" not in {p.key for p in repo.packs()}
+        (own,) = [p for p in repo.packs(removed=True) if p.removed]
+        assert (own.key, own.values[0].themes) == ("fixture-pack", ("ownership", "failure"))
+        amazon = next(p for p in repo.packs() if p.key == "amazon-leadership-principles")
+        assert amazon.checked and amazon.values[0].themes
     finally:
         repo.db.close()
 

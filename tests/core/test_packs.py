@@ -150,7 +150,7 @@ VALUE = "[[values]]\nkey='grit'\nname='Grit'\ndescription='d'\n"
 def test_malformed_themes_are_refused_naming_the_value(tmp_path: Path, themes: str) -> None:
     path = tmp_path / "pack.toml"
     path.write_text(HEAD + VALUE + f"themes = {themes}\n")
-    with pytest.raises(PackError, match=r"^pack\.toml: value 1 \('grit'\): 'themes' must be"):
+    with pytest.raises(PackError, match=r"^pack\.toml, line \d+: value 1 \('grit'\): 'themes' must be"):
         load_pack(path)
 
 
@@ -209,5 +209,30 @@ def test_a_bank_behind_a_shipped_pack_is_brought_up_to_it(tmp_path: Path) -> Non
     with closing(sqlite3.connect(bank)) as conn, conn:
         conn.execute("UPDATE framework SET version = 0 WHERE key = 'netflix-culture'")
     repo = open_bank(tmp_path)
-    assert repo.pack_versions()["netflix-culture"] == 1
+    assert repo.pack_versions()["netflix-culture"] == 2
     repo.db.close()
+
+
+def test_a_pack_no_prompt_names_has_prompts_through_its_themes(tmp_path: Path) -> None:
+    """Amazon's principles are named by no prompt: each reaches prompts through the
+    themes its pack maps it to, so its gap deck and suggestions work."""
+    from storybank.core.bank import open_bank
+    from storybank.core.practice import DeckKind, DeckSpec
+    from storybank.services.practice import PracticeService
+    from storybank.services.stories import StoryService
+
+    repo = open_bank(tmp_path)
+    try:
+        amazon = next(p for p in repo.packs() if p.key == "amazon-leadership-principles")
+        assert amazon.checked and amazon.url.startswith("https://") and amazon.published
+        obsession = next(v for v in amazon.values if v.key == "customer-obsession")
+        assert obsession.themes[0] == "customer-focus"
+        repo.set_pack_active(amazon.id, True)
+        practice = PracticeService(StoryService(repo, tmp_path))
+        deck = practice.deck(DeckSpec(DeckKind.VALUE, "customer-obsession"))
+        assert deck and {p.theme for p in deck} <= set(obsession.themes)
+        assert {p.theme for p in deck} >= {"customer-focus"}
+        gaps = practice.session_deck(DeckSpec(DeckKind.GAPS))
+        assert any("Customer Obsession" in e.reason for e in gaps)
+    finally:
+        repo.db.close()

@@ -608,7 +608,7 @@ def test_progress_is_reported_per_item(repo: Repository, tmp_path: Path) -> None
             apply_import(target, plan, progress=lambda done, total: calls.append((done, total)))
         finally:
             target.db.close()
-    total = 3 + 2 + 1  # stories, packs, the dismissed finding
+    total = 3 + len(builtin_packs()) + 1  # stories, packs, the dismissed finding
     assert calls == [(done, total) for done in range(1, total + 1)]
 
 

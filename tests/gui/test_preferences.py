@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from storybank.core.backup import BackupPolicy
@@ -18,6 +19,7 @@ from storybank.gui.settings import Preferences, app_settings
 from storybank.gui.theme import apply_theme
 
 MakeWindow = Callable[..., MainWindow]
+LEFT = Qt.MouseButton.LeftButton
 
 
 def test_preferences_round_trip_through_qsettings() -> None:
@@ -139,3 +141,114 @@ def test_the_story_text_size_is_a_preference(qtbot: QtBot, make_window: MakeWind
     body = window.editor.findChild(QWidget, "editorBody")
     assert body is not None and body.maximumWidth() > 18 * 50  # the measure grew with it
     assert Preferences.load(window.settings).editor_points == 18
+
+
+def test_a_pack_of_ones_own_made_tagged_exported_deleted_and_imported_back(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    monkeypatch: pytest.MonkeyPatch,
+    boxes: object,
+    tmp_path: Path,
+) -> None:
+    """A pack made from scratch in Preferences, a story tagged with its value, the
+    pack exported, deleted (after asking) and imported back: the tagging is intact."""
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QPushButton
+
+    from storybank.gui.dialogs.packs_page import PackEditor
+
+    window = make_window()
+    story = window.service.create_story(title="Shipping through the outage", action="I led it.")
+    window.show_story(story.id)
+    dialog = PreferencesDialog(window.service, window.settings, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    page = dialog.packs_page
+
+    def name_it(editor: PackEditor) -> int:
+        editor.show()
+        qtbot.keyClicks(editor.name, "Acme values ")
+        editor.name.insert("✓")  # QTest types ASCII only
+        qtbot.keyClicks(editor.description, "What Acme hires for ")
+        editor.description.insertPlainText("— עברית")
+        editor.accept()
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(PackEditor, "exec", name_it)
+    qtbot.mouseClick(page.new_pack_button, LEFT)
+    assert page.packs_list.currentItem().text() == "Acme values ✓"  # type: ignore[union-attr]
+    assert page.packs_list.currentItem().checkState() == Qt.CheckState.Checked  # type: ignore[union-attr]
+    assert page.delete_pack_button.isEnabled() and page.edit_pack_button.isEnabled()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("Grit", True))
+    qtbot.mouseClick(page.add_button, LEFT)
+    assert page.values_list.item(0).text() == "Grit  (yours)"  # type: ignore[union-attr]
+    dialog.done(0)
+
+    # The story is tagged with the new value from the values panel.
+    grit = window.findChild(QPushButton, "value-grit-primary") or window.findChild(
+        QWidget, "value-grit-primary"
+    )
+    assert grit is not None
+    qtbot.mouseClick(grit, LEFT)
+    qtbot.waitUntil(lambda: bool(window.service.get_story(story.id).values))
+
+    def tagging() -> list[str]:
+        record = window.service.get_story(story.id)
+        names = {v.id: v.name for p in window.service.packs() for v in p.values}
+        return [names[value_id] for value_id in record.values if value_id in names]
+
+    assert tagging() == ["Grit"]
+
+    dialog = PreferencesDialog(window.service, window.settings, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    page = dialog.packs_page
+    row = next(i for i in range(page.packs_list.count())
+               if page.packs_list.item(i).text() == "Acme values ✓")  # type: ignore[union-attr]  # fmt: skip
+    page.packs_list.setCurrentRow(row)
+    exported = tmp_path / "acme.toml"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(exported), ""))
+    qtbot.mouseClick(page.export_pack_button, LEFT)
+    assert 'name = "Grit"' in exported.read_text(encoding="utf-8")
+    # Built-in packs cannot be deleted; one's own can, after a question naming the story.
+    boxes.answer = QMessageBox.StandardButton.Yes  # type: ignore[attr-defined]
+    qtbot.mouseClick(page.delete_pack_button, LEFT)
+    assert "1 story is tagged with its values" in boxes.shown[-1][1]  # type: ignore[attr-defined]
+    names = [page.packs_list.item(i).text() for i in range(page.packs_list.count())]  # type: ignore[union-attr]
+    assert "Acme values ✓" not in names
+    page.packs_list.setCurrentRow(0)
+    assert not page.delete_pack_button.isEnabled()
+    assert tagging() == []  # out of sight with its pack
+    assert window.service.get_story(story.id).title == "Shipping through the outage"
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(exported), ""))
+    qtbot.mouseClick(page.import_pack_button, LEFT)
+    assert page.packs_list.currentItem().text() == "Acme values ✓"  # type: ignore[union-attr]
+    assert tagging() == ["Grit"]
+    # Importing it again while it is in the bank is refused in one line.
+    qtbot.mouseClick(page.import_pack_button, LEFT)
+    kind, said = boxes.shown[-1]  # type: ignore[attr-defined]
+    assert kind == "warning" and "already has the pack" in said and "\n" not in said
+
+
+def test_a_malformed_pack_file_is_refused_with_its_line_and_reason(
+    qtbot: QtBot, make_window: MakeWindow, monkeypatch: pytest.MonkeyPatch, boxes: object,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    from PySide6.QtWidgets import QFileDialog
+
+    window = make_window()
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[pack]\nkey = "x"\nname = "X"\nversion = 1\ndate = "2026"\nsource = "me"\n\n'
+        '[[values]]\nkey = "a"\nname = "A"\n\n[[values]]\nkey = "b"\nname = "B"\n'
+        'themes = ["Not A Key"]\n',
+        encoding="utf-8",
+    )
+    dialog = PreferencesDialog(window.service, window.settings, window)
+    qtbot.addWidget(dialog)
+    before = len(window.service.packs())
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(bad), ""))
+    qtbot.mouseClick(dialog.packs_page.import_pack_button, LEFT)
+    kind, said = boxes.shown[-1]  # type: ignore[attr-defined]
+    assert kind == "warning" and "bad.toml, line 12: value 2 ('b'): 'themes' must be" in said
+    assert len(window.service.packs()) == before

@@ -54,6 +54,13 @@ class Framework(SQLModel, table=True):
     builtin: bool = False
     active: bool = False
     position: int = 0
+    #: Where the names come from: the page, when published, checked or not, a note.
+    url: str = ""
+    published: str = ""
+    checked: bool = False
+    note: str = ""
+    #: A pack of one's own deleted: out of sight, its values and tagging kept.
+    removed: bool = False
 
 
 class Value(SQLModel, table=True):
@@ -74,6 +81,8 @@ class Value(SQLModel, table=True):
     hidden: bool = False
     builtin: bool = False
     renamed: bool = False
+    #: JSON list of the prompt themes that probe it.
+    themes: str = "[]"
 
 
 class StoryValue(SQLModel, table=True):

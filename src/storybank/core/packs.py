@@ -7,9 +7,12 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storybank.resources import resource_files
+
+if TYPE_CHECKING:
+    from storybank.core.records import PackInfo
 
 DEFAULT_PACK = "netflix-culture"
 
@@ -122,7 +125,7 @@ def _value(raw: object, where: str, seen: set[str]) -> PackValue:
     return PackValue(
         key=key,
         name=text_field(raw, "name", where),
-        description=text_field(raw, "description", where),
+        description=text_field(raw, "description", where, required=False),
         keywords=tuple(k.strip().lower() for k in keywords if k.strip()),
         themes=_themes(raw, where),
     )
@@ -163,10 +166,12 @@ def load_pack(path: Path) -> Pack:
     if not isinstance(version, int) or version < 1:
         raise PackError(f"{path.name}: 'version' must be a positive integer")
     seen: set[str] = set()
-    values = [
-        _value(raw, f"{path.name}: value {index}", seen)
-        for index, raw in enumerate(data.get("values", []), start=1)
-    ]
+    values = []
+    for index, raw in enumerate(data.get("values", []), start=1):
+        try:
+            values.append(_value(raw, f"{path.name}: value {index}", seen))
+        except PackError as exc:
+            raise PackError(_with_line(path, index, str(exc))) from None
     if not values:
         raise PackError(f"{path.name}: a pack needs at least one [[values]] entry")
     return Pack(
@@ -180,6 +185,46 @@ def load_pack(path: Path) -> Pack:
         values=tuple(values),
         **_provenance(head, path.name),
     )
+
+
+def _with_line(path: Path, index: int, message: str) -> str:
+    """``message`` with the line where the file's ``index``-th ``[[values]]`` starts."""
+    starts = [
+        number
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if line.strip().replace(" ", "") == "[[values]]"
+    ]
+    if len(starts) < index:
+        return message
+    return message.replace(f"{path.name}: ", f"{path.name}, line {starts[index - 1]}: ", 1)
+
+
+def pack_toml(pack: PackInfo, date: str) -> str:
+    """A pack as a TOML file in the built-in packs' format (visible values only), so
+    that :func:`load_pack` reads it back; ``date`` is the file's date."""
+    import tomli_w  # only when a pack is exported
+
+    head: dict[str, Any] = {
+        "key": pack.key,
+        "name": pack.name,
+        "version": pack.version,
+        "date": date,
+        "source": pack.source or "Written by its user",
+        "description": pack.description,
+        "default_active": False,
+    }
+    for name in ("url", "published", "note"):
+        if getattr(pack, name):
+            head[name] = getattr(pack, name)
+    if pack.checked and pack.url:
+        head["checked"] = True
+    values = [
+        {"key": v.key, "name": v.name, "description": v.description,
+         "keywords": list(v.keywords), "themes": list(v.themes)}
+        for v in pack.values
+        if not v.hidden
+    ]  # fmt: skip
+    return tomli_w.dumps({"pack": head, "values": values})
 
 
 _PACK_HEAD = re.compile(

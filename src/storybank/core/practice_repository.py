@@ -82,12 +82,20 @@ class PracticeRepository(Store):
         return [PromptRecord.of(prompt) for prompt in self._prompts(where)]
 
     def _prompt_value_keys(self) -> dict[int, list[str]]:
-        """Each prompt's value keys, in the order they were stored."""
+        """Each prompt's value keys: those it names, in the order stored, then the
+        values whose pack maps the prompt's theme to them (so that a pack no
+        prompt names still has its gap decks and suggestions)."""
         keys: dict[int, list[str]] = defaultdict(list)
         for prompt_id, key in self._rows(
             "SELECT prompt_id, value_key FROM prompt_value ORDER BY rowid"
         ):
             keys[prompt_id].append(key)
+        for prompt_id, key in self._rows(
+            "SELECT p.id, v.key FROM value v JOIN json_each(v.themes) t "
+            "JOIN prompt p ON p.theme = t.value WHERE v.hidden = 0 ORDER BY v.position, v.id"
+        ):
+            if key not in keys[prompt_id]:
+                keys[prompt_id].append(key)
         return keys
 
     def prompts(self, *, include_hidden: bool = False) -> list[Prompt]:
@@ -252,9 +260,7 @@ class PracticeRepository(Store):
     ) -> list[AttemptInfo]:
         """Attempts, oldest first, with their prompt's theme and values; only those
         since a time, of one prompt, with one story or of one session, if asked."""
-        values: dict[int, list[str]] = defaultdict(list)
-        for prompt_id, key in self._rows("SELECT prompt_id, value_key FROM prompt_value"):
-            values[prompt_id].append(key)
+        values = self._prompt_value_keys()
         conditions: list[str] = []
         params: tuple[str | int, ...] = ()
         for condition, param in (

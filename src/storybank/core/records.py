@@ -46,6 +46,8 @@ class ValueInfo:
     builtin: bool
     #: The user renamed it (a pack upgrade keeps their name).
     renamed: bool = False
+    #: The prompt themes that probe it, likeliest first.
+    themes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,14 @@ class PackInfo:
     values: tuple[ValueInfo, ...] = ()
     #: Where it stands among the packs.
     position: int = 0
+    #: Where its names come from: the page, when published, whether they were
+    #: checked against it, and a note on what could not be.
+    url: str = ""
+    published: str = ""
+    checked: bool = False
+    note: str = ""
+    #: Deleted by the user (kept out of sight, so a re-import finds its tagging).
+    removed: bool = False
 
 
 #: The self-ratings of a practice answer (1-4, as stored), by name.

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Concatenate, Literal, ParamSpec, TypeVar
 
 from storybank.core.database import Database, NotFound, StorageError
-from storybank.core.packs import Pack, value_key
+from storybank.core.packs import Pack, PackError, value_key
 from storybank.core.records import (
     TEXT_FIELDS,
     CoachFigures,
@@ -29,6 +29,7 @@ from storybank.core.records import (
     StoryRow,
     Strength,
     ValueInfo,
+    json_list,
 )
 
 if TYPE_CHECKING:
@@ -75,11 +76,11 @@ def clean_tag(name: str) -> str:
     return " ".join(name.split())[:MAX_TAG_LENGTH].rstrip()
 
 
-def clean_name(name: str) -> str:
-    """A value's name as typed, trimmed; refused when empty."""
+def clean_name(name: str, what: str = "A value") -> str:
+    """A value's (or ``what``'s) name as typed, trimmed; refused when empty."""
     cleaned = " ".join(name.split())
     if not cleaned:
-        raise StorageError("A value needs a name.")
+        raise StorageError(f"{what} needs a name.")
     return cleaned
 
 
@@ -247,12 +248,13 @@ class Repository(Store):
             if (started := _time(row[1])) is not None
         ]
 
-    def packs(self) -> list[PackInfo]:
-        """Every pack with all its values (hidden ones too), in display order."""
+    def packs(self, *, removed: bool = False) -> list[PackInfo]:
+        """Every pack with all its values (hidden ones too), in display order; the
+        packs the user deleted only when ``removed`` is asked."""
         values: dict[int, list[ValueInfo]] = defaultdict(list)
         for row in self._rows(
             "SELECT id, framework_id, key, name, description, keywords, position, hidden, "
-            "builtin, renamed FROM value ORDER BY position, id"
+            "builtin, renamed, themes FROM value ORDER BY position, id"
         ):
             values[row[1]].append(
                 ValueInfo(
@@ -266,6 +268,7 @@ class Repository(Store):
                     hidden=bool(row[7]),
                     builtin=bool(row[8]),
                     renamed=bool(row[9]),
+                    themes=json_list(row[10]),
                 )
             )
         return [
@@ -281,10 +284,16 @@ class Repository(Store):
                 active=bool(row[8]),
                 values=tuple(values[row[0]]),
                 position=row[9],
+                url=row[10],
+                published=row[11],
+                checked=bool(row[12]),
+                note=row[13],
+                removed=bool(row[14]),
             )
             for row in self._rows(
                 "SELECT id, key, name, version, date, source, description, builtin, active, "
-                "position FROM framework ORDER BY position, id"
+                "position, url, published, checked, note, removed FROM framework "
+                f"{'' if removed else 'WHERE removed = 0 '}ORDER BY position, id"
             )
         ]
 
@@ -308,6 +317,42 @@ class Repository(Store):
             for alias in (value.name.casefold(), value_key(value.name)):
                 lookup.setdefault(alias, value.id)
         return lookup
+
+    def create_pack(self, name: str, description: str = "") -> int:
+        """A pack of one's own, on, with no values yet; its key made from its name."""
+        from storybank.core import writes
+
+        return self._run(writes.create_pack, clean_name(name, "A pack"), description.strip())
+
+    def update_pack(self, pack_id: int, name: str, description: str) -> None:
+        from storybank.core import writes
+
+        self._run(writes.update_pack, pack_id, clean_name(name, "A pack"), description.strip())
+
+    def remove_pack(self, pack_id: int) -> None:
+        """Delete a pack of one's own (kept out of sight with the stories' tagging)."""
+        from storybank.core import writes
+
+        self._run(writes.remove_pack, pack_id)
+
+    def import_pack(self, pack: Pack) -> int:
+        """Read a pack file in as one's own; PackError when the bank already has a
+        pack with its key in sight (a deleted one of one's own comes back)."""
+        from storybank.core import writes
+
+        for found in self.packs(removed=True):
+            if found.key == pack.key and (found.builtin or not found.removed):
+                raise PackError(f"The bank already has the pack “{found.name}” ({pack.key}).")
+        return self._run(writes.import_pack, pack)
+
+    def pack_story_count(self, pack_id: int) -> int:
+        """How many stories (not in the trash) are tagged with a value of the pack."""
+        return int(self._rows(
+            "SELECT count(DISTINCT sv.story_id) FROM story_value sv "
+            "JOIN value v ON v.id = sv.value_id JOIN story s ON s.id = sv.story_id "
+            "WHERE v.framework_id = ? AND s.deleted_at IS NULL",
+            (pack_id,),
+        )[0][0])  # fmt: skip
 
     def set_pack_active(self, pack_id: int, active: bool) -> None:
         from storybank.core import writes
@@ -773,7 +818,7 @@ class Repository(Store):
         """Every pack with all its values (hidden ones too), in the order shown."""
         from storybank.core.transfer.records import PackRecord
 
-        return [PackRecord.of(pack) for pack in self.packs()]
+        return [PackRecord.of(pack) for pack in self.packs(removed=True)]
 
     def dismissed_findings(self) -> list[DismissedRecord]:
         """The coach findings dismissed for stories not in the trash, by story uuid and key."""

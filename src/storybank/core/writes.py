@@ -80,6 +80,8 @@ def sync_packs(session: Session, packs: Iterable[Pack]) -> None:
         framework.date = pack.date
         framework.source = pack.source
         framework.description = pack.description
+        framework.url, framework.published = pack.url, pack.published
+        framework.checked, framework.note = pack.checked, pack.note
         framework.builtin = True
         session.add(framework)
         session.flush()
@@ -101,12 +103,83 @@ def sync_packs(session: Session, packs: Iterable[Pack]) -> None:
                 value.name = pack_value.name
             value.description = pack_value.description
             value.keywords = "\n".join(pack_value.keywords)
+            value.themes = dump_list(pack_value.themes)
             value.builtin = True
             session.add(value)
         for key, value in values.items():
             if value.builtin and key not in keys:
                 value.hidden = True
                 session.add(value)
+
+
+def _free_pack_key(session: Session, name: str) -> str:
+    """A key for a new pack from its name, not taken by any pack (deleted ones too)."""
+    taken = set(session.exec(select(Framework.key)))
+    base = key = value_key(name)
+    suffix = 2
+    while key in taken:
+        key, suffix = f"{base}-{suffix}", suffix + 1
+    return key
+
+
+def _last_position(session: Session) -> int:
+    last = session.exec(select(func.max(Framework.position))).one()
+    return last if last is not None else -1
+
+
+def create_pack(session: Session, name: str, description: str) -> int:
+    """A pack of the user's own, turned on, after the others; no values yet."""
+    framework = Framework(
+        key=_free_pack_key(session, name), name=name, description=description,
+        source="Written by its user", date=utcnow().date().isoformat(), active=True,
+        position=_last_position(session) + 1,
+    )  # fmt: skip
+    session.add(framework)
+    session.flush()
+    assert framework.id is not None
+    return framework.id
+
+
+def update_pack(session: Session, pack_id: int, name: str, description: str) -> None:
+    """Rename and describe a pack of one's own (its key, and so its tagging, stay)."""
+    framework = get(session, Framework, pack_id)
+    framework.name, framework.description = name, description
+    session.add(framework)
+
+
+def remove_pack(session: Session, pack_id: int) -> None:
+    """Delete a pack of one's own: out of sight and off, its values and the stories'
+    tagging kept for an import of the same pack."""
+    framework = get(session, Framework, pack_id)
+    framework.removed, framework.active = True, False
+    session.add(framework)
+
+
+def import_pack(session: Session, pack: Pack) -> int:
+    """A pack file read in as one's own, turned on. A pack deleted before with the
+    same key comes back with its values (and so every story's tagging); values are
+    matched by key, new ones added."""
+    framework = session.exec(select(Framework).where(Framework.key == pack.key)).first()
+    if framework is None:
+        framework = Framework(key=pack.key, name=pack.name,
+                              position=_last_position(session) + 1)  # fmt: skip
+    framework.name, framework.version, framework.date = pack.name, pack.version, pack.date
+    framework.source, framework.description = pack.source, pack.description
+    framework.url, framework.published, framework.note = pack.url, pack.published, pack.note
+    framework.checked, framework.removed, framework.active = pack.checked, False, True
+    session.add(framework)
+    session.flush()
+    assert framework.id is not None
+    values = {
+        v.key: v for v in session.exec(select(Value).where(Value.framework_id == framework.id))
+    }
+    for position, item in enumerate(pack.values):
+        value = values.get(item.key) or Value(framework_id=framework.id, key=item.key, name="")
+        value.name, value.description = item.name, item.description
+        value.keywords, value.themes = "\n".join(item.keywords), dump_list(item.themes)
+        value.position, value.hidden = position, False
+        session.add(value)
+    return framework.id
 
 
 def set_pack_active(session: Session, pack_id: int, active: bool) -> None:
@@ -575,6 +648,11 @@ def _import_packs(session: Session, packs: Iterable[PackRecord]) -> int:
                 description=record.description,
                 builtin=record.builtin,
                 position=record.position,
+                url=record.url,
+                published=record.published,
+                checked=record.checked,
+                note=record.note,
+                removed=record.removed,
             )
         framework.active = record.active
         session.add(framework)
@@ -597,6 +675,7 @@ def _import_packs(session: Session, packs: Iterable[PackRecord]) -> int:
             if not value.builtin:
                 value.name = item.name
                 value.description = item.description
+                value.themes = dump_list(item.themes)
             elif item.renamed:
                 value.name = item.name
                 value.renamed = True

@@ -28,6 +28,7 @@ from storybank.core.records import (
     StoryRow,
     Strength,
     ValueInfo,
+    utcnow,
 )
 from storybank.core.repository import Repository, ShowKey, SortKey
 from storybank.core.speaking import CoachSettings
@@ -43,6 +44,8 @@ log = logging.getLogger("storybank")
 #: Stories analysed per background batch: small enough that reading them and
 #: storing their figures on the GUI thread stays well under a frame.
 BACKFILL_BATCH = 50
+#: A value pack file is a few kilobytes; anything past this is not one.
+MAX_PACK_BYTES = 1024 * 1024
 
 
 def figures_of(report: CoachReport) -> CoachFigures:
@@ -349,6 +352,48 @@ class StoryService(QObject):
     def set_pack_active(self, pack_id: int, active: bool) -> None:
         self.repo.set_pack_active(pack_id, active)
         self.announce(ChangeSet(values=True))
+
+    def create_pack(self, name: str, description: str = "") -> PackInfo:
+        """A pack of one's own, on, empty; values are added to it like to any pack."""
+        pack_id = self.repo.create_pack(name, description)
+        self.announce(ChangeSet(values=True))
+        return next(p for p in self.repo.packs() if p.id == pack_id)
+
+    def update_pack(self, pack_id: int, name: str, description: str) -> None:
+        self.repo.update_pack(pack_id, name, description)
+        self.announce(ChangeSet(values=True))
+
+    def remove_pack(self, pack_id: int) -> None:
+        """Delete a pack of one's own; the stories stay, and their tagging comes back
+        if the same pack is imported again."""
+        self.repo.remove_pack(pack_id)
+        self.announce(ChangeSet(values=True, story_list=True))
+
+    def pack_story_count(self, pack_id: int) -> int:
+        return self.repo.pack_story_count(pack_id)
+
+    def export_pack(self, pack_id: int, path: Path) -> None:
+        """Write a pack as a TOML file in the built-in packs' format (whole or not at all)."""
+        from storybank.core.packs import pack_toml
+        from storybank.core.transfer.files import write_atomic
+
+        pack = next(p for p in self.repo.packs() if p.id == pack_id)
+        write_atomic(path, pack_toml(pack, utcnow().date().isoformat()).encode("utf-8"))
+
+    def import_pack(self, path: Path) -> PackInfo:
+        """Read a pack file in as one's own and turn it on; PackError naming the file,
+        the line and the reason when it is not a pack, or the bank already has it."""
+        from storybank.core.packs import PackError, load_pack
+
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise PackError(f"{path.name}: {exc.strerror or exc}") from None
+        if size > MAX_PACK_BYTES:
+            raise PackError(f"{path.name}: {size // 1024} KB is too big for a value pack")
+        pack_id = self.repo.import_pack(load_pack(path))
+        self.announce(ChangeSet(values=True, story_list=True))
+        return next(p for p in self.repo.packs() if p.id == pack_id)
 
     def add_value(self, pack_id: int, name: str, description: str = "") -> ValueInfo:
         value = self.repo.add_value(pack_id, name, description)

@@ -123,6 +123,11 @@ def _packs_json(repo: Repository) -> list[dict[str, Any]]:
             "builtin": pack.builtin,
             "active": pack.active,
             "position": pack.position,
+            "url": pack.url,
+            "published": pack.published,
+            "checked": pack.checked,
+            "note": pack.note,
+            "removed": pack.removed,
             "values": [
                 {
                     "key": value.key,
@@ -132,6 +137,7 @@ def _packs_json(repo: Repository) -> list[dict[str, Any]]:
                     "hidden": value.hidden,
                     "builtin": value.builtin,
                     "renamed": value.renamed,
+                    "themes": list(value.themes),
                 }
                 for value in pack.values
             ],

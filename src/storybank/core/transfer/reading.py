@@ -344,6 +344,7 @@ def _json_pack(item: _Object) -> PackRecord:
             hidden=value.flag("hidden"),
             builtin=value.flag("builtin"),
             renamed=value.flag("renamed"),
+            themes=value.texts("themes"),
         )
         for value in item.objects("values")
     )
@@ -364,6 +365,11 @@ def _json_pack(item: _Object) -> PackRecord:
         active=item.flag("active"),
         position=item.count("position"),
         values=values,
+        url=item.text("url"),
+        published=item.text("published"),
+        checked=item.flag("checked"),
+        note=item.text("note"),
+        removed=item.flag("removed"),
     )
 
 

@@ -113,6 +113,7 @@ class PackValueRecord:
     hidden: bool
     builtin: bool
     renamed: bool
+    themes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,11 @@ class PackRecord:
     active: bool
     position: int
     values: tuple[PackValueRecord, ...] = ()
+    url: str = ""
+    published: str = ""
+    checked: bool = False
+    note: str = ""
+    removed: bool = False
 
     @classmethod
     def of(cls, pack: PackInfo) -> PackRecord:
@@ -152,9 +158,15 @@ class PackRecord:
                     hidden=v.hidden,
                     builtin=v.builtin,
                     renamed=v.renamed,
+                    themes=v.themes,
                 )
                 for v in pack.values
             ),
+            url=pack.url,
+            published=pack.published,
+            checked=pack.checked,
+            note=pack.note,
+            removed=pack.removed,
         )
 
 

@@ -1,4 +1,4 @@
-"""Preferences: which value packs are active, and the user's own values."""
+"""Preferences: timing, theme, backups, value packs and recordings."""
 
 from __future__ import annotations
 
@@ -14,11 +14,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -27,11 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from storybank.core.backup import BackupPolicy
-from storybank.core.database import StorageError
-from storybank.core.records import PackInfo
+from storybank.gui.dialogs.packs_page import ValuePacksPage
 from storybank.gui.duration_spin import DurationSpin
 from storybank.gui.settings import Preferences
-from storybank.gui.theme import mark_secondary
 from storybank.services.stories import StoryService
 
 if TYPE_CHECKING:
@@ -39,158 +33,6 @@ if TYPE_CHECKING:
     from storybank.services.practice import PracticeService
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-
-
-class ValuePacksPage(QWidget):
-    """Activate packs; add, rename, reorder and hide values."""
-
-    def __init__(self, service: StoryService, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.service = service
-        self.packs_list = QListWidget()
-        self.packs_list.setObjectName("packsList")
-        self.packs_list.setAccessibleName("Value packs")
-        self.values_list = QListWidget()
-        self.values_list.setObjectName("valuesList")
-        self.values_list.setAccessibleName("Values of the selected pack")
-        self.about = QLabel()
-        self.about.setWordWrap(True)
-        mark_secondary(self.about)
-
-        self.add_button = QPushButton("Add…")
-        self.rename_button = QPushButton("Rename…")
-        self.up_button = QPushButton("Move up")
-        self.down_button = QPushButton("Move down")
-        for button, name in (
-            (self.add_button, "Add a value of your own to this pack"),
-            (self.rename_button, "Rename the selected value"),
-            (self.up_button, "Move the selected value up"),
-            (self.down_button, "Move the selected value down"),
-        ):
-            button.setToolTip(name)
-            button.setAccessibleName(name)
-        self.add_button.clicked.connect(self._add)
-        self.rename_button.clicked.connect(self._rename)
-        self.up_button.clicked.connect(lambda: self._move(-1))
-        self.down_button.clicked.connect(lambda: self._move(1))
-
-        left = QVBoxLayout()
-        left.addWidget(QLabel("<b>Packs</b> — tick the ones you are interviewing for"))
-        left.addWidget(self.packs_list, 1)
-        left.addWidget(self.about)
-        buttons = QVBoxLayout()
-        for button in (self.add_button, self.rename_button, self.up_button, self.down_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        right = QVBoxLayout()
-        right.addWidget(QLabel("<b>Values</b> — untick to hide a value"))
-        row = QHBoxLayout()
-        row.addWidget(self.values_list, 1)
-        row.addLayout(buttons)
-        right.addLayout(row, 1)
-        layout = QHBoxLayout(self)
-        layout.addLayout(left, 2)
-        layout.addLayout(right, 3)
-
-        self.packs_list.currentRowChanged.connect(lambda _row: self._show_values())
-        self.packs_list.itemChanged.connect(self._pack_toggled)
-        self.values_list.itemChanged.connect(self._value_toggled)
-        self._packs: list[PackInfo] = []
-        self.reload()
-        self.packs_list.setCurrentRow(0)
-
-    def reload(self, keep_value: int | None = None) -> None:
-        current = self.packs_list.currentRow()
-        self._packs = self.service.packs()
-        self.packs_list.blockSignals(True)
-        self.packs_list.clear()
-        for pack in self._packs:
-            item = QListWidgetItem(pack.name)
-            item.setData(ID_ROLE, pack.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if pack.active else Qt.CheckState.Unchecked)
-            item.setToolTip(f"{pack.description}\nSource: {pack.source}")
-            self.packs_list.addItem(item)
-        self.packs_list.setCurrentRow(max(0, current))
-        self.packs_list.blockSignals(False)
-        self._show_values(keep_value)
-
-    def _pack(self) -> PackInfo | None:
-        row = self.packs_list.currentRow()
-        return self._packs[row] if 0 <= row < len(self._packs) else None
-
-    def _show_values(self, keep_value: int | None = None) -> None:
-        pack = self._pack()
-        self.values_list.blockSignals(True)
-        self.values_list.clear()
-        if pack is not None:
-            origin = "built-in" if pack.builtin else "your own"
-            self.about.setText(
-                f"{pack.description}<br><i>Version {pack.version} ({pack.date}), {origin}. "
-                f"Source: {pack.source}</i>"
-            )
-            for value in pack.values:
-                suffix = "" if value.builtin else "  (yours)"
-                item = QListWidgetItem(value.name + suffix)
-                item.setData(ID_ROLE, value.id)
-                item.setToolTip(value.description)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                state = Qt.CheckState.Unchecked if value.hidden else Qt.CheckState.Checked
-                item.setCheckState(state)
-                self.values_list.addItem(item)
-                if value.id == keep_value:
-                    self.values_list.setCurrentItem(item)
-        self.values_list.blockSignals(False)
-
-    def _value_id(self) -> int | None:
-        item = self.values_list.currentItem()
-        return item.data(ID_ROLE) if item else None
-
-    def _run(self, action: Callable[..., object], *args: object) -> bool:
-        try:
-            action(*args)
-        except StorageError as exc:
-            QMessageBox.warning(self, "Storybank", str(exc))
-            return False
-        return True
-
-    def _pack_toggled(self, item: QListWidgetItem) -> None:
-        active = item.checkState() == Qt.CheckState.Checked
-        self._run(self.service.set_pack_active, item.data(ID_ROLE), active)
-        self.reload()
-
-    def _value_toggled(self, item: QListWidgetItem) -> None:
-        hidden = item.checkState() != Qt.CheckState.Checked
-        self._run(self.service.set_value_hidden, item.data(ID_ROLE), hidden)
-        self.reload(item.data(ID_ROLE))
-
-    def _add(self) -> None:
-        pack = self._pack()
-        if pack is None:
-            return
-        name, ok = QInputDialog.getText(self, "Add a value", f"New value for {pack.name}:")
-        if ok and name.strip():
-            try:
-                value = self.service.add_value(pack.id, name)
-            except StorageError as exc:
-                QMessageBox.warning(self, "Storybank", str(exc))
-                return
-            self.reload(value.id)
-
-    def _rename(self) -> None:
-        item = self.values_list.currentItem()
-        if item is None:
-            return
-        value_id = item.data(ID_ROLE)
-        current = next(v.name for p in self._packs for v in p.values if v.id == value_id)
-        name, ok = QInputDialog.getText(self, "Rename value", "New name:", text=current)
-        if ok and name.strip() and self._run(self.service.rename_value, value_id, name):
-            self.reload(value_id)
-
-    def _move(self, delta: int) -> None:
-        value_id = self._value_id()
-        if value_id is not None and self._run(self.service.move_value, value_id, delta):
-            self.reload(value_id)
 
 
 def _spin(name: str, low: int, high: int, value: int, suffix: str, step: int = 1) -> QSpinBox:
