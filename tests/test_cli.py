@@ -224,11 +224,13 @@ def test_a_round_s_prep_sheet_headless(tmp_path: Path) -> None:
     out = tmp_path / "prep.pdf"
     done = run("sheet", "--demo", "--round", "netflix/hiring-manager SCREEN", "-o", str(out))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == f"{out}: 1 page, Hiring-manager screen"
+    assert done.stdout.strip() == f"{out}: 2 pages, Hiring-manager screen"  # two at most
     reader = PdfReader(out)
     said = unicodedata.normalize("NFKC", " ".join(p.extract_text() or "" for p in reader.pages))
     said = " ".join(said.split())
     assert "Your stories for their values" in said and "Questions to ask" in said
+    # The likely prompts of the round's themes, though Practice never opened this bank.
+    assert "Likely prompts" in said and "Why Netflix" in said
     assert "Already told to Netflix Hearing that my code reviews" in said
     missing = run("sheet", "--demo", "--round", "Netflix/Lunch", "-o", str(out))
     assert missing.returncode == 2 and "no round matches 'Netflix/Lunch'" in missing.stderr

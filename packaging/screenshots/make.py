@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog
+
     from storybank.gui.main_window import MainWindow
     from storybank.gui.practice.view import PracticeView
 
@@ -32,9 +34,10 @@ HERE = Path(__file__).resolve().parent
 MODES_DIR = HERE / "modes"
 SIZES = ((1024, 640), (1366, 768), (1920, 1080))
 THEMES = ("light", "dark")
-MODES = ("stories", "coverage", "practice", "review", "progress", "delivery", "applications")
+MODES = ("stories", "coverage", "chooser", "practice", "review", "progress", "delivery",
+         "applications")  # fmt: skip
 #: Shots taken at 1366×768 in the light theme only, for the README's practice row.
-EXTRA = ("chooser", "over")
+EXTRA = ("over",)
 #: The README's named shots: (file, size, theme, mode).
 NAMED = (
     ("main-window.png", (1366, 768), "light", "stories"),
@@ -123,7 +126,35 @@ def shoot(width: int, height: int, theme: str, out: Path) -> None:
         grab("delivery")
     window.set_mode("applications")
     grab("applications")
+    if (width, height, theme) == (1366, 768, "light"):
+        loop_dialogs(window)
     window.close()
+
+
+def loop_dialogs(window: MainWindow) -> None:
+    """The questions to ask in the demo's recruiter call, and its debrief, as dialogs."""
+    from storybank.gui.applications.dialogs import DebriefDialog
+    from storybank.gui.applications.questions import QuestionsDialog
+
+    view = window.views.applications
+    assert view is not None
+    view.rounds.selectRow(0)  # the recruiter call: questions chosen, a debrief
+
+    def grab_dialog(name: str) -> Callable[[QDialog], int]:
+        def shown(dialog: QDialog) -> int:
+            dialog.show()
+            wait(300)
+            dialog.grab().save(str(HERE / name))
+            return 0
+
+        return shown
+
+    for kind, name, start in (
+        (QuestionsDialog, "applications-questions.png", view.choose_questions),
+        (DebriefDialog, "applications-debrief.png", view.debrief_round),
+    ):
+        kind.exec = grab_dialog(name)  # type: ignore[method-assign,assignment]
+        start()
 
 
 def practise(view: PracticeView, grab: Callable[[str], None], size: tuple[int, int, str]) -> None:

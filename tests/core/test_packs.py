@@ -150,7 +150,9 @@ VALUE = "[[values]]\nkey='grit'\nname='Grit'\ndescription='d'\n"
 def test_malformed_themes_are_refused_naming_the_value(tmp_path: Path, themes: str) -> None:
     path = tmp_path / "pack.toml"
     path.write_text(HEAD + VALUE + f"themes = {themes}\n")
-    with pytest.raises(PackError, match=r"^pack\.toml, line \d+: value 1 \('grit'\): 'themes' must be"):
+    with pytest.raises(
+        PackError, match=r"^pack\.toml, line \d+: value 1 \('grit'\): 'themes' must be"
+    ):
         load_pack(path)
 
 

@@ -54,7 +54,7 @@ def demo_application(repo: Repository) -> int:
     from datetime import UTC, datetime, timedelta
 
     from storybank.core.applications import ApplicationRepository, DebriefItem, Outcome
-    from storybank.core.loops import builtin_templates
+    from storybank.core.loops import builtin_templates, questions_for
 
     loop = builtin_templates().template("netflix")
     now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
@@ -69,7 +69,9 @@ def demo_application(repo: Repository) -> int:
     )  # fmt: skip
     recruiter, manager = store.applications()[0].rounds[:2]
     who = {"interviewer_name": "Sam", "interviewer_role": "recruiter"}
-    store.update_round(recruiter.id, {"scheduled_at": now - timedelta(days=5), **who})
+    asking = [q.uuid for q in questions_for("recruiter")[:2]]
+    store.update_round(recruiter.id, {"scheduled_at": now - timedelta(days=5), **who,
+                                      "questions": asking})  # fmt: skip
     who = {"interviewer_name": "Priya", "interviewer_role": "engineering manager"}
     store.update_round(manager.id, {"scheduled_at": now + timedelta(days=3, hours=2), **who})
     titles = {row.title: row.id for row in repo.list_stories()}
@@ -79,5 +81,6 @@ def demo_application(repo: Repository) -> int:
         [DebriefItem("Tell me about a time you received negative feedback", told,
                      Outcome.STRONG, "Asked a follow-up on what changed"),
          DebriefItem("Why Netflix?", None, Outcome.OKAY, "Too long: trim the why pitch")],
+        asked=asking[:1],
     )  # fmt: skip
     return made

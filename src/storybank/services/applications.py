@@ -25,6 +25,7 @@ from storybank.core.changes import ChangeSet
 if TYPE_CHECKING:
     from storybank.core.loops import QuestionBank, QuestionToAsk
     from storybank.core.prep_sheet import PrepRound
+    from storybank.core.prompts import Prompt
 from storybank.services.stories import StoryService
 
 
@@ -53,12 +54,24 @@ class ApplicationService:
     def prompt_texts(self, themes: Iterable[str] = (), *, only: bool = False) -> list[str]:
         """The bank's prompts, those of ``themes`` first (for a debrief's questions);
         with ``only``, those of ``themes`` alone (for a prep sheet)."""
-        from storybank.core.practice_repository import PracticeRepository
+        import itertools
 
-        wanted = set(themes)
-        prompts = PracticeRepository(self.stories.repo.db).prompts()
-        first = [p.text for p in prompts if p.theme in wanted]
-        return first if only else first + [p.text for p in prompts if p.theme not in wanted]
+        order = list(dict.fromkeys(themes))
+        prompts = self._prompts()
+        # Theme by theme in turn, the likeliest theme first, so that a short list
+        # still covers every theme of the round.
+        groups = [[p.text for p in prompts if p.theme == theme] for theme in order]
+        first = [t for layer in itertools.zip_longest(*groups) for t in layer if t is not None]
+        return first if only else first + [p.text for p in prompts if p.theme not in order]
+
+    def _prompts(self, *, include_hidden: bool = False) -> list[Prompt]:
+        """The bank's prompts, the built-in ones loaded first if Practice never has."""
+        from storybank.core.practice_repository import PracticeRepository
+        from storybank.core.prompts import builtin_prompt_bank
+
+        store = PracticeRepository(self.stories.repo.db)
+        store.sync_prompts(builtin_prompt_bank())
+        return store.prompts(include_hidden=include_hidden)
 
     def prep_round(self, round_id: int) -> PrepRound:
         """What the prep sheet of one round shows, gathered from the bank."""
@@ -177,13 +190,10 @@ class ApplicationService:
     ) -> None:
         """A round's debrief: what was asked, the story told for each, how it went;
         the round is done from then on."""
-        from storybank.core.practice_repository import PracticeRepository
-
         # A question that is one of the bank's prompts is kept as that prompt, so
         # that a missed one comes back sooner in Practice.
         prompts = {
-            " ".join(p.text.casefold().split()): p.uuid
-            for p in PracticeRepository(self.stories.repo.db).prompts(include_hidden=True)
+            " ".join(p.text.casefold().split()): p.uuid for p in self._prompts(include_hidden=True)
         }
         items = [
             replace(

@@ -238,6 +238,10 @@ class DebriefDialog(QDialog):
         question.setEditable(True)
         question.addItems(["", *self.prompts])
         question.setCurrentText(item.question)
+        line = question.lineEdit()
+        if line is not None:
+            line.setCursorPosition(0)  # a long question shows its start
+        question.setToolTip(item.question)
         question.setMinimumWidth(260)
         story = QComboBox()
         story.addItem(NO_STORY, None)
@@ -249,6 +253,7 @@ class DebriefDialog(QDialog):
             outcome.addItem(choice.value.title(), str(choice))
         outcome.setCurrentIndex(max(0, outcome.findData(str(item.outcome))))
         note = QLineEdit(item.notes)
+        note.setCursorPosition(0)
         note.setMinimumWidth(160)
         note.setPlaceholderText("what they asked next…")
         story.setMinimumWidth(200)
