@@ -245,13 +245,13 @@ def _show_window(service: StoryService, guard: SingleInstance | None) -> MainWin
     window = MainWindow(service)
     if guard is not None:
         guard.activation_requested.connect(window.bring_forward)
-    window.show()
-    QTimer.singleShot(0, _collect_from_now_on)
     # After the first paint: the window icon (SVG rendering) and the
     # local server that answers a second launch (QtNetwork).
-    QTimer.singleShot(0, _use_app_icon)
+    window.first_painted.connect(_collect_from_now_on)
+    window.first_painted.connect(_use_app_icon)
     if guard is not None and guard.server is None:
-        QTimer.singleShot(0, guard.listen)
+        window.first_painted.connect(guard.listen)
+    window.show()
     # Not before the first paint: its imports would hold the GIL the
     # window's paint code waits for.
     QTimer.singleShot(WARM_UP_DELAY_MS, _warm_up_write_path)

@@ -549,3 +549,32 @@ def test_coming_back_to_the_app_shows_what_another_program_wrote(
     app.applicationStateChanged.emit(Qt.ApplicationState.ApplicationActive)
     model = window.list_panel.model
     assert model.index(0).data() == "Renamed in a terminal"
+
+
+def test_a_big_bank_lists_its_first_page_before_the_first_paint_and_the_rest_after(
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Start-up lists only the first page of a big bank; once painted, every story
+    is listed and counted. A story to reopen further down is listed at once."""
+    from storybank.core.bank import open_bank
+    from storybank.gui import main_window
+    from storybank.gui.settings import service_settings
+    from storybank.services.stories import StoryService
+
+    monkeypatch.setattr(main_window, "FIRST_PAGE", 20)
+    repo = open_bank(data_dir)
+    ids = [repo.create_story(title=f"story {n}").id for n in range(30)]
+    repo.db.close()
+    for last, first_rows in ((ids[-1], 20), (ids[0], 30)):  # newest on top; the oldest last
+        service = StoryService(open_bank(data_dir), data_dir)
+        service_settings(service).setValue("list/last_story", last)
+        window = main_window.MainWindow(service)
+        qtbot.addWidget(window)
+        assert window.list_panel.model.rowCount() == first_rows
+        assert window.current.story_id == last
+        window.show()
+        qtbot.waitUntil(lambda w=window: w.list_panel.model.rowCount() == 30)
+        qtbot.waitUntil(lambda w=window: w.main_status.count_label.text() == "30 stories")
+        assert window.list_panel.current_id() == last
+        window.close()
+        service.close()

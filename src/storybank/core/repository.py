@@ -231,6 +231,10 @@ class Repository(Store):
 
         self._run(writes.sync_packs, packs)
 
+    def has_applications(self) -> bool:
+        """Whether the bank holds any application (one indexed lookup)."""
+        return bool(self._rows("SELECT 1 FROM application LIMIT 1"))
+
     def pack_versions(self) -> dict[str, int]:
         """The version of each pack the bank holds, by key."""
         return dict(self._rows("SELECT key, version FROM framework"))
@@ -409,9 +413,11 @@ class Repository(Store):
         sort: SortKey = "updated",
         show: ShowKey = "active",
         told: tuple[str, bool] | None = None,
+        limit: int | None = None,
     ) -> list[int]:
-        """The ids of the stories matching a search and filters, in list order;
-        ``told`` (company, True/False) keeps those told / not yet told to it.
+        """The ids of the stories matching a search and filters, in list order (the
+        first ``limit``, if given); ``told`` (company, True/False) keeps those told
+        / not yet told to it.
 
         Cheap at any size: the full-text index and the list indexes answer it
         without reading story text; the list fetches rows only as it shows them.
@@ -449,8 +455,12 @@ class Repository(Store):
         order = (
             "s.title COLLATE NOCASE, s.id" if sort == "title" else "s.updated_at DESC, s.id DESC"
         )
+        if limit is not None:
+            params["limit"] = limit
         rows = self._rows(
-            f"SELECT s.id FROM story s WHERE {' AND '.join(clauses)} ORDER BY {order}", params
+            f"SELECT s.id FROM story s WHERE {' AND '.join(clauses)} ORDER BY {order}"
+            + (" LIMIT :limit" if limit is not None else ""),
+            params,
         )
         return [row[0] for row in rows]
 

@@ -214,12 +214,12 @@ class FileOps(QObject):
         except (TransferError, StorageError) as exc:
             progress.close()
             report_error(self.window, exc, title="Nothing was imported")
-            self.window.open_last_story()
+            self.window.window_state.open_last_story()
             return
         progress.close()
         self.window.refresh_filters()
         self.window.values_panel.refresh_values()
-        self.window.open_last_story()
+        self.window.window_state.open_last_story()
         self.status.message(
             f"Imported: {result.added} new, {result.updated} updated, {result.kept_both} kept "
             f"both, {result.unchanged} unchanged, {result.skipped} skipped.",
@@ -255,7 +255,7 @@ class FileOps(QObject):
         self.window.refresh_filters()
         self.window.values_panel.refresh_values()
         self.window.reload_list()
-        self.window.open_last_story()
+        self.window.window_state.open_last_story()
         self.status.message(
             f"Restored the backup. The state before it is kept in {safety.name}.", 10000
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow, QSplitter, QStackedWidget
 
 from storybank.core.database import StorageError
@@ -31,7 +31,7 @@ from storybank.services.stories import StoryService
 if TYPE_CHECKING:
     # Annotations only: PySide6 builds a Qt class's Python type on first use,
     # which start-up need not pay for.
-    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtGui import QCloseEvent, QPaintEvent
 
     from storybank.core.changes import ChangeSet
     from storybank.gui.coverage import CoverageView
@@ -40,11 +40,19 @@ if TYPE_CHECKING:
     from storybank.services.practice import PracticeService
 
 
+#: Stories listed before the first paint; a bigger bank lists the rest just after.
+FIRST_PAGE = 200
+
+
 class MainWindow(QMainWindow):
     """Storybank's one main window."""
 
+    #: Once, just after the window's first paint.
+    first_painted = Signal()
+
     def __init__(self, service: StoryService) -> None:
         super().__init__()
+        self._painted = False
         self.service = service
         # The demo keeps the user's own settings (its theme, above all).
         self.settings = service_settings(service)
@@ -69,8 +77,7 @@ class MainWindow(QMainWindow):
         self.editor.set_text_points(prefs.editor_points)
         self.window_state = WindowState(self)
         self.window_state.restore()
-        self.reload_list()
-        self.open_last_story()
+        self._start_list()
         # Fill in missing or outdated coach figures in the background once the
         # window is up, so the list can show every story's score and time.
         QTimer.singleShot(50, service.start_coach_backfill)
@@ -187,10 +194,24 @@ class MainWindow(QMainWindow):
         self.settings.setValue("list/sort", self.list_panel.sort())
         self.reload_list(follow_filter=True)
 
-    def reload_list(self, select_id: int | None = None, *, follow_filter: bool = False) -> None:
+    def _start_list(self) -> None:
+        """The list at start-up, then the story last open. A big bank lists its first
+        page (holding that story) before the first paint, the rest just after."""
+        last = self.window_state.last_story_id()
+        partial = self.reload_list(limit=FIRST_PAGE)
+        if partial and last >= 0 and self.list_panel.model.row_of(last) < 0:
+            self.reload_list()  # the story to reopen is further down
+        elif partial:
+            self.first_painted.connect(self.reload_list)
+        self.list_panel.select_story_or_first(last)
+
+    def reload_list(
+        self, select_id: int | None = None, *, follow_filter: bool = False, limit: int | None = None
+    ) -> bool:
         """Re-query the list; keep (or move to) the selected story. With
         ``follow_filter`` (the user narrowed the list), a story on screen that the
-        list no longer shows gives way to the first one it does."""
+        list no longer shows gives way to the first one it does. With ``limit``
+        only that many are listed, and uncounted; True when there were more."""
         query = self.list_panel.query()
         show = self.list_panel.show_key()
         filtered = self.list_panel.is_filtered()
@@ -202,17 +223,20 @@ class MainWindow(QMainWindow):
                 tag=self.list_panel.tag(),
                 sort=self.list_panel.sort(),
                 show=show,
+                limit=limit,
             )
         except StorageError as exc:  # a damaged bank: say so in the list, not in a box
             ids, unreadable = [], f"The story list cannot be read.\n{exc}"
+        self._partial = limit is not None and len(ids) >= limit
         try:
-            total = self.service.count_stories()
+            total = len(ids) if self._partial else self.service.count_stories()
         except StorageError:
             total = len(ids) if ids and show == "active" and not filtered else -1
         empty = unreadable or self.list_panel.empty_text()
         keep = select_id if select_id is not None else self.current.story_id
         self.list_panel.set_ids(ids, self.service.story_rows, keep, empty)
-        self.main_status.set_count(total)
+        if not self._partial:  # a first page says nothing of the bank's size
+            self.main_status.set_count(total)
         self._total = total
         if select_id is not None:
             self._open_story(select_id)
@@ -222,6 +246,7 @@ class MainWindow(QMainWindow):
             else:
                 self.current.clear()
         self._update_center()
+        return self._partial
 
     def _update_center(self) -> None:
         empty_bank = self._total == 0 and self.list_panel.show_key() == "active"
@@ -299,15 +324,6 @@ class MainWindow(QMainWindow):
         self._update_center()
         return True
 
-    def open_last_story(self) -> None:
-        """Reopen the story the user was on, or the newest one."""
-        last = self.settings.value("list/last_story")
-        try:
-            last_id = int(last) if last is not None else -1
-        except (TypeError, ValueError):
-            last_id = -1
-        self.list_panel.select_story_or_first(last_id)
-
     def show_nothing(self) -> None:
         self.current.clear()
         self._update_center()
@@ -352,6 +368,13 @@ class MainWindow(QMainWindow):
             self.practice_view.chooser.refresh()
 
     # --- window -----------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Once, just after the first paint: ``first_painted`` (what can wait, waits)."""
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.first_painted.emit)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         practice = self.practice_view  # an answer's note is kept like a story's text

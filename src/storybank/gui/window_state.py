@@ -81,6 +81,17 @@ class WindowState:
         framed = self.window.geometry().adjusted(-FRAME[0], -FRAME[1], FRAME[0], FRAME[0])
         return available.contains(framed)
 
+    def last_story_id(self) -> int:
+        """The story the user was on when Storybank last closed (-1: none)."""
+        try:
+            return int(self.settings.value("list/last_story", -1))  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            return -1
+
+    def open_last_story(self) -> None:
+        """Reopen the story the user was on, or the newest one."""
+        self.window.list_panel.select_story_or_first(self.last_story_id())
+
     def save(self) -> None:
         window = self.window
         self.settings.setValue("window/geometry", window.saveGeometry())

@@ -92,20 +92,24 @@ class StoryService(QObject):
         tag: str | None = None,
         sort: SortKey = "updated",
         show: ShowKey = "active",
+        limit: int | None = None,
     ) -> list[int]:
-        """The stories matching a search and filters; a ``tag`` of ``told:COMPANY`` or
-        ``untold:COMPANY`` (see :meth:`told_filters`) keeps those told or not to it."""
+        """The stories matching a search and filters (the first ``limit`` only, if
+        given); a ``tag`` of ``told:COMPANY`` or ``untold:COMPANY`` (see
+        :meth:`told_filters`) keeps those told or not to it."""
         told = None
         if tag and tag.startswith(("told:", "untold:")):
             kind, _colon, company = tag.partition(":")
             tag, told = None, (company, kind == "told")
         return self.repo.story_ids(
-            query, value_id=value_id, tag=tag, sort=sort, show=show, told=told
+            query, value_id=value_id, tag=tag, sort=sort, show=show, told=told, limit=limit
         )
 
     def told_filters(self) -> list[tuple[str, str]]:
         """The list filters "Told to X" and "Not yet told to X" for each company the
         candidate is still interviewing with (the tag filter's data and label)."""
+        if not self.repo.has_applications():
+            return []
         from storybank.core.applications import ApplicationRepository
 
         companies = dict.fromkeys(
@@ -447,6 +451,8 @@ class StoryService(QObject):
 
     def loop_notes(self, story_id: int) -> list[str]:
         """The story's angle for each open application, and where it was already told."""
+        if not self.repo.has_applications():
+            return []  # most banks: the applications module need not load at start-up
         from storybank.core.applications import ApplicationRepository
 
         return ApplicationRepository(self.repo.db).story_notes(story_id)
