@@ -16,7 +16,8 @@ just before the process is started to the event loop's first turn after its
 main window's first paint (a timer queued in the first paintEvent); the child
 prints that moment and exits at once. (Until 2026-12-03 it was counted to the
 first turn of the event loop after show(), which on the offscreen platform
-comes before the first paint: the window's layout and paint were not counted.) The figure is the median; the budget (README, Performance) is
+comes before the first paint: the window's layout and paint were not counted.)
+The figure is the median; the budget (README, Performance) is
 Storybank <= 2x the bare window.
 """
 

@@ -54,6 +54,8 @@ def test_upgrade_keeps_user_prompts_edits_and_history(repo: Repository) -> None:
     assert by_uuid[mine].text == "Tell me about a night shift." and not by_uuid[mine].builtin
     assert by_uuid[first.uuid].text == "My own words."  # the user's edit wins
     assert by_uuid[first.uuid].values == ("candor",)
+    # It probes those the packs map its theme to as well.
+    assert by_uuid[first.uuid].probes[0] == "candor" and len(by_uuid[first.uuid].probes) > 1
     assert by_uuid[bank.prompts[2].uuid].text == bank.prompts[2].text.upper()
     assert by_uuid[second.uuid].hidden  # dropped from the bank: hidden, not deleted
     assert [a.prompt_uuid for a in practice.attempts()] == [second.uuid]

@@ -22,10 +22,18 @@ from storybank.gui.main_window import MainWindow
 
 
 def close_window_soon(seen: dict[str, object], action=None) -> None:  # type: ignore[no-untyped-def]
+    """Once the window has painted and the event loop turned after it: note what it
+    shows, run ``action`` on it, and close it."""
+    turns: list[bool] = []
+
     def inspect_and_close() -> None:
         windows = [
             w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
         ]
+        if not windows or not windows[0]._painted or not turns:
+            turns.extend([True] if windows and windows[0]._painted else [])
+            QTimer.singleShot(0 if turns else 20, inspect_and_close)
+            return
         window = windows[0]
         seen["title"] = window.windowTitle()
         seen["rows"] = window.list_panel.model.rowCount()

@@ -462,7 +462,7 @@ def build_deck(
             deck = sorted(_shuffled(chosen, rng), key=lambda p: not due(p))
         case DeckKind.VALUE:
             key = (spec.key or "").casefold()
-            chosen = [p for p in prompts if key in _fold(p.values)]
+            chosen = [p for p in prompts if key in _fold(p.probes)]
             deck = sorted(_shuffled(chosen, rng), key=lambda p: not due(p))
         case DeckKind.GAPS:
             deck = _gaps_deck(prompts, due, _weights(weak_values), _weights(weak_themes), rng)
@@ -489,7 +489,7 @@ def _gaps_deck(
 ) -> list[Prompt]:
     def weakness(prompt: Prompt) -> float:
         theme = weak_themes.get(prompt.theme.casefold(), 0.0)
-        return theme + sum(weak_values.get(key, 0.0) for key in _fold(prompt.values))
+        return theme + sum(weak_values.get(key, 0.0) for key in _fold(prompt.probes))
 
     chosen = [p for p in _shuffled(prompts, rng) if weakness(p)]
     return sorted(chosen, key=lambda p: (-weakness(p), not due(p)))
@@ -625,11 +625,11 @@ def rank_stories(
     way); ``value_names`` maps value keys to the names used in reasons. Stories
     with nothing in common with the prompt are left out; ties go by title.
     """
-    wanted = list(dict.fromkeys(key.casefold() for key in prompt.values))
+    wanted = list(dict.fromkeys(key.casefold() for key in prompt.probes))
     theme_name = (theme_names or {}).get(prompt.theme, prompt.theme)
     theme = PromptTheme(prompt.theme, theme_name, "")
     relevance = _text_relevance(candidates)
-    labels = {key.casefold(): _value_label(key, value_names) for key in prompt.values}
+    labels = {key.casefold(): _value_label(key, value_names) for key in prompt.probes}
 
     suggestions = []
     for candidate in candidates:

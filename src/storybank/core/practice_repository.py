@@ -81,8 +81,8 @@ class PracticeRepository(Store):
         where = "WHERE builtin = 0 OR edited = 1 OR hidden = 1 ORDER BY uuid"
         return [PromptRecord.of(prompt) for prompt in self._prompts(where)]
 
-    def _prompt_value_keys(self) -> dict[int, list[str]]:
-        """Each prompt's value keys: those it names, in the order stored, then the
+    def _prompt_value_keys(self, *, mapped: bool = False) -> dict[int, list[str]]:
+        """Each prompt's value keys, in the order stored; with ``mapped``, then the
         values whose pack maps the prompt's theme to them (so that a pack no
         prompt names still has its gap decks and suggestions)."""
         keys: dict[int, list[str]] = defaultdict(list)
@@ -90,6 +90,8 @@ class PracticeRepository(Store):
             "SELECT prompt_id, value_key FROM prompt_value ORDER BY rowid"
         ):
             keys[prompt_id].append(key)
+        if not mapped:
+            return keys
         for prompt_id, key in self._rows(
             "SELECT p.id, v.key FROM value v JOIN json_each(v.themes) t "
             "JOIN prompt p ON p.theme = t.value WHERE v.hidden = 0 ORDER BY v.position, v.id"
@@ -105,7 +107,7 @@ class PracticeRepository(Store):
 
     def _prompts(self, where: str) -> list[Prompt]:
         """The prompts that ``where`` (a fixed WHERE and ORDER BY clause) picks."""
-        values = self._prompt_value_keys()
+        values, probes = self._prompt_value_keys(), self._prompt_value_keys(mapped=True)
         return [
             Prompt(
                 uuid=row[1],
@@ -116,6 +118,7 @@ class PracticeRepository(Store):
                 builtin=bool(row[5]),
                 hidden=bool(row[6]),
                 edited=bool(row[7]),
+                mapped=tuple(k for k in probes[row[0]] if k not in values[row[0]]),
             )
             for row in self._rows(
                 "SELECT id, uuid, text, theme, follow_ups, builtin, hidden, edited "
@@ -260,7 +263,7 @@ class PracticeRepository(Store):
     ) -> list[AttemptInfo]:
         """Attempts, oldest first, with their prompt's theme and values; only those
         since a time, of one prompt, with one story or of one session, if asked."""
-        values = self._prompt_value_keys()
+        values = self._prompt_value_keys(mapped=True)
         conditions: list[str] = []
         params: tuple[str | int, ...] = ()
         for condition, param in (

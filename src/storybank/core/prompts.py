@@ -36,6 +36,13 @@ class Prompt:
     hidden: bool = False
     #: A built-in prompt the user changed (an upgrade of the bank keeps it).
     edited: bool = False
+    #: Values whose pack maps this prompt's theme to them (not stored with it).
+    mapped: tuple[str, ...] = ()
+
+    @property
+    def probes(self) -> tuple[str, ...]:
+        """Every value the prompt probes: its own, then those mapped to its theme."""
+        return tuple(dict.fromkeys((*self.values, *self.mapped)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -151,7 +151,7 @@ def drill_deck(
     ranked = []
     for position, prompt in enumerate(prompts):
         theme = prompt.theme.casefold() in wanted_themes
-        shared = [v for v in prompt.values if v.casefold() in wanted_values]
+        shared = [v for v in prompt.probes if v.casefold() in wanted_values]
         if not theme and not shared:
             continue
         reasons = []

@@ -147,10 +147,10 @@ class PracticeService:
         def reason(prompt: Prompt) -> str:
             if spec.kind is DeckKind.GAPS:
                 weak = [weak_themes.get(prompt.theme)]
-                weak += [weak_values.get(v) for v in prompt.values]
+                weak += [weak_values.get(v) for v in prompt.probes]
                 return "gap: " + " ".join(s.gap for s in weak if s is not None and s.gap)
             state = states.get(prompt.uuid)
-            probes = ", ".join(values[v] for v in prompt.values if v in values)
+            probes = ", ".join(values[v] for v in prompt.probes if v in values)
             parts = [
                 "never practised"
                 if state is None
@@ -259,7 +259,7 @@ class PracticeService:
         if self.stories.count_stories() == 0:
             return "No stories yet: write one in the Stories mode (Ctrl+1)."
         values = {v.key: v.name for v in self.stories.active_values()}
-        wanted = [f"“{values[v]}”" for v in prompt.values if v in values]
+        wanted = [f"“{values[v]}”" for v in prompt.probes if v in values]
         shown = f" or shows {' or '.join(wanted)}" if wanted else ""
         return (
             f"No story is tagged “{prompt.theme}”{shown}, and none shares this prompt's "
