@@ -405,6 +405,13 @@ def test_fixture_of_schema_0009_opens_with_questions_of_ones_own(tmp_path: Path)
         assert (own.key, own.values[0].themes) == ("fixture-pack", ("ownership", "failure"))
         amazon = next(p for p in repo.packs() if p.key == "amazon-leadership-principles")
         assert amazon.checked and amazon.values[0].themes
+        reader = repo.db.reader()
+        (telling,) = reader.execute("SELECT seconds, text FROM story_version").fetchall()
+        assert telling == (30, "The 30-second telling. fixture-0009")
+        terms = reader.execute("SELECT kind, term, alias FROM sensitive_term ORDER BY position")
+        assert terms.fetchall() == [
+            ("term", "Acme Corp", "a top-5 US retailer"), ("pattern", "currency", "~$XM"),
+        ]  # fmt: skip
     finally:
         repo.db.close()
 

@@ -319,3 +319,34 @@ class AskQuestion(SQLModel, table=True):
     why: str = ""
     hidden: bool = False
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class StoryVersion(SQLModel, table=True):
+    """A story told to a target length (30, 120 or 180 seconds), beside the full one."""
+
+    __tablename__ = "story_version"
+    __table_args__ = (UniqueConstraint("story_id", "seconds"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    story_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("story.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    seconds: int = 120
+    text: str = ""
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class SensitiveTerm(SQLModel, table=True):
+    """A confidential detail a redacted rendering replaces with its alias: a term
+    (a customer, a project), or a built-in pattern (``kind`` "pattern", ``term``
+    its key: currency amounts, e-mail addresses)."""
+
+    __tablename__ = "sensitive_term"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = "term"
+    term: str = ""
+    alias: str = ""
+    position: int = 0

@@ -14,6 +14,12 @@ values, so that importing it again finds the stories' tagging intact. The
 built-in packs fill the new fields in on the next start (their versions moved
 on).
 
+Two more tables, empty before: a story's shorter and longer tellings
+(``story_version``: the telling for a target length in seconds, 30, 120 or
+180), and the confidential details a redacted rendering hides
+(``sensitive_term``: a term or a built-in pattern's key, and the alias shown
+in its place).
+
 Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-03
@@ -41,6 +47,29 @@ def upgrade() -> None:
         sa.Column("hidden", sa.Boolean, nullable=False),
         sa.Column("updated_at", sa.DateTime, nullable=False),
     )
+    op.create_table(
+        "story_version",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column(
+            "story_id",
+            sa.Integer,
+            sa.ForeignKey("story.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("seconds", sa.Integer, nullable=False),
+        sa.Column("text", sa.String, nullable=False),
+        sa.Column("updated_at", sa.DateTime, nullable=False),
+        sa.UniqueConstraint("story_id", "seconds"),
+    )
+    op.create_table(
+        "sensitive_term",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("kind", sa.String, nullable=False),
+        sa.Column("term", sa.String, nullable=False),
+        sa.Column("alias", sa.String, nullable=False),
+        sa.Column("position", sa.Integer, nullable=False),
+    )
     with op.batch_alter_table("value") as batch:
         batch.add_column(sa.Column("themes", sa.String, nullable=False, server_default="[]"))
     with op.batch_alter_table("framework") as batch:
@@ -56,4 +85,6 @@ def downgrade() -> None:
             batch.drop_column(name)
     with op.batch_alter_table("value") as batch:
         batch.drop_column("themes")
+    op.drop_table("sensitive_term")
+    op.drop_table("story_version")
     op.drop_table("ask_question")
