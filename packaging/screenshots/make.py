@@ -111,6 +111,7 @@ def shoot(width: int, height: int, theme: str, out: Path) -> None:
     grab("stories")
     if (width, height, theme) == (1366, 768, "light"):  # the README's close-ups
         window.coach_panel.grab().save(str(HERE / "coach-panel.png"))
+        tellings(window)
     window.set_mode("coverage")
     grab("coverage")
     window.set_mode("practice")
@@ -129,6 +130,18 @@ def shoot(width: int, height: int, theme: str, out: Path) -> None:
     if (width, height, theme) == (1366, 768, "light"):
         loop_dialogs(window)
     window.close()
+
+
+def tellings(window: MainWindow) -> None:
+    """The editor's Tellings tab, each telling started from the full story."""
+    editor = window.editor
+    editor.tabs.setCurrentIndex(2)
+    assert editor.tellings is not None
+    for box in editor.tellings.boxes.values():
+        box.draft_button.click()
+    wait(700)  # the coach's reading
+    window.grab().save(str(HERE / "tellings.png"))
+    editor.tabs.setCurrentIndex(0)
 
 
 def loop_dialogs(window: MainWindow) -> None:

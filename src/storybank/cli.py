@@ -632,7 +632,7 @@ def _write_sheet(
     layout = Layout(args.layout)
     return export_pdf(
         args.output,
-        build_sheet(layout, records, values),
+        build_sheet(layout, records, values, {i: t[30] for i, t in repo.tellings(ids, 30).items()}),
         sheet_header(layout, " · ".join(filters)),
         page_size=args.page_size or default_page_size(),
         landscape=needs_landscape(layout, len(values)),

@@ -25,6 +25,8 @@ class ChangeSet:
     values: bool = False
     #: The set of tag names in use.
     tags: bool = False
+    #: Stories whose shorter or longer tellings changed.
+    tellings: frozenset[int] = frozenset()
     #: Stories whose dismissed coach findings changed.
     dismissed: frozenset[int] = frozenset()
     #: Practice prompts (added, edited, hidden, shown).

@@ -231,6 +231,30 @@ class Repository(Store):
 
         self._run(writes.sync_packs, packs)
 
+    def tellings(
+        self, story_ids: Iterable[int], seconds: int | None = None
+    ) -> dict[int, dict[int, str]]:
+        """Each story's tellings by target length (only those of ``seconds``, if given)."""
+        ids = list(story_ids)
+        found: dict[int, dict[int, str]] = defaultdict(dict)
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start : start + _BATCH]
+            marks = ",".join("?" * len(chunk))
+            length = "" if seconds is None else f" AND seconds = {int(seconds)}"
+            for story_id, length_s, text_ in self._rows(
+                f"SELECT story_id, seconds, text FROM story_version WHERE story_id IN ({marks})"
+                f"{length}",
+                chunk,
+            ):
+                found[story_id][length_s] = text_
+        return dict(found)
+
+    def set_telling(self, story_id: int, seconds: int, text_: str) -> None:
+        """Keep a story's telling of ``seconds``; an empty one is removed."""
+        from storybank.core import writes
+
+        self._run(writes.set_telling, story_id, seconds, text_)
+
     def has_applications(self) -> bool:
         """Whether the bank holds any application (one indexed lookup)."""
         return bool(self._rows("SELECT 1 FROM application LIMIT 1"))

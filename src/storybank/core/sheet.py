@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from itertools import pairwise
@@ -115,15 +115,22 @@ class SheetStory:
     record: StoryRecord
     primary: tuple[str, ...]
     supporting: tuple[str, ...]
+    #: The story's 30-second telling, which its card prints when there is one.
+    short: str = ""
 
 
-def sheet_stories(records: Sequence[StoryRecord], values: Sequence[ValueInfo]) -> list[SheetStory]:
-    """Attach value names (in the packs' order) to each story."""
+def sheet_stories(
+    records: Sequence[StoryRecord],
+    values: Sequence[ValueInfo],
+    short: Mapping[int, str] | None = None,
+) -> list[SheetStory]:
+    """Attach value names (in the packs' order), and any short telling, to each story."""
     result = []
     for record in records:
         primary = tuple(v.name for v in values if record.values.get(v.id) is Strength.PRIMARY)
         supporting = tuple(v.name for v in values if record.values.get(v.id) is Strength.SUPPORTING)
-        result.append(SheetStory(record, primary, supporting))
+        told = (short or {}).get(record.id, "")
+        result.append(SheetStory(record, primary, supporting, told))
     return result
 
 
@@ -494,10 +501,15 @@ def _card(story: SheetStory) -> str:
     if values:
         parts.append(f"<p class='card values'>{values}</p>")
         room -= _lines("".join(f"●  {name} " for name in (*story.primary, *story.supporting)))
-    lines, key = _card_text(record, room)
-    for name in STAR_SECTIONS:
-        shown = escape(lines[name]) if lines[name] else "<span class='empty'>(empty)</span>"
-        parts.append(f"<p class='card'><b>{name[0].upper()}</b>&nbsp; {shown}</p>")
+    if story.short.strip():  # the candidate's own 30-second telling, as written
+        key = key_number(record.result, story.short)
+        told = shorten(" ".join(story.short[:CARD_SCAN].split()), _room(room - 1), _em)
+        parts.append(f"<p class='card'><b>30 s</b>&nbsp; {escape(told)}</p>")
+    else:
+        lines, key = _card_text(record, room)
+        for name in STAR_SECTIONS:
+            shown = escape(lines[name]) if lines[name] else "<span class='empty'>(empty)</span>"
+            parts.append(f"<p class='card'><b>{name[0].upper()}</b>&nbsp; {shown}</p>")
     if key:
         parts.append(f"<p class='card key'>★ {escape(key)}</p>")
     return "".join(parts)
@@ -714,9 +726,15 @@ def _matrix_legend(bands: Sequence[Sequence[MatrixColumn]]) -> str:
     return legend + (f"<p class='tags'>{' · '.join(short)}</p>" if short else "")
 
 
-def build_sheet(layout: Layout, records: Sequence[StoryRecord], values: Sequence[ValueInfo]) -> str:
-    """The HTML body of a sheet in ``layout``."""
-    stories = sheet_stories(records, values)
+def build_sheet(
+    layout: Layout,
+    records: Sequence[StoryRecord],
+    values: Sequence[ValueInfo],
+    short: Mapping[int, str] | None = None,
+) -> str:
+    """The HTML body of a sheet in ``layout``; the cheat sheet prints a story's
+    30-second telling (``short``, by story id) in place of its STAR lines."""
+    stories = sheet_stories(records, values, short)
     if layout is Layout.CHEAT:
         return cheat_sheet(stories)
     if layout is Layout.FULL:

@@ -1115,3 +1115,23 @@ def forget_ask_question(session: Session, uuid: str) -> None:
     found = session.exec(select(AskQuestion).where(AskQuestion.uuid == uuid)).first()
     if found is not None:
         session.delete(found)
+
+
+def set_telling(session: Session, story_id: int, seconds: int, text_: str) -> None:
+    """A story's telling of ``seconds`` (30, 120 or 180); an empty one is removed."""
+    from storybank.core.models import StoryVersion
+
+    get(session, Story, story_id)
+    found = session.exec(
+        select(StoryVersion).where(
+            StoryVersion.story_id == story_id, StoryVersion.seconds == seconds
+        )
+    ).first()
+    if not text_.strip():
+        if found is not None:
+            session.delete(found)
+        return
+    if found is None:
+        found = StoryVersion(story_id=story_id, seconds=seconds)
+    found.text, found.updated_at = text_, utcnow()
+    session.add(found)

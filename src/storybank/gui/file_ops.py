@@ -57,7 +57,8 @@ class FileOps(QObject):
             filter_text = ""
         records = [self.service.get_story(story_id) for story_id in ids]
         values = self.service.active_values()
-        html = build_sheet(layout, records, values)
+        short = {i: t.get(30, "") for i, t in self.service.repo.tellings(ids, 30).items()}
+        html = build_sheet(layout, records, values, short)
         return html, sheet_header(layout, filter_text), needs_landscape(layout, len(values))
 
     def print_sheet(self, mode: str) -> None:

@@ -35,6 +35,8 @@ from storybank.services.stories import StoryService
 if TYPE_CHECKING:
     from PySide6.QtCore import QUrl  # annotations only
 
+    from storybank.gui.tellings import TellingsPage
+
 AUTOSAVE_MS = 1000
 RETRY_MS = 5000
 #: Characters a line of story text holds at most on a wide screen.
@@ -175,12 +177,7 @@ class StoryEditor(QWidget):
         self._preview_ready.ready.connect(self._show_preview)
         self._preview_generation = 0
 
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("editorTabs")
-        self.tabs.setDocumentMode(True)
-        self.tabs.addTab(scroll, "Write")
-        self.tabs.addTab(self.preview, "Preview")
-        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.tabs = self._build_tabs(scroll)
 
         layout = self._measured_column()
         layout.setContentsMargins(10, 8, 10, 6)
@@ -200,6 +197,21 @@ class StoryEditor(QWidget):
         self._retry.setSingleShot(True)
         self._retry.setInterval(RETRY_MS)
         self._retry.timeout.connect(self.save)
+
+    def _build_tabs(self, write: QWidget) -> QTabWidget:
+        """Write, Preview, and Tellings (its page made the first time it is shown)."""
+        tabs = QTabWidget()
+        tabs.setObjectName("editorTabs")
+        tabs.setDocumentMode(True)
+        tabs.addTab(write, "Write")
+        tabs.addTab(self.preview, "Preview")
+        self.tellings: TellingsPage | None = None
+        self._tellings_tab = QWidget()
+        QVBoxLayout(self._tellings_tab).setContentsMargins(0, 0, 0, 0)
+        tabs.addTab(self._tellings_tab, "Tellings")
+        tabs.setTabToolTip(2, "The story told in 30 seconds, 2 minutes and 3 minutes")
+        tabs.currentChanged.connect(self._on_tab_changed)
+        return tabs
 
     def set_text_points(self, points: int) -> None:
         """The story text's size (0: the system's); the measure follows it."""
@@ -344,6 +356,8 @@ class StoryEditor(QWidget):
         self._show_trashed(record)
         if self.tabs.currentWidget() is self.preview:
             self.render_preview()
+        if self.tellings is not None:
+            self.tellings.load(record)
         self.save_state_changed.emit("saved", "")
         self.content_changed.emit()
 
@@ -388,9 +402,11 @@ class StoryEditor(QWidget):
         self.content_changed.emit()
 
     def save(self) -> bool:
-        """Write the changed fields now; return False (and keep the text) on failure."""
+        """Write the changed fields (and tellings) now; False (text kept) on failure."""
         self._timer.stop()
         self._retry.stop()
+        if self.tellings is not None and not self.tellings.flush():
+            return False
         if self.record is None or not self._dirty:
             return True
         names = set(self._dirty)
@@ -525,6 +541,14 @@ class StoryEditor(QWidget):
     def _on_tab_changed(self, _index: int) -> None:
         if self.tabs.currentWidget() is self.preview:
             self.render_preview()
+        elif self.tabs.currentWidget() is self._tellings_tab and self.tellings is None:
+            from storybank.gui.tellings import TellingsPage
+
+            self.tellings = TellingsPage(self.service, self.fields)
+            layout = self._tellings_tab.layout()
+            assert layout is not None
+            layout.addWidget(self.tellings)
+            self.tellings.load(self.record)
 
     def render_preview(self) -> None:
         """Show the preview of the fields; long text renders off the GUI thread."""
@@ -550,4 +574,4 @@ class StoryEditor(QWidget):
             self.preview.setHtml(html)
 
     def toggle_preview(self) -> None:
-        self.tabs.setCurrentIndex(1 - self.tabs.currentIndex())
+        self.tabs.setCurrentIndex(0 if self.tabs.currentIndex() == 1 else 1)

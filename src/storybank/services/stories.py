@@ -32,6 +32,7 @@ from storybank.core.records import (
 )
 from storybank.core.repository import Repository, ShowKey, SortKey
 from storybank.core.speaking import CoachSettings
+from storybank.core.tellings import LENGTHS
 
 if TYPE_CHECKING:
     from storybank.core.backup import BackupPolicy
@@ -356,6 +357,17 @@ class StoryService(QObject):
     def set_pack_active(self, pack_id: int, active: bool) -> None:
         self.repo.set_pack_active(pack_id, active)
         self.announce(ChangeSet(values=True))
+
+    def tellings(self, story_id: int) -> dict[int, str]:
+        """A story's tellings by target length in seconds."""
+        return self.repo.tellings([story_id]).get(story_id, {})
+
+    def set_telling(self, story_id: int, seconds: int, text: str) -> None:
+        """Keep a story's telling of ``seconds``; an empty one is removed."""
+        if seconds not in LENGTHS:
+            raise ValueError(f"a telling is {', '.join(map(str, LENGTHS))} seconds long")
+        self.repo.set_telling(story_id, seconds, text)
+        self.announce(ChangeSet(tellings=frozenset({story_id})))
 
     def create_pack(self, name: str, description: str = "") -> PackInfo:
         """A pack of one's own, on, empty; values are added to it like to any pack."""

@@ -61,6 +61,7 @@ from storybank.core.prompts import Prompt
 from storybank.core.session import Answer, DeckEntry, again_deck
 from storybank.core.sheet import plain_line
 from storybank.core.speaking import clock, counted
+from storybank.core.tellings import LABELS, LENGTHS
 from storybank.gui.coach_panel import TimeGauge
 from storybank.gui.duration_spin import DurationSpin
 from storybank.gui.errors import ask_yes
@@ -142,6 +143,15 @@ class DeckChooser(QWidget):
         self.target = DurationSpin(30, 600, 120, 15)
         self.target.setObjectName("targetSeconds")
         self.target.setAccessibleName("Target answer time")
+        self.length = QComboBox()
+        self.length.setObjectName("answerLength")
+        self.length.setAccessibleName("Answer length")
+        self.length.addItem("Any (the target below)", 0)
+        for seconds in LENGTHS:
+            self.length.addItem(
+                f"{LABELS[seconds]}: the story's {LABELS[seconds]} telling", seconds
+            )
+        self.length.activated.connect(self._length_chosen)
         self.voice = QCheckBox("Read each prompt aloud")
         self.voice.setObjectName("readAloud")
 
@@ -193,9 +203,10 @@ class DeckChooser(QWidget):
         """The timer settings and reading aloud; the fields' widths are capped."""
         for spin in (self.mock_size, self.prep, self.target):
             spin.setMaximumWidth(160)
-        for box in (self.theme_box, self.value_box, self.loop_box):
+        for box in (self.theme_box, self.value_box, self.loop_box, self.length):
             box.setMaximumWidth(320)
         self.form = QFormLayout()
+        self.form.addRow("Answer length:", self.length)
         self.form.addRow("Preparation:", self.prep)
         self.form.addRow("Target answer time:", self.target)
         self.form.addRow("", self.voice)
@@ -244,6 +255,12 @@ class DeckChooser(QWidget):
             else "Nothing is due for review yet: start with a mock interview."
         )
         self.review_button.setEnabled(self.service.has_sessions())
+
+    def _length_chosen(self, _index: int) -> None:
+        """A telling's length asked for: the target follows it (30 seconds: 0:30)."""
+        seconds = self.length.currentData()
+        if seconds:
+            self.target.setValue(seconds)
 
     def _fill_loops(self) -> None:
         """The open applications, for their loop's deck; the row hides without one."""
