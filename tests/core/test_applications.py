@@ -164,12 +164,15 @@ def test_applications_travel_in_the_json_export_byte_for_byte(tmp_path: Path) ->
         apps.save_question(replace(shipped, text="Edited — מה?"))
         apps.save_question(replace(apps.questions_for("peer")[0], hidden=True))
         apps.save_question(own_question("0b6f5e1c-55d4-4c1e-9f43-5f0d3f1d6a12", "Mine?", ["peer"]))
+        source.set_telling(told, 30, "The short one — קצר 🚀")
+        source.set_telling(told, 180, "The long one.")
         first, second = tmp_path / "first.json", tmp_path / "second.json"
         export_json(source, first, now=now)
         plan = plan_import(target, read_import(first))
         assert plan.problems == ()
         result = apply_import(target, plan)
         assert (result.applications_added, result.questions_added) == (2, 3)
+        assert result.tellings_added == 2
         assert service(target).question_bank() == apps.question_bank()
         export_json(target, second, now=now)
         assert first.read_bytes() == second.read_bytes()
@@ -217,6 +220,18 @@ def test_a_malformed_application_in_a_json_file_is_refused_by_place(tmp_path: Pa
         path = tmp_path / "bad.json"
         path.write_text(json.dumps({"format": "storybank", "version": 1,
                                     "questions_to_ask": [question]}))  # fmt: skip
+        with pytest.raises(TransferError) as caught:
+            read_import(path)
+        assert said in str(caught.value) and "\n" not in str(caught.value)
+    for telling, said in (
+        (
+            {"story": base["uuid"], "seconds": 45, "text": "x"},
+            "tellings[0].seconds: must be one of",
+        ),
+        ({"seconds": 30, "text": "x"}, "tellings[0].story: must be a uuid"),
+    ):
+        path = tmp_path / "bad.json"
+        path.write_text(json.dumps({"format": "storybank", "version": 1, "tellings": [telling]}))
         with pytest.raises(TransferError) as caught:
             read_import(path)
         assert said in str(caught.value) and "\n" not in str(caught.value)

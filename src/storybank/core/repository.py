@@ -249,6 +249,16 @@ class Repository(Store):
                 found[story_id][length_s] = text_
         return dict(found)
 
+    def export_tellings(self) -> list[tuple[str, int, str]]:
+        """Every telling of a story not in the trash: (story uuid, seconds, text)."""
+        return [
+            (row[0], row[1], row[2])
+            for row in self._rows(
+                "SELECT s.uuid, v.seconds, v.text FROM story_version v JOIN story s "
+                "ON s.id = v.story_id WHERE s.deleted_at IS NULL ORDER BY s.uuid, v.seconds"
+            )
+        ]
+
     def set_telling(self, story_id: int, seconds: int, text_: str) -> None:
         """Keep a story's telling of ``seconds``; an empty one is removed."""
         from storybank.core import writes

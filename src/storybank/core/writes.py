@@ -820,7 +820,34 @@ def apply_import(
     counts["findings"] = _import_dismissed(session, bundle, story_ids, step)
     counts["applications"] = _import_applications(session, bundle, story_ids, step)
     counts["questions"] = _import_questions(session, bundle, step)
+    counts["tellings"] = _import_tellings(session, bundle, story_ids, step)
     return counts
+
+
+def _import_tellings(
+    session: Session, bundle: ImportBundle, story_ids: dict[str, int], step: Callable[[], None]
+) -> int:
+    """Add the tellings the bank's stories do not have yet; one here stays as it is."""
+    from storybank.core.models import StoryVersion
+
+    connection = session.connection()
+    held = {
+        tuple(row)
+        for row in connection.execute(text("SELECT story_id, seconds FROM story_version"))
+    }
+    added = 0
+    for telling in bundle.tellings:
+        story_id = story_ids.get(telling.story_uuid)
+        if (
+            story_id is not None
+            and (story_id, telling.seconds) not in held
+            and telling.text.strip()
+        ):
+            held.add((story_id, telling.seconds))
+            session.add(StoryVersion(story_id=story_id, seconds=telling.seconds, text=telling.text))
+            added += 1
+        step()
+    return added
 
 
 def _import_questions(session: Session, bundle: ImportBundle, step: Callable[[], None]) -> int:

@@ -265,6 +265,10 @@ def bundle_json(
         ],
         "applications": _applications_json(repo),
         "questions_to_ask": _questions_json(repo),
+        "tellings": [
+            {"story": story, "seconds": seconds, "text": told}
+            for story, seconds, told in repo.export_tellings()
+        ],
     }
 
 

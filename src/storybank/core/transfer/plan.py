@@ -373,5 +373,6 @@ def apply_import(
         findings_added=counts["findings"],
         applications_added=counts["applications"],
         questions_added=counts["questions"],
+        tellings_added=counts["tellings"],
         story_ids=tuple(counts["story_ids"]),
     )

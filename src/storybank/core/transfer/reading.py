@@ -43,6 +43,7 @@ from storybank.core.transfer.records import (
     PromptRecord,
     RoundRecord,
     SourceStory,
+    TellingRecord,
 )
 
 if TYPE_CHECKING:
@@ -433,14 +434,10 @@ def _json_question(item: _Object) -> QuestionToAsk:
 
     uuid = item.uuid("uuid")
     assert uuid is not None
+    words, kinds, why = item.text("text"), item.texts("kinds"), item.text("why")
+    hidden = item.flag("hidden")
     try:
-        return own_question(
-            uuid,
-            item.text("text"),
-            item.texts("kinds"),
-            item.text("why"),
-            hidden=item.flag("hidden"),
-        )
+        return own_question(uuid, words, kinds, why, hidden=hidden)
     except ValueError as exc:
         raise item.error("text", str(exc).rstrip(".").lower()) from None
 
@@ -497,6 +494,18 @@ def _json_dismissed(item: _Object) -> DismissedRecord:
     story = item.uuid("story")
     assert story is not None
     return DismissedRecord(story_uuid=story, key=item.text("key", None))
+
+
+def _json_telling(item: _Object) -> TellingRecord:
+    """A story told to a length: 30, 120 or 180 seconds."""
+    from storybank.core.tellings import LENGTHS
+
+    story = item.uuid("story")
+    assert story is not None
+    seconds = item.count("seconds", None)
+    if seconds not in LENGTHS:
+        raise item.error("seconds", f"must be one of {', '.join(map(str, LENGTHS))}")
+    return TellingRecord(story_uuid=story, seconds=seconds, text=item.text("text"))
 
 
 def _refuse_constant(name: str) -> float:
@@ -568,4 +577,5 @@ def read_json(path: Path) -> ImportBundle:
         dismissed=tuple(_json_dismissed(item) for item in top.objects("dismissed_findings")),
         applications=tuple(_json_application(item) for item in top.objects("applications")),
         questions=tuple(_json_question(item) for item in top.objects("questions_to_ask")),
+        tellings=tuple(_json_telling(item) for item in top.objects("tellings")),
     )

@@ -42,6 +42,7 @@ __all__ = [
     "RoundRecord",
     "SourceStory",
     "StoryWrite",
+    "TellingRecord",
     "ValueRef",
 ]
 
@@ -277,6 +278,15 @@ class DismissedRecord:
 
 
 @dataclass(frozen=True)
+class TellingRecord:
+    """A story told to a length (30, 120 or 180 seconds), by the story's uuid."""
+
+    story_uuid: str
+    seconds: int
+    text: str
+
+
+@dataclass(frozen=True)
 class ImportBundle:
     """Everything one import offers: stories, and (from JSON) the rest of a bank."""
 
@@ -290,6 +300,7 @@ class ImportBundle:
     applications: tuple[ApplicationRecord, ...] = ()
     #: Questions to ask the user wrote or changed (bank uuids, as the bank keeps them).
     questions: tuple[QuestionToAsk, ...] = ()
+    tellings: tuple[TellingRecord, ...] = ()
     #: Entries of a folder left unread, each with why (links, pipes ...).
     skipped: tuple[str, ...] = ()
 
@@ -304,6 +315,7 @@ class ImportBundle:
             + len(self.dismissed)
             + len(self.applications)
             + len(self.questions)
+            + len(self.tellings)
         )
 
 
@@ -415,4 +427,5 @@ class ImportResult:
     findings_added: int = 0
     applications_added: int = 0
     questions_added: int = 0
+    tellings_added: int = 0
     story_ids: tuple[int, ...] = ()  # stories added or changed, for views to refresh
