@@ -205,6 +205,18 @@ def test_a_pack_of_ones_own_made_tagged_exported_deleted_and_imported_back(
     row = next(i for i in range(page.packs_list.count())
                if page.packs_list.item(i).text() == "Acme values ✓")  # type: ignore[union-attr]  # fmt: skip
     page.packs_list.setCurrentRow(row)
+    # Renamed and described again: the key, and so the tagging, stay.
+    def rename(editor: PackEditor) -> int:
+        editor.show()
+        editor.name.selectAll()
+        qtbot.keyClicks(editor.name, "Acme principles")
+        editor.accept()
+        return QDialog.DialogCode.Accepted.value
+
+    monkeypatch.setattr(PackEditor, "exec", rename)
+    qtbot.mouseClick(page.edit_pack_button, LEFT)
+    assert page.packs_list.currentItem().text() == "Acme principles"  # type: ignore[union-attr]
+    assert tagging() == ["Grit"]
     exported = tmp_path / "acme.toml"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(exported), ""))
     qtbot.mouseClick(page.export_pack_button, LEFT)
@@ -214,7 +226,7 @@ def test_a_pack_of_ones_own_made_tagged_exported_deleted_and_imported_back(
     qtbot.mouseClick(page.delete_pack_button, LEFT)
     assert "1 story is tagged with its values" in boxes.shown[-1][1]  # type: ignore[attr-defined]
     names = [page.packs_list.item(i).text() for i in range(page.packs_list.count())]  # type: ignore[union-attr]
-    assert "Acme values ✓" not in names
+    assert "Acme principles" not in names
     page.packs_list.setCurrentRow(0)
     assert not page.delete_pack_button.isEnabled()
     assert tagging() == []  # out of sight with its pack
@@ -222,7 +234,7 @@ def test_a_pack_of_ones_own_made_tagged_exported_deleted_and_imported_back(
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(exported), ""))
     qtbot.mouseClick(page.import_pack_button, LEFT)
-    assert page.packs_list.currentItem().text() == "Acme values ✓"  # type: ignore[union-attr]
+    assert page.packs_list.currentItem().text() == "Acme principles"  # type: ignore[union-attr]
     assert tagging() == ["Grit"]
     # Importing it again while it is in the bank is refused in one line.
     qtbot.mouseClick(page.import_pack_button, LEFT)
