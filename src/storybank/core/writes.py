@@ -1109,13 +1109,20 @@ def set_angle(session: Session, application_id: int, story_id: int, text_: str) 
     found = session.exec(
         select(Angle).where(Angle.application_id == application_id, Angle.story_id == story_id)
     ).first()
+    _keep_text(session, found, lambda: Angle(application_id=application_id, story_id=story_id),
+               text_.strip())  # fmt: skip
+
+
+def _keep_text(session: Session, found: Any, make: Callable[[], Any], text_: str) -> None:
+    """One row's text: ``found`` (or one ``make`` makes) holds ``text_``; removed when empty."""
     if not text_.strip():
         if found is not None:
             session.delete(found)
         return
-    if found is None:
-        found = Angle(application_id=application_id, story_id=story_id)
-    found.text = text_.strip()
+    found = found if found is not None else make()
+    found.text = text_
+    if hasattr(found, "updated_at"):
+        found.updated_at = utcnow()
     session.add(found)
 
 
@@ -1154,11 +1161,4 @@ def set_telling(session: Session, story_id: int, seconds: int, text_: str) -> No
             StoryVersion.story_id == story_id, StoryVersion.seconds == seconds
         )
     ).first()
-    if not text_.strip():
-        if found is not None:
-            session.delete(found)
-        return
-    if found is None:
-        found = StoryVersion(story_id=story_id, seconds=seconds)
-    found.text, found.updated_at = text_, utcnow()
-    session.add(found)
+    _keep_text(session, found, lambda: StoryVersion(story_id=story_id, seconds=seconds), text_)

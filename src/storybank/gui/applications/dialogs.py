@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QLabel,
@@ -26,21 +25,10 @@ from PySide6.QtWidgets import (
 
 from storybank.core.applications import DebriefItem, Outcome, RoundInfo
 from storybank.core.loops import LoopTemplate, RoundKind
+from storybank.gui.forms import dialog_buttons
 from storybank.gui.theme import mark_secondary
 
 NO_STORY = "(no story of mine)"
-
-
-def dialog_buttons(dialog: QDialog, ok: str) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-    ok_button.setText(ok)
-    ok_button.setObjectName("dialogOk")
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
 
 
 class NewApplicationDialog(QDialog):

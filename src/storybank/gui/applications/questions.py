@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -29,8 +28,8 @@ from PySide6.QtWidgets import (
 from storybank.core.applications import RoundInfo
 from storybank.core.database import StorageError
 from storybank.core.loops import GENERAL, QuestionToAsk, RoundKind, own_question
-from storybank.gui.applications.dialogs import dialog_buttons
 from storybank.gui.errors import report_error
+from storybank.gui.forms import dialog_buttons
 from storybank.gui.theme import mark_secondary
 from storybank.services.applications import ApplicationService
 
@@ -80,14 +79,9 @@ class QuestionEditor(QDialog):
         form.addRow("Question:", self.text)
         form.addRow("Suits:", grid)
         form.addRow("Why ask it:", self.why)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(dialog_buttons(self, "Save"))
         self.resize(600, 360)
 
     def question(self) -> QuestionToAsk:

@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -30,6 +29,7 @@ from storybank.core.database import StorageError
 from storybank.core.packs import PackError
 from storybank.core.records import PackInfo
 from storybank.gui.errors import ask_yes, report_error
+from storybank.gui.forms import dialog_buttons
 from storybank.gui.theme import mark_secondary
 from storybank.services.stories import StoryService
 
@@ -55,14 +55,9 @@ class PackEditor(QDialog):
         form = QFormLayout()
         form.addRow("Name:", self.name)
         form.addRow("Description:", self.description)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(dialog_buttons(self, "Save"))
         self.resize(480, 260)
 
     def accept(self) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from storybank.core.database import StorageError
 from storybank.core.prompts import Prompt
 from storybank.gui.errors import report_error
+from storybank.gui.forms import dialog_buttons
 from storybank.gui.theme import mark_secondary
 from storybank.services.practice import PracticeService
 
@@ -71,14 +72,9 @@ class PromptEditor(QDialog):
         form.addRow("Theme:", self.theme)
         form.addRow("Values:", self.values)
         form.addRow("Follow-ups:", self.follow_ups)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(dialog_buttons(self, "Save"))
         self.resize(560, 520)
 
     def result_fields(self) -> tuple[str, str, list[str], list[str]]:
