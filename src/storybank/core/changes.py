@@ -35,6 +35,8 @@ class ChangeSet:
     applications: bool = False
     #: Settings that change what views compute (speaking rate, target time).
     settings: bool = False
+    #: The confidential details a redacted rendering hides (terms, patterns, aliases).
+    confidential: bool = False
     #: Another program (the command line, another window) made the change.
     elsewhere: bool = False
     #: Only cached figures that can always be recomputed changed: nothing the
@@ -51,6 +53,7 @@ class ChangeSet:
             prompts=True,
             attempts=True,
             applications=True,
+            confidential=True,
             elsewhere=elsewhere,
         )
 
@@ -73,6 +76,7 @@ class ChangeSet:
             attempts=self.attempts or other.attempts,
             applications=self.applications or other.applications,
             settings=self.settings or other.settings,
+            confidential=self.confidential or other.confidential,
             elsewhere=self.elsewhere or other.elsewhere,
             derived=self.derived and other.derived,
         )
