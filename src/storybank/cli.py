@@ -19,6 +19,7 @@ from storybank import __version__
 if TYPE_CHECKING:
     from storybank.core.delivery import DeliveryReport
     from storybank.core.records import StoryRecord, ValueInfo
+    from storybank.core.redaction import Redactor
     from storybank.core.repository import Repository
     from storybank.core.transcript import Transcript, TranscriptCheck
     from storybank.core.transfer.records import ImportPlan
@@ -105,6 +106,12 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+REDACT_HELP = (
+    "replace the confidential details listed in Preferences > Confidential with their "
+    "aliases; the original text is never written"
+)
+
+
 def _add_data_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     """check, export, import and backup: the bank's own data."""
     check = commands.add_parser(
@@ -124,6 +131,7 @@ def _add_data_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
         help="with --format json: copy the recorded answers into a folder beside the file "
         "(they are left out otherwise)",
     )
+    export.add_argument("--redact", action="store_true", help=REDACT_HELP)
     _common(export, suppress=True)
     importer = commands.add_parser(
         "import", help="import a JSON export, a Markdown story, or a folder of them"
@@ -166,6 +174,7 @@ def _add_output_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--page-size", choices=("A4", "Letter"), help="paper size (default: from the locale)"
     )
     sheet.add_argument("-o", "--output", metavar="FILE.pdf", required=True, help="the PDF to write")
+    sheet.add_argument("--redact", action="store_true", help=REDACT_HELP)
     _common(sheet, suppress=True)
     coach = commands.add_parser(
         "coach",
@@ -528,6 +537,8 @@ def run_sheet(args: argparse.Namespace) -> int:
     from storybank.core.database import StorageError
     from storybank.core.speaking import counted
 
+    if args.round and args.redact:
+        return _fail("--redact is for story sheets, not a round's prep sheet", status=2)
     try:
         repo, _folder = open_chosen_bank(args.data_dir, args.demo)
     except (StorageError, OSError) as exc:
@@ -535,19 +546,38 @@ def run_sheet(args: argparse.Namespace) -> int:
     try:
         if args.round:
             return _write_prep_sheet(repo, args)
+        redactor = _redactor(repo) if args.redact else None
         chosen = _sheet_stories(repo, args)
         if isinstance(chosen, int):
             return chosen
         ids, filters = chosen
-        pages = _write_sheet(repo, args, ids, filters)
+        pages = _write_sheet(repo, args, ids, filters, redactor)
     except StorageError as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
     finally:
         repo.db.close()
-    print(f"{args.output}: {counted(pages, 'page')}, {counted(len(ids), 'story', 'stories')}")
+    redacted = ", redacted" if redactor is not None else ""
+    print(
+        f"{args.output}: {counted(pages, 'page')}, "
+        f"{counted(len(ids), 'story', 'stories')}{redacted}"
+    )
     return 0
+
+
+def _redactor(repo: Repository) -> Redactor:
+    """The bank's confidential details, for ``--redact``; a note when none is listed."""
+    from storybank.core.redaction import Redactor
+
+    redactor = Redactor(repo.sensitive_terms())
+    if not redactor.active:
+        print(
+            "note: no confidential details are listed (Preferences > Confidential), "
+            "so nothing was redacted",
+            file=sys.stderr,
+        )
+    return redactor
 
 
 def _write_prep_sheet(repo: Repository, args: argparse.Namespace) -> int:
@@ -615,9 +645,14 @@ def _sheet_stories(repo: Repository, args: argparse.Namespace) -> tuple[list[int
 
 
 def _write_sheet(
-    repo: Repository, args: argparse.Namespace, ids: list[int], filters: list[str]
+    repo: Repository,
+    args: argparse.Namespace,
+    ids: list[int],
+    filters: list[str],
+    redactor: Redactor | None = None,
 ) -> int:
-    """Render the sheet of these stories to ``args.output`` offscreen; the number of pages."""
+    """Render the sheet of these stories to ``args.output`` offscreen (redacted with
+    ``redactor``); the number of pages."""
     import os
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -630,10 +665,17 @@ def _write_sheet(
     records = [repo.get_story(story_id) for story_id in ids]
     values = repo.active_values()
     layout = Layout(args.layout)
+    header = sheet_header(layout, " · ".join(filters))
+    short = {i: t[30] for i, t in repo.tellings(ids, 30).items()}
+    if redactor is not None:
+        records, values = redactor.redact_sheet_inputs(records, values)
+        header = redactor.redact(header)
+        short = {i: redactor.redact(text) for i, text in short.items()}
+    html = build_sheet(layout, records, values, short)
     return export_pdf(
         args.output,
-        build_sheet(layout, records, values, {i: t[30] for i, t in repo.tellings(ids, 30).items()}),
-        sheet_header(layout, " · ".join(filters)),
+        redactor.redact_html(html) if redactor is not None else html,
+        header,
         page_size=args.page_size or default_page_size(),
         landscape=needs_landscape(layout, len(values)),
     )
@@ -649,18 +691,27 @@ def run_export(args: argparse.Namespace) -> int:
 
     if args.with_recordings and args.format != "json":
         return _fail("--with-recordings goes with --format json", status=2)
+    if args.with_recordings and args.redact:
+        return _fail(
+            "--with-recordings cannot go with --redact: a recording says the details aloud", 2
+        )
     try:
         repo, _folder = open_chosen_bank(args.data_dir, args.demo)
     except (StorageError, OSError) as exc:
         return _fail(str(exc))
     try:
+        redactor = _redactor(repo) if args.redact else None
         if args.format == "md":
-            done = f"{len(export_markdown(repo, Path(args.output)))} story files"
+            done = f"{len(export_markdown(repo, Path(args.output), redactor))} story files"
         else:
-            copied = export_json(repo, Path(args.output), recordings=args.with_recordings)
+            copied = export_json(
+                repo, Path(args.output), recordings=args.with_recordings, redactor=redactor
+            )
             done = "written"
             if args.with_recordings:
                 done += f", with {counted(copied, 'recording')}"
+        if redactor is not None:
+            done += ", redacted"
     except (TransferError, StorageError, OSError) as exc:
         return _fail(f"export failed: {exc}")
     finally:

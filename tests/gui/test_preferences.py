@@ -205,6 +205,7 @@ def test_a_pack_of_ones_own_made_tagged_exported_deleted_and_imported_back(
     row = next(i for i in range(page.packs_list.count())
                if page.packs_list.item(i).text() == "Acme values ✓")  # type: ignore[union-attr]  # fmt: skip
     page.packs_list.setCurrentRow(row)
+
     # Renamed and described again: the key, and so the tagging, stay.
     def rename(editor: PackEditor) -> int:
         editor.show()

@@ -107,3 +107,46 @@ def test_print_through_the_print_dialog(
     qtbot.keyClick(demo_window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert len(PdfReader(target).pages) == 2
     assert "Sent 2 pages" in demo_window.statusBar().currentMessage()
+
+
+def test_print_and_preview_redact_when_asked(
+    qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import storybank.gui.print as printing
+
+    demo_window.service.add_sensitive_term("Orbitra Logistics", "a freight startup")
+    demo_window.service.add_sensitive_term("Tallyfield")
+    target = tmp_path / "printed.pdf"
+
+    def print_to_file(dialog: QPrintDialog) -> int:
+        dialog.printer().setOutputFileName(str(target))  # a file stands in for the printer
+        return QDialog.DialogCode.Accepted
+
+    def redacting(dialog: SheetDialog) -> int:
+        dialog.redact_box.setChecked(True)
+        dialog.layout_box.setCurrentIndex(dialog.layout_box.findData("full"))
+        dialog.accept()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QPrintDialog, "exec", print_to_file)
+    monkeypatch.setattr(SheetDialog, "exec", redacting)
+    demo_window.main_menu.print_action.trigger()
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(target).pages).split())
+    assert "Orbitra" not in text and "Tallyfield" not in text
+    assert "a freight startup" in text and "[redacted]" in text
+    rendered: list[tuple[str, str]] = []
+    real = printing.render_sheet
+
+    def keep(printer, html, header, today=None):  # type: ignore[no-untyped-def]
+        rendered.append((html, header))
+        return real(printer, html, header, today)
+
+    def fake_exec(preview: QPrintPreviewDialog) -> int:
+        preview.findChild(QPrintPreviewWidget).updatePreview()
+        return 0
+
+    monkeypatch.setattr(printing, "render_sheet", keep)
+    monkeypatch.setattr(QPrintPreviewDialog, "exec", fake_exec)
+    demo_window.main_menu.preview_sheet_action.trigger()
+    assert rendered and all("Orbitra" not in html for html, _header in rendered)
+    assert "a freight startup" in rendered[0][0]

@@ -110,6 +110,26 @@ OPERATIONS: dict[str, tuple[Callable[[Bank], object], Callable[[Bank], ChangeSet
         lambda b: ChangeSet(prompts=True),
     ),
     "rate an answer": (answer, lambda b: ChangeSet(attempts=True)),
+    "list a confidential term": (
+        lambda b: b.stories.add_sensitive_term("Acme Corp", "a retailer"),
+        lambda b: ChangeSet(confidential=True),
+    ),
+    "edit a confidential term": (
+        lambda b: b.stories.update_sensitive_term(
+            b.stories.repo.add_sensitive_term("Acme").id or 0, "Acme Corp", ""
+        ),
+        lambda b: ChangeSet(confidential=True),
+    ),
+    "remove a confidential term": (
+        lambda b: b.stories.remove_sensitive_term(
+            b.stories.repo.add_sensitive_term("Acme").id or 0
+        ),
+        lambda b: ChangeSet(confidential=True),
+    ),
+    "turn a pattern on": (
+        lambda b: b.stories.set_sensitive_pattern("currency", True, "~$XM"),
+        lambda b: ChangeSet(confidential=True),
+    ),
 }
 
 

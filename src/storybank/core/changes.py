@@ -37,6 +37,8 @@ class ChangeSet:
     applications: bool = False
     #: Settings that change what views compute (speaking rate, target time).
     settings: bool = False
+    #: The confidential details a redacted rendering hides (terms, patterns, aliases).
+    confidential: bool = False
     #: Another program (the command line, another window) made the change.
     elsewhere: bool = False
     #: Only cached figures that can always be recomputed changed: nothing the
@@ -53,6 +55,7 @@ class ChangeSet:
             prompts=True,
             attempts=True,
             applications=True,
+            confidential=True,
             elsewhere=elsewhere,
         )
 
@@ -75,6 +78,7 @@ class ChangeSet:
             attempts=self.attempts or other.attempts,
             applications=self.applications or other.applications,
             settings=self.settings or other.settings,
+            confidential=self.confidential or other.confidential,
             elsewhere=self.elsewhere or other.elsewhere,
             derived=self.derived and other.derived,
         )

@@ -31,6 +31,7 @@ from storybank.core.records import (
     ValueInfo,
     json_list,
 )
+from storybank.core.redaction import SensitiveRule
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -421,6 +422,41 @@ class Repository(Store):
         from storybank.core import writes
 
         self._run(writes.move_value, value_id, delta)
+
+    # --- confidential details ----------------------------------------------
+
+    def sensitive_terms(self) -> list[SensitiveRule]:
+        """The confidential terms and the built-in patterns turned on, in list order."""
+        return [
+            SensitiveRule(kind=kind, term=term, alias=alias, id=row_id, position=position)
+            for row_id, kind, term, alias, position in self._rows(
+                "SELECT id, kind, term, alias, position FROM sensitive_term ORDER BY position, id"
+            )
+        ]
+
+    def add_sensitive_term(self, term: str, alias: str = "") -> SensitiveRule:
+        """List a term to hide, after the others; TermError when it cannot be."""
+        from storybank.core import writes
+
+        term_id = self._run(writes.add_sensitive_term, term, alias)
+        return next(rule for rule in self.sensitive_terms() if rule.id == term_id)
+
+    def update_sensitive_term(self, term_id: int, term: str, alias: str) -> None:
+        """Change a listed term or its alias; TermError when it cannot be."""
+        from storybank.core import writes
+
+        self._run(writes.update_sensitive_term, term_id, term, alias)
+
+    def remove_sensitive_term(self, term_id: int) -> None:
+        from storybank.core import writes
+
+        self._run(writes.remove_sensitive_term, term_id)
+
+    def set_sensitive_pattern(self, key: str, on: bool, alias: str = "") -> None:
+        """Turn a built-in pattern on (with its alias, "" for the default) or off."""
+        from storybank.core import writes
+
+        self._run(writes.set_sensitive_pattern, key, on, alias)
 
     # --- story reads ------------------------------------------------------
 

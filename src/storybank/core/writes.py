@@ -24,6 +24,7 @@ from storybank.core.models import (
     Prompt,
     PromptValue,
     ReviewState,
+    SensitiveTerm,
     Story,
     StoryTag,
     StoryValue,
@@ -33,6 +34,7 @@ from storybank.core.models import (
 from storybank.core.packs import Pack, value_key
 from storybank.core.prompts import PromptBank
 from storybank.core.records import TEXT_FIELDS, CoachFigures, Strength, dump_list, utcnow
+from storybank.core.redaction import PATTERN, TERM, SensitiveRule, check_rule
 from storybank.core.self_rating import coach_readings_json, self_ratings_json
 
 if TYPE_CHECKING:
@@ -238,6 +240,62 @@ def move_value(session: Session, value_id: int, delta: int) -> None:
         if sibling.position != position:
             sibling.position = position
             session.add(sibling)
+
+
+# --- confidential details ----------------------------------------------------
+
+
+def _sensitive_rows(session: Session) -> list[SensitiveTerm]:
+    return list(session.exec(select(SensitiveTerm).order_by(col(SensitiveTerm.position))))
+
+
+def _rule(row: SensitiveTerm) -> SensitiveRule:
+    return SensitiveRule(row.kind, row.term, row.alias, row.id, row.position)
+
+
+def add_sensitive_term(session: Session, term: str, alias: str) -> int:
+    """A term to hide, checked against those listed, after them; its id."""
+    rows = _sensitive_rows(session)
+    rule = check_rule(SensitiveRule(TERM, term, alias), [_rule(row) for row in rows])
+    position = max((row.position for row in rows), default=-1) + 1
+    row = SensitiveTerm(kind=TERM, term=rule.term, alias=rule.alias, position=position)
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    return row.id
+
+
+def update_sensitive_term(session: Session, term_id: int, term: str, alias: str) -> None:
+    """Change a listed term or its alias, checked against the others."""
+    row = get(session, SensitiveTerm, term_id)
+    others = [_rule(other) for other in _sensitive_rows(session)]
+    rule = check_rule(SensitiveRule(row.kind, term, alias, row.id), others)
+    row.term, row.alias = rule.term, rule.alias
+    session.add(row)
+
+
+def remove_sensitive_term(session: Session, term_id: int) -> None:
+    session.delete(get(session, SensitiveTerm, term_id))
+
+
+def set_sensitive_pattern(session: Session, key: str, on: bool, alias: str) -> None:
+    """A built-in pattern listed (on, with ``alias``) or not (off)."""
+    rule = check_rule(SensitiveRule(PATTERN, key, alias), [])
+    rows = _sensitive_rows(session)
+    found = [row for row in rows if row.kind == PATTERN and row.term == key]
+    for row in found[1:] if on else found:
+        session.delete(row)
+    if not on:
+        return
+    row = (
+        found[0]
+        if found
+        else SensitiveTerm(
+            kind=PATTERN, term=key, position=max((r.position for r in rows), default=-1) + 1
+        )
+    )
+    row.alias = rule.alias
+    session.add(row)
 
 
 # --- stories ---------------------------------------------------------------

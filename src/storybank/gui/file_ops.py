@@ -1,4 +1,5 @@
-"""The main window's file operations: sheets, import and export, backups, damage."""
+"""The main window's file operations: sheets, import and export (redacted when
+asked, with the editor's marks on what a redaction hides), backups, damage."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QToolBar
 
 from storybank.core.database import StorageError
 from storybank.core.speaking import counted
+from storybank.gui.confidential_marks import ConfidentialMarks
 from storybank.gui.errors import ask_yes, report_error
 from storybank.gui.settings import Preferences
 
 if TYPE_CHECKING:
     from storybank.core.sheet import Layout
+    from storybank.gui.dialogs.sheet import SheetDialog
     from storybank.gui.main_window import MainWindow
 
 
@@ -25,7 +28,7 @@ SHEET_NAMES = {"cheat": "cheat sheet", "full": "stories", "matrix": "value matri
 
 class FileOps(QObject):
     """Print, preview and PDF sheets; import, export, back up and restore the bank;
-    and the damaged-bank dialog and banner."""
+    the damaged-bank dialog and banner; the confidential details marked in the editor."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -35,6 +38,8 @@ class FileOps(QObject):
         self.current = window.current
         self.list_panel = window.list_panel
         self.status = window.main_status
+        #: What a redacted rendering hides, underlined in the editor as it is typed.
+        self.confidential_marks = ConfidentialMarks(window.editor, window.service)
         self._integrity_timer = QTimer(self, interval=100)
         self._integrity_timer.timeout.connect(self.check_integrity)
 
@@ -42,8 +47,11 @@ class FileOps(QObject):
         """Poll for the background integrity check's verdict."""
         self._integrity_timer.start()
 
-    def sheet_contents(self, scope: str, layout: Layout) -> tuple[str, str, bool]:
-        """The HTML, header and orientation of a sheet of the chosen stories."""
+    def sheet_contents(
+        self, scope: str, layout: Layout, *, redact: bool = False
+    ) -> tuple[str, str, bool]:
+        """The HTML, header and orientation of a sheet of the chosen stories; with
+        ``redact``, every confidential detail replaced by its alias before layout."""
         from storybank.core.sheet import build_sheet, needs_landscape, sheet_header
 
         if scope == "current" and self.current.story_id is not None:
@@ -57,17 +65,23 @@ class FileOps(QObject):
             filter_text = ""
         records = [self.service.get_story(story_id) for story_id in ids]
         values = self.service.active_values()
+        landscape = needs_landscape(layout, len(values))
+        header = sheet_header(layout, filter_text)
         short = {i: t.get(30, "") for i, t in self.service.repo.tellings(ids, 30).items()}
-        html = build_sheet(layout, records, values, short)
-        return html, sheet_header(layout, filter_text), needs_landscape(layout, len(values))
+        if not redact:
+            return build_sheet(layout, records, values, short), header, landscape
+        redactor = self.service.redactor()
+        records, values = redactor.redact_sheet_inputs(records, values)
+        short = {i: redactor.redact(text) for i, text in short.items()}
+        html = redactor.redact_html(build_sheet(layout, records, values, short))
+        return html, redactor.redact(header), landscape
 
     def print_sheet(self, mode: str) -> None:
         """Print, preview or export a sheet ("print", "preview" or "pdf")."""
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
-        from PySide6.QtWidgets import QFileDialog
 
         from storybank.gui.dialogs.sheet import SheetDialog
-        from storybank.gui.print import export_pdf, render_sheet, setup_printer
+        from storybank.gui.print import render_sheet, setup_printer
 
         if not self.current.flush():
             return
@@ -78,30 +92,16 @@ class FileOps(QObject):
             has_current=self.current.story_id is not None,
             list_count=self.list_panel.model.rowCount(),
             all_count=self.service.count_stories(),
+            confidential=len(self.service.sensitive_terms()),
             parent=self.window,
         )
         if not dialog.exec():
             return
-        html, header, landscape = self.sheet_contents(dialog.scope(), dialog.layout_choice())
+        html, header, landscape = self.sheet_contents(
+            dialog.scope(), dialog.layout_choice(), redact=dialog.redact()
+        )
         if mode == "pdf":
-            folder = Path(str(self.settings.value("sheet/last_pdf", Path.home() / "x"))).parent
-            name = f"Storybank {SHEET_NAMES[dialog.layout_choice()]} {date.today()}.pdf"
-            path, _ = QFileDialog.getSaveFileName(
-                self.window, "Export PDF", str(folder / name), "PDF files (*.pdf)"
-            )
-            if not path:
-                return
-            if not path.lower().endswith(".pdf"):
-                path += ".pdf"
-            try:
-                pages = export_pdf(
-                    path, html, header, page_size=dialog.page_size(), landscape=landscape
-                )
-            except OSError as exc:
-                report_error(self.window, exc, f"Could not write {path}:")
-                return
-            self.settings.setValue("sheet/last_pdf", path)
-            self.status.offer_open(f"Saved {counted(pages, 'page')} to {path}", Path(path))
+            self._save_pdf(dialog, html, header, landscape)
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         setup_printer(printer, dialog.page_size(), landscape)
@@ -122,6 +122,32 @@ class FileOps(QObject):
                 return
             self.status.message(f"Sent {counted(pages, 'page')} to the printer.", 8000)
 
+    def _save_pdf(self, dialog: SheetDialog, html: str, header: str, landscape: bool) -> None:
+        """Ask where, then write the sheet as a PDF (its name says when it is redacted)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from storybank.gui.print import export_pdf
+
+        folder = Path(str(self.settings.value("sheet/last_pdf", Path.home() / "x"))).parent
+        redacted = " (redacted)" if dialog.redact() else ""
+        name = f"Storybank {SHEET_NAMES[dialog.layout_choice()]}{redacted} {date.today()}.pdf"
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Export PDF", str(folder / name), "PDF files (*.pdf)"
+        )
+        if not path:
+            return
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        try:
+            pages = export_pdf(
+                path, html, header, page_size=dialog.page_size(), landscape=landscape
+            )
+        except OSError as exc:
+            report_error(self.window, exc, f"Could not write {path}:")
+            return
+        self.settings.setValue("sheet/last_pdf", path)
+        self.status.offer_open(f"Saved {counted(pages, 'page')} to {path}", Path(path))
+
     def export_data(self, kind: str) -> None:
         """Export as a Markdown folder ("md") or one JSON file ("json")."""
         from PySide6.QtWidgets import QFileDialog
@@ -130,23 +156,27 @@ class FileOps(QObject):
 
         if not self.current.flush():
             return
+        redact = self._redact_export(kind)
+        if redact is None:
+            return
         home = str(self.settings.value("export/last", str(Path.home())))
         try:
             if kind == "md":
                 folder = QFileDialog.getExistingDirectory(self.window, "Export to folder", home)
                 if not folder:
                     return
-                written = self.service.export_markdown(Path(folder))
+                written = self.service.export_markdown(Path(folder), redact=redact)
                 where, what = folder, f"{len(written)} story files"
             else:
                 path, _ = QFileDialog.getSaveFileName(
                     self.window, "Export everything",
-                    str(Path(home) / f"storybank-{date.today()}.json"),
+                    str(Path(home) / f"storybank-{'redacted-' * redact}{date.today()}.json"),
                     "JSON files (*.json)",
                 )  # fmt: skip
                 if not path:
                     return
-                copied = self.service.export_json(Path(path), recordings=self._with_recordings())
+                takes = not redact and self._with_recordings()
+                copied = self.service.export_json(Path(path), recordings=takes, redact=redact)
                 where, what = path, "everything"
                 if copied:
                     what += f" and {counted(copied, 'recording')} (beside it)"
@@ -154,7 +184,38 @@ class FileOps(QObject):
             report_error(self.window, exc, "The export failed:")
             return
         self.settings.setValue("export/last", str(Path(where).parent if kind == "json" else where))
+        what += ", redacted," if redact else ""
         self.status.offer_open(f"Exported {what} to {where}", Path(where))
+
+    def _redact_export(self, kind: str) -> bool | None:
+        """Whether to redact an export: asked when confidential details are listed
+        (last time's answer is the default); None when the candidate cancels."""
+        from PySide6.QtWidgets import QMessageBox
+
+        listed = len(self.service.sensitive_terms())
+        if not listed:
+            return False
+        buttons = QMessageBox.StandardButton
+        last = self.settings.value("export/redact", False, type=bool) is True
+        sharing = (
+            " A redacted JSON is for sharing, not a backup: importing it would bring in "
+            "the aliases."
+            if kind == "json"
+            else ""
+        )
+        choice = QMessageBox.question(
+            self.window,
+            "Redact confidential details?",
+            f"You list {counted(listed, 'confidential detail')} (Preferences ▸ Confidential). "
+            "Yes: each is replaced by its alias, and the original text is not written. "
+            f"No: everything as you wrote it.{sharing}",
+            buttons.Yes | buttons.No | buttons.Cancel,
+            buttons.Yes if last else buttons.No,
+        )
+        if choice not in (buttons.Yes, buttons.No):
+            return None
+        self.settings.setValue("export/redact", choice == buttons.Yes)
+        return choice == buttons.Yes
 
     def _with_recordings(self) -> bool:
         """Recorded answers stay out of an export unless the candidate asks for them."""

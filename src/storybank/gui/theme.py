@@ -19,6 +19,17 @@ THEMES = ("system", "light", "dark")
 SECONDARY_BLEND = 0.4
 
 
+#: A red for what needs attention (confidential details marked in the editor, a
+#: one-line error), by whether the theme is dark: above 4.5:1 on either background.
+ATTENTION = {False: "#b3261e", True: "#ff8a80"}
+
+
+def attention_color() -> QColor:
+    """:data:`ATTENTION` for the theme in use (told by the text fields' background)."""
+    base = QApplication.palette().color(QPalette.ColorRole.Base)
+    return QColor(ATTENTION[base.lightness() < 128])
+
+
 def blend(one: QColor, other: QColor, share: float) -> QColor:
     """``one`` moved ``share`` of the way toward ``other``."""
     return QColor.fromRgbF(

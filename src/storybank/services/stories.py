@@ -30,6 +30,7 @@ from storybank.core.records import (
     ValueInfo,
     utcnow,
 )
+from storybank.core.redaction import Redactor, SensitiveRule
 from storybank.core.repository import Repository, ShowKey, SortKey
 from storybank.core.speaking import CoachSettings
 from storybank.core.tellings import LENGTHS
@@ -428,6 +429,33 @@ class StoryService(QObject):
         self.repo.set_value_hidden(value_id, hidden)
         self.announce(ChangeSet(values=True))
 
+    # --- confidential details -------------------------------------------------
+
+    def sensitive_terms(self) -> list[SensitiveRule]:
+        return self.repo.sensitive_terms()
+
+    def redactor(self) -> Redactor:
+        """The confidential details listed, ready to find and to hide."""
+        return Redactor(self.repo.sensitive_terms())
+
+    def add_sensitive_term(self, term: str, alias: str = "") -> SensitiveRule:
+        """List a term to hide; TermError (with a one-line reason) when it cannot be."""
+        rule = self.repo.add_sensitive_term(term, alias)
+        self.announce(ChangeSet(confidential=True))
+        return rule
+
+    def update_sensitive_term(self, term_id: int, term: str, alias: str) -> None:
+        self.repo.update_sensitive_term(term_id, term, alias)
+        self.announce(ChangeSet(confidential=True))
+
+    def remove_sensitive_term(self, term_id: int) -> None:
+        self.repo.remove_sensitive_term(term_id)
+        self.announce(ChangeSet(confidential=True))
+
+    def set_sensitive_pattern(self, key: str, on: bool, alias: str = "") -> None:
+        self.repo.set_sensitive_pattern(key, on, alias)
+        self.announce(ChangeSet(confidential=True))
+
     # --- backups ----------------------------------------------------------
 
     def backup_folder(self) -> Path:
@@ -456,10 +484,12 @@ class StoryService(QObject):
 
     # --- export and import ------------------------------------------------
 
-    def export_markdown(self, folder: Path) -> list[Path]:
+    def export_markdown(self, folder: Path, *, redact: bool = False) -> list[Path]:
+        """Every story as a Markdown file; with ``redact``, confidential details
+        replaced by their aliases (in the file names too)."""
         from storybank.core.transfer.export import export_markdown
 
-        return export_markdown(self.repo, folder)
+        return export_markdown(self.repo, folder, self.redactor() if redact else None)
 
     def loop_notes(self, story_id: int) -> list[str]:
         """The story's angle for each open application, and where it was already told."""
@@ -475,12 +505,14 @@ class StoryService(QObject):
 
         return len(PracticeRepository(self.repo.db).takes())
 
-    def export_json(self, path: Path, *, recordings: bool = False) -> int:
+    def export_json(self, path: Path, *, recordings: bool = False, redact: bool = False) -> int:
         """Everything as one JSON file; the recorded takes copied beside it only if
-        asked (returns how many were)."""
+        asked (returns how many were); with ``redact``, confidential details
+        replaced by their aliases (and never a recording: it says them aloud)."""
         from storybank.core.transfer.export import export_json
 
-        return export_json(self.repo, path, recordings=recordings)
+        redactor = self.redactor() if redact else None
+        return export_json(self.repo, path, recordings=recordings, redactor=redactor)
 
     def plan_import(self, path: Path) -> ImportPlan:
         """Read a JSON export, a Markdown file or a folder of them; plan the import."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,12 +12,13 @@ from typing import Any
 from storybank.core.interchange import TransferError, format_story_markdown, written_for
 from storybank.core.practice_repository import PracticeRepository
 from storybank.core.records import TEXT_FIELDS, utcnow
+from storybank.core.redaction import Redactor
 from storybank.core.repository import Repository
 from storybank.core.transfer.files import file_stem, write_atomic
 from storybank.core.transfer.reading import read_story_text
 from storybank.core.transfer.records import FORMAT_NAME, FORMAT_VERSION, ExportStory
 
-__all__ = ["bundle_json", "export_json", "export_markdown"]
+__all__ = ["bundle_json", "export_json", "export_markdown", "redacted_json", "redacted_story"]
 
 
 def _iso(when: datetime) -> str:
@@ -73,13 +75,23 @@ def _write_story_file(base: Path, stem: str, data: bytes, uuid: str, taken: set[
         return target
 
 
-def export_markdown(repo: Repository, folder: Path) -> list[Path]:
+def redacted_story(story: ExportStory, redactor: Redactor) -> ExportStory:
+    """A story with its text, tags and value keys redacted (the file name follows
+    the redacted title)."""
+    story = redactor.redact_story(story)
+    values = {redactor.redact(key): strength for key, strength in story.values.items()}
+    return replace(story, values=values)
+
+
+def export_markdown(repo: Repository, folder: Path, redactor: Redactor | None = None) -> list[Path]:
     """Write one Markdown file per story (not in the trash) into ``folder``.
 
     The folder is created if missing. A file already there is replaced only
     when an earlier export wrote it for the same story (its front matter
     says so); any other file is left as it is, and the story goes under the
     next free name (``title-2.md``). Returns the files written, in uuid order.
+    With ``redactor``, each story is redacted before its file and its name are
+    made.
     """
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -87,6 +99,9 @@ def export_markdown(repo: Repository, folder: Path) -> list[Path]:
     except OSError as exc:
         raise TransferError(f"cannot create the folder: {exc.strerror}", path=str(folder)) from exc
     taken: set[str] = set()
+    stories = repo.export_stories()
+    if redactor is not None and redactor.active:
+        stories = [redacted_story(story, redactor) for story in stories]
     return [
         _write_story_file(
             base,
@@ -95,7 +110,7 @@ def export_markdown(repo: Repository, folder: Path) -> list[Path]:
             story.uuid,
             taken,
         )
-        for story in repo.export_stories()
+        for story in stories
     ]
 
 
@@ -272,19 +287,55 @@ def bundle_json(
     }
 
 
+#: What a redacted JSON export keeps as it is: references and times, no one's words.
+_KEPT = frozenset({
+    "format", "version", "exported_at", "uuid", "story", "prompt", "created_at",
+    "updated_at", "started_at", "due", "scheduled_at", "card_json", "recording",
+})  # fmt: skip
+
+
+def redacted_json(data: Any, redactor: Redactor, key: str = "") -> Any:
+    """A JSON export's ``data`` with every string redacted (and the keys of a map
+    of values) but the references and times in :data:`_KEPT`."""
+    if isinstance(data, str):
+        return data if key in _KEPT else redactor.redact(data)
+    if isinstance(data, list):
+        return [redacted_json(item, redactor, key) for item in data]
+    if isinstance(data, dict):
+        return {
+            redactor.redact(k) if key == "values" else k: redacted_json(v, redactor, k)
+            for k, v in data.items()
+        }
+    return data
+
+
 def export_json(
-    repo: Repository, path: Path, *, now: datetime | None = None, recordings: bool = False
+    repo: Repository,
+    path: Path,
+    *,
+    now: datetime | None = None,
+    recordings: bool = False,
+    redactor: Redactor | None = None,
 ) -> int:
     """Write the whole bank (stories, packs, prompts, practice) to one JSON file.
 
     Recorded answers stay out unless ``recordings`` is asked: then each take is
     copied into a private folder beside the file (``<name>-recordings``) and its
-    attempt names the copy. Returns how many takes were copied.
+    attempt names the copy. Returns how many takes were copied. With
+    ``redactor``, every text is redacted (a file for sharing, not a backup) and
+    no recording is copied: a take says the confidential details aloud.
     """
+    if redactor is not None and recordings:
+        raise TransferError(
+            "a redacted export cannot hold the recordings: they say the confidential details aloud"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         copied = _copy_takes(repo, path) if recordings else {}
-        data = json.dumps(bundle_json(repo, now, copied), ensure_ascii=False, indent=2) + "\n"
+        bundle = bundle_json(repo, now, copied)
+        if redactor is not None and redactor.active:
+            bundle = redacted_json(bundle, redactor)
+        data = json.dumps(bundle, ensure_ascii=False, indent=2) + "\n"
         write_atomic(path, data.encode("utf-8"))
     except OSError as exc:
         raise TransferError(f"cannot write: {exc.strerror}", path=str(path)) from exc

@@ -1,4 +1,4 @@
-"""Preferences: timing, theme, backups, value packs and recordings."""
+"""Preferences: timing, theme, backups, value packs, recordings and confidential details."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from storybank.core.backup import BackupPolicy
+from storybank.gui.dialogs.confidential_page import ConfidentialPage
 from storybank.gui.dialogs.packs_page import ValuePacksPage
 from storybank.gui.duration_spin import DurationSpin
 from storybank.gui.settings import Preferences
@@ -178,9 +179,12 @@ class PreferencesDialog(QDialog):
         self.settings = settings
         self.packs_page = ValuePacksPage(service)
         self.general_page = GeneralPage(service, settings)
+        self.confidential_page = ConfidentialPage(service)
         tabs = QTabWidget()
+        tabs.setObjectName("preferenceTabs")
         tabs.addTab(self.general_page, "General")
         tabs.addTab(self.packs_page, "Value packs")
+        tabs.addTab(self.confidential_page, "Confidential")
         self.recordings_page: RecordingsPage | None = None
         if practice is not None:
             from storybank.gui.dialogs.recordings_page import RecordingsPage

@@ -1,10 +1,12 @@
-"""Choosing what a story sheet holds: which stories, the layout, the paper."""
+"""Choosing what a story sheet holds: which stories, the layout, the paper, and
+whether confidential details are redacted."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -37,6 +39,7 @@ class SheetDialog(QDialog):
         has_current: bool,
         list_count: int,
         all_count: int,
+        confidential: int = 0,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -45,6 +48,7 @@ class SheetDialog(QDialog):
         self.setObjectName("sheetDialog")
         scope_box = self._build_scopes(has_current, list_count, all_count)
         self._build_choices()
+        self._build_redact(confidential)
         self._restore(settings, has_current)
         self._lay_out(scope_box, action)
 
@@ -79,6 +83,15 @@ class SheetDialog(QDialog):
         for name in PAGE_SIZES:
             self.page_box.addItem(name, name)
 
+    def _build_redact(self, confidential: int) -> None:
+        """Redact confidential details: only when some are listed in Preferences."""
+        label = "Redact confidential details (each replaced by its alias)"
+        if not confidential:
+            label = "Redact confidential details (none listed: Preferences ▸ Confidential)"
+        self.redact_box = QCheckBox(label)
+        self.redact_box.setObjectName("sheetRedact")
+        self.redact_box.setEnabled(confidential > 0)
+
     def _restore(self, settings: QSettings, has_current: bool) -> None:
         """Select the choices remembered from last time (the list, if there is no current story)."""
         scope = str(settings.value("sheet/scope", "list"))
@@ -92,6 +105,8 @@ class SheetDialog(QDialog):
         self.page_box.setCurrentIndex(
             max(0, self.page_box.findData(settings.value("sheet/page_size", default_page_size())))
         )
+        remembered = settings.value("sheet/redact", False, type=bool) is True
+        self.redact_box.setChecked(remembered and self.redact_box.isEnabled())
 
     def _lay_out(self, scope_box: QVBoxLayout, action: str) -> None:
         """The form, then the buttons; OK is named after the action."""
@@ -99,6 +114,7 @@ class SheetDialog(QDialog):
         form.addRow("Stories:", scope_box)
         form.addRow("Layout:", self.layout_box)
         form.addRow("Paper:", self.page_box)
+        form.addRow("", self.redact_box)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -119,8 +135,14 @@ class SheetDialog(QDialog):
     def page_size(self) -> str:
         return str(self.page_box.currentData())
 
+    def redact(self) -> bool:
+        """Whether the sheet is to be redacted."""
+        return self.redact_box.isEnabled() and self.redact_box.isChecked()
+
     def accept(self) -> None:
         self.settings.setValue("sheet/scope", self.scope())
         self.settings.setValue("sheet/layout", self.layout_choice().value)
         self.settings.setValue("sheet/page_size", self.page_size())
+        if self.redact_box.isEnabled():
+            self.settings.setValue("sheet/redact", self.redact())
         super().accept()
