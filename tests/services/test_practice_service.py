@@ -97,9 +97,9 @@ def test_a_drill_holds_only_prompts_of_the_story_s_themes_and_values(repo: Repos
     deck = service.drill_deck(story.id, size=50)
     assert deck
     for entry in deck:
-        assert entry.prompt.theme == "peer-conflict" or "candor" in entry.prompt.values
+        assert entry.prompt.theme == "peer-conflict" or "candor" in entry.prompt.probes
     # Prompts matching both come first.
-    both = [e.prompt.theme == "peer-conflict" and "candor" in e.prompt.values for e in deck]
+    both = [e.prompt.theme == "peer-conflict" and "candor" in e.prompt.probes for e in deck]
     assert both == sorted(both, reverse=True)
 
 
