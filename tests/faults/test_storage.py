@@ -230,6 +230,8 @@ def test_close_ends_the_background_check(
     folder = filled_bank(200)
     for _ in range(5):
         db = Database.open(database_path(folder), backup=no_backup_expected)
+        assert db.integrity is not None and not quick_check_threads()  # the window starts it
+        db.integrity.start()
         time.sleep(0.05)  # the check is under way
         assert quick_check_threads()
         started = time.monotonic()
@@ -267,6 +269,7 @@ def test_restore_waits_for_the_background_check(
     backup = make_backup(database_path(folder), backup_dir(folder), "manual")
     service = StoryService(open_bank(folder), folder)
     try:
+        service.start_integrity_check()  # as the window does once it is up
         assert quick_check_threads()  # still reading the file that restore replaces
         service.restore(backup)
         assert quick_check_threads() == []

@@ -8,9 +8,9 @@ connection, and the SQLAlchemy engine for writes is made on first use. An
 older database is backed up, then migrated.
 
 The structural check (``PRAGMA quick_check``) reads the whole file, so on the
-fast path it runs on a thread of its own while the window opens; every write
-waits for its verdict, so a damaged file is still caught before anything is
-written into it.
+fast path it runs on a thread of its own, started once the window is up; every
+write waits for its verdict, so a damaged file is still caught before anything
+is written into it.
 
 Until that verdict is in, the file is only ever opened read-only (a ``mode=ro``
 URI): SQLite's last connection to close checkpoints the ``-wal`` into the main
@@ -193,13 +193,16 @@ class IntegrityCheck:
     """``PRAGMA quick_check`` of a bank, read-only, on a thread of its own.
 
     Start-up does not wait for it; :meth:`Database.write` does, so nothing is
-    written into a damaged file. The window asks :meth:`done` and shows the
-    verdict. :meth:`stop` ends it early (closing the bank does), and waits
-    until its connection is closed; a stopped check has no verdict, so
-    :meth:`verdict` then runs it again, to the end.
+    written into a damaged file. Made with ``start=False`` it waits for
+    :meth:`start` (the window starts it once it is up, so that its thread does
+    not take turns with the first paint); a write before then runs it in full
+    first. The window asks :meth:`done` and shows the verdict. :meth:`stop`
+    ends it early (closing the bank does), and waits until its connection is
+    closed; a stopped check has no verdict, so :meth:`verdict` then runs it
+    again, to the end.
     """
 
-    def __init__(self, path: Path, *, wait: bool = False) -> None:
+    def __init__(self, path: Path, *, wait: bool = False, start: bool = True) -> None:
         self.path = path
         #: The damage found, once the check is done (None: none found).
         self.problem: str | None = None
@@ -212,8 +215,14 @@ class IntegrityCheck:
         self._thread = threading.Thread(target=self._run, name="quick_check", daemon=True)
         if wait:
             self._run()
-        else:
-            self._thread.start()
+        elif start:
+            self.start()
+
+    def start(self) -> None:
+        """Run the check on its thread, unless it has run or runs already."""
+        with self._lock:
+            if not self._finished and self._thread.ident is None:
+                self._thread.start()
 
     def _run(self) -> None:
         problem: str | None
@@ -249,8 +258,8 @@ class IntegrityCheck:
         return self.done() and self._finished and self.problem is None and self.failure is None
 
     def done(self) -> bool:
-        """Whether the check is over (never blocks)."""
-        return not self._thread.is_alive()
+        """Whether the check is over (never blocks); False until it started."""
+        return self._finished or (self._thread.ident is not None and not self._thread.is_alive())
 
     def stop(self) -> None:
         """Interrupt the check if it still runs, and wait for its thread to end."""
@@ -361,7 +370,7 @@ class Database:
         if revision == HEAD_REVISION:
             for suffix in ("", "-wal", "-shm"):  # narrowed only: the bytes stay as they are
                 make_private(Path(f"{path}{suffix}"))
-            return cls(path, IntegrityCheck(path))
+            return cls(path, IntegrityCheck(path, start=False))
         if path.exists() and path.stat().st_size:
             IntegrityCheck(path, wait=True).verdict()
         _create_private(path)

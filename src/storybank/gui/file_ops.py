@@ -323,7 +323,9 @@ class FileOps(QObject):
         )
 
     def check_integrity(self) -> None:
-        """Show the verdict of the background integrity check once it is in."""
+        """Show the verdict of the background integrity check once it is in (the
+        first poll, just after the window's first paint, starts it)."""
+        self.service.start_integrity_check()
         if not self.service.integrity_checked():
             return
         self._integrity_timer.stop()

@@ -556,6 +556,11 @@ class StoryService(QObject):
         check = self.repo.db.integrity
         return check is None or check.done()
 
+    def start_integrity_check(self) -> None:
+        """Start the background integrity check, once the window is up (if not yet)."""
+        if self.repo.db.integrity is not None:
+            self.repo.db.integrity.start()
+
     def close(self) -> None:
         self._closed = True
         if self._watch is not None:
