@@ -97,7 +97,16 @@ def inspect_file(path: Path, *, quick_check: bool = True) -> str | None:
     """
     if not _is_sqlite(path):
         return None
-    tables, row = _schema_of(path)
+    with closing(_connect_for_reads(path)) as conn:
+        revision = _revision(path, conn)
+    if quick_check:
+        IntegrityCheck(path, wait=True).verdict()
+    return revision
+
+
+def _revision(path: Path, conn: sqlite3.Connection) -> str | None:
+    """The schema revision read on ``conn`` (None: an empty bank); refuse any other file."""
+    tables, row = _schema_of(path, conn)
     if not tables:
         return None
     revision = row[0] if row else None
@@ -112,8 +121,6 @@ def inspect_file(path: Path, *, quick_check: bool = True) -> str | None:
             f"{path} was written by a newer version of Storybank (schema {revision}). "
             "Update Storybank to open it; this version left it untouched."
         )
-    if quick_check:
-        IntegrityCheck(path, wait=True).verdict()
     return revision
 
 
@@ -142,19 +149,28 @@ def _is_sqlite(path: Path) -> bool:
     return True
 
 
-def _schema_of(path: Path) -> tuple[set[str], tuple[str] | None]:
-    """The file's tables and its ``alembic_version`` row, read read-only."""
+def _connect_for_reads(path: Path) -> sqlite3.Connection:
+    """A read-only connection in autocommit, as :meth:`Database.reader` keeps it."""
     try:
-        with closing(connect_read_only(path)) as conn:
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-            if not tables:
-                return tables, None
-            if "alembic_version" not in tables:
-                raise NotABank(
-                    f"{path} is an SQLite file, but not a Storybank database. "
-                    "It was left untouched."
-                )
-            return tables, conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        conn = connect_read_only(path, isolation_level=None)
+        for pragma in READ_PRAGMAS:
+            conn.execute(f"PRAGMA {pragma}")
+    except sqlite3.Error as exc:
+        raise _unreadable(path, exc) from exc
+    return conn
+
+
+def _schema_of(path: Path, conn: sqlite3.Connection) -> tuple[set[str], tuple[str] | None]:
+    """The file's tables and its ``alembic_version`` row, read on ``conn``."""
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        if not tables:
+            return tables, None
+        if "alembic_version" not in tables:
+            raise NotABank(
+                f"{path} is an SQLite file, but not a Storybank database. It was left untouched."
+            )
+        return tables, conn.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.Error as exc:
         raise _unreadable(path, exc) from exc
 
@@ -366,11 +382,23 @@ class Database:
         At the head revision the structural check goes on in the background
         (:attr:`integrity`); an older file is checked in full before migrating.
         """
-        revision = inspect_file(path, quick_check=False)
-        if revision == HEAD_REVISION:
-            for suffix in ("", "-wal", "-shm"):  # narrowed only: the bytes stay as they are
-                make_private(Path(f"{path}{suffix}"))
-            return cls(path, IntegrityCheck(path, start=False))
+        revision = None
+        if _is_sqlite(path):
+            # The connection that reads the revision stays on as the reader.
+            conn = _connect_for_reads(path)
+            try:
+                revision = _revision(path, conn)
+            except BaseException:
+                conn.close()
+                raise
+            if revision != HEAD_REVISION:
+                conn.close()
+            else:
+                for suffix in ("", "-wal", "-shm"):  # narrowed only: the bytes stay as they are
+                    make_private(Path(f"{path}{suffix}"))
+                opened = cls(path, IntegrityCheck(path, start=False))
+                opened._reader = conn
+                return opened
         if path.exists() and path.stat().st_size:
             IntegrityCheck(path, wait=True).verdict()
         _create_private(path)
@@ -390,10 +418,7 @@ class Database:
         module's notes).
         """
         if self._reader is None:
-            conn = connect_read_only(self.path, isolation_level=None)
-            for pragma in READ_PRAGMAS:
-                conn.execute(f"PRAGMA {pragma}")
-            self._reader = conn
+            self._reader = _connect_for_reads(self.path)
         return self._reader
 
     def verify(self) -> None:

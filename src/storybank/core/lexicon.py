@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 from functools import cache, lru_cache
-from importlib import resources
 
 #: Zipf frequency (log10 of occurrences per billion words) below which a word
 #: is rare enough to be a concrete detail: "checklist" (3.5) and "dashboard"
@@ -34,6 +33,8 @@ def _frequencies() -> dict[str, float]:
 
 @cache
 def _valences() -> dict[str, float]:
+    from importlib import resources  # the coach's first reading, not start-up, pays for it
+
     # The lexicon is a tab-separated table: token, mean valence (-4..4), ...
     text = (resources.files("vaderSentiment") / "vader_lexicon.txt").read_text(encoding="utf-8")
     table: dict[str, float] = {}

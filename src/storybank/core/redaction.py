@@ -18,7 +18,6 @@ loses what matches. So a redacted rendering never holds the original.
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -322,12 +321,16 @@ class Redactor:
         return "".join(parts)
 
     def _html_text(self, segment: str) -> str:
+        import html  # printing and export need it; start-up (this module) does not
+
         plain = html.unescape(segment)
         if not segment or self.regex is None or not self.regex.search(plain):
             return segment
         return html.escape(self.redact(plain), quote=False)
 
     def _attribute(self, match: re.Match[str]) -> str:
+        import html
+
         name, quote, value = match.group(1), match.group(2), match.group(3)
         plain = html.unescape(value)
         if self.regex is None or not self.regex.search(plain):

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QStackedWidget,
-    QStyle,
     QStyledItemDelegate,
     QVBoxLayout,
     QWidget,
@@ -215,6 +214,16 @@ class StoryRowDelegate(QStyledItemDelegate):
 
     PAD = 8
 
+    def __init__(self, view: QListView) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: _Index) -> None:
+        """The row as the style draws it (background, selection, focus), without
+        its text: :meth:`paint` draws that."""
+        super().initStyleOption(option, index)
+        option.text = ""
+
     def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
         title = QFont(option.font)
         title.setBold(True)
@@ -231,12 +240,11 @@ class StoryRowDelegate(QStyledItemDelegate):
         row: StoryRow | None = index.data(ROW_ROLE)
         if row is None:
             return
-        self.initStyleOption(option, index)
-        style = option.widget.style() if option.widget else None
-        option.text = ""
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        super().paint(painter, option, index)
+        # Selected as the view marks it in the option: told by the view itself,
+        # since the option's state would make Python build QStyle's many enums
+        # before the first paint.
+        selected = self._view.selectionModel().isSelected(index)
         palette: QPalette = option.palette
         text_color = palette.color(
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text

@@ -155,8 +155,12 @@ def apply_theme(app: QApplication, theme: str) -> bool:
         app.setStyle(contrast_style_class()(fusion) if dark else fusion)
         style = app.style()
         app.setPalette(dark_palette() if dark else style.standardPalette())
-    else:
+        app.setProperty("storybankPalette", True)
+    elif app.property("storybankPalette"):
+        # Undo the palette set above. Until then the app has the system's own,
+        # and start-up leaves it be (Python would build QStyle's enums to ask).
         app.setPalette(app.style().standardPalette())
+        app.setProperty("storybankPalette", False)
     # Style sheets resolve palette(...) when a widget is polished; polish the
     # open windows' styled widgets again so that they take the new colours.
     for widget in app.allWidgets():
