@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from storybank.core.bank import open_bank
+from storybank.core.rubric import DIMENSIONS
 from storybank.gui.coach_panel import FINDING_ROLE
 from storybank.gui.main_window import MainWindow
 from storybank.gui.story_editor import utf16_offset
@@ -131,6 +132,13 @@ def test_the_rubric_follows_the_story(
     assert set(report.rubric) == {"ownership", "specificity", "result", "reflection", "structure"}
     description = panel.rubric.accessibleDescription()
     assert "Ownership: " in description and "Fit to values: not read" in description
+    # Hovering a dimension tells its reading and question; the other column, its own.
+    rubric = panel.rubric
+    qtbot.mouseMove(rubric, rubric._cell(0).center().toPoint())
+    qtbot.waitUntil(lambda: rubric.toolTip().startswith("Ownership: "), timeout=2000)
+    fit = next(i for i, d in enumerate(DIMENSIONS) if d.name == "Fit to values")
+    qtbot.mouseMove(rubric, rubric._cell(fit).center().toPoint())
+    qtbot.waitUntil(lambda: rubric.toolTip().startswith("Fit to values: not read"), timeout=2000)
     specific = report.rubric["specificity"]
     # Rewrite the Action as busy words with nothing concrete: specificity falls
     # and the coach names the vague words.

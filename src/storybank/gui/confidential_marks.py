@@ -84,7 +84,6 @@ class ConfidentialMarks(QObject):
         self.format: QTextCharFormat | None = None
         self._highlighters: list[QSyntaxHighlighter] = []
         service.changed.connect(self._on_changed)
-        editor.installEventFilter(self)
         self.reload()
 
     def reload(self) -> None:
@@ -110,7 +109,10 @@ class ConfidentialMarks(QObject):
                 self.mark_line(widget)
 
     def _attach(self) -> None:
-        """Highlighters on the sections; the one-line fields marked as they change."""
+        """Highlighters on the sections; the one-line fields marked as they change; a
+        new theme redraws the marks (watched from now on: until a detail is listed,
+        the editor's events need not pass through here)."""
+        self.editor.installEventFilter(self)
         make = highlighter_class()
         for widget in self.editor.inputs.values():
             if isinstance(widget, QPlainTextEdit):

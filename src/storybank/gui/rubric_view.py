@@ -10,12 +10,16 @@ value tagged primary) shows a dash and says why.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QHelpEvent, QPainter, QPalette
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from storybank.core.rubric import DIMENSIONS, HIGH, Dimension, shown
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QMouseEvent
 
 #: A reading's colour: weak, middling, strong.
 READING_COLORS = (QColor("#c0392b"), QColor("#d68910"), QColor("#4f9a6b"))
@@ -53,6 +57,7 @@ class RubricView(QWidget):
     def set_readings(self, readings: Mapping[str, float]) -> None:
         """Show ``readings`` (dimension key -> 1.0-5.0); an empty mapping clears."""
         self.readings = dict(readings)
+        self.setToolTip("")  # the next move of the pointer reads the new readings
         self.setAccessibleDescription(
             "; ".join(
                 describe(d, self.readings.get(d.key)).splitlines()[0]
@@ -86,17 +91,20 @@ class RubricView(QWidget):
                 return dimension
         return None
 
-    def event(self, event: QEvent) -> bool:
-        if isinstance(event, QHelpEvent) and event.type() == QHelpEvent.Type.ToolTip:
-            dimension = self._dimension_at(event.pos().x(), event.pos().y())
-            if dimension is not None and self.readings:
-                QToolTip.showText(
-                    event.globalPos(), describe(dimension, self.readings.get(dimension.key)), self
-                )
-            else:
-                QToolTip.hideText()
-            return True
-        return super().event(event)
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        """The tooltip is the dimension's under the pointer, and Qt shows it (only
+        the pointer's moves come here: an ``event`` override would see every event,
+        and pay for Qt's event types at start-up)."""
+        position = event.position()
+        dimension = self._dimension_at(position.x(), position.y())
+        tip = ""
+        if dimension is not None and self.readings:
+            tip = describe(dimension, self.readings.get(dimension.key))
+        if tip != self.toolTip():
+            self.setToolTip(tip)
+            if QToolTip.isVisible():  # moved on to another dimension: say so at once
+                QToolTip.showText(event.globalPosition().toPoint(), tip, self)
+        super().mouseMoveEvent(event)
 
     def paintEvent(self, _event: object) -> None:
         painter = QPainter(self)
