@@ -63,7 +63,7 @@ def test_a_redacted_pdf_holds_neither_the_customer_nor_the_figure(
         assert done.returncode == 0, done.stderr
         assert "1 story, redacted" in done.stdout
         text = pdf_text(out)
-        assert "Acme" not in text and "4.2" not in text, (layout, text)
+        assert "Acme" not in text and "$4.2" not in text, (layout, text)
         assert "retailer" in text, (layout, text)
         if layout != "matrix":  # the matrix shows titles only
             assert FIGURE_ALIAS in text or layout == "cheat", (layout, text)
@@ -80,7 +80,7 @@ def test_a_redacted_markdown_export_holds_neither(bank: str, tmp_path: Path) -> 
     assert "1 story files, redacted" in done.stdout
     [written] = (tmp_path / "shared").iterdir()
     text = written.read_text(encoding="utf-8")
-    assert "Acme" not in text and "4.2" not in text and "acme" not in written.name
+    assert "Acme" not in text and "$4.2" not in text and "acme" not in written.name
     assert ALIAS in text and FIGURE_ALIAS in text
     plain = run("export", "--data-dir", bank, "--format", "md", "-o", str(tmp_path / "all"))
     assert plain.returncode == 0, plain.stderr
@@ -93,7 +93,7 @@ def test_a_redacted_json_export_holds_neither(bank: str, tmp_path: Path) -> None
     done = run("export", "--data-dir", bank, "--format", "json", "--redact", "-o", str(out))
     assert done.returncode == 0, done.stderr
     raw = out.read_text(encoding="utf-8")
-    assert "Acme" not in raw and "4.2" not in raw
+    assert "Acme" not in raw and "$4.2" not in raw
     [story] = json.loads(raw)["stories"]
     assert (
         story["tags"] == [ALIAS]
