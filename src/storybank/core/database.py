@@ -153,9 +153,13 @@ def _connect_for_reads(path: Path) -> sqlite3.Connection:
     """A read-only connection in autocommit, as :meth:`Database.reader` keeps it."""
     try:
         conn = connect_read_only(path, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise _unreadable(path, exc) from exc
+    try:
         for pragma in READ_PRAGMAS:
             conn.execute(f"PRAGMA {pragma}")
     except sqlite3.Error as exc:
+        conn.close()
         raise _unreadable(path, exc) from exc
     return conn
 

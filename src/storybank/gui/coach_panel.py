@@ -224,7 +224,6 @@ class CoachPanel(QWidget):
         self._result.ready.connect(self._on_result)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(ANALYSE_DELAY_MS)
         self._timer.timeout.connect(self.analyse)
 
         self.score_label = QLabel("–")
@@ -303,12 +302,12 @@ class CoachPanel(QWidget):
         if self.window().isVisible():
             self.analyse()
         else:  # opening: paint the window first, then the coach (its first run compiles)
-            QTimer.singleShot(FIRST_ANALYSIS_DELAY_MS, self.analyse)
+            self._timer.start(FIRST_ANALYSIS_DELAY_MS)  # a child timer: closing stops it
 
     def schedule(self) -> None:
         """Analyse again once typing pauses."""
         if self.story_id is not None:
-            self._timer.start()
+            self._timer.start(ANALYSE_DELAY_MS)
 
     def analyse(self) -> None:
         """Analyse the editor's text now (on a worker thread if it is very long)."""
