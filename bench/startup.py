@@ -56,27 +56,41 @@ window.show()
 app.exec()
 """
 
-# Loads storybank.app first, as the ``storybank`` command does, then wraps the
+# Runs storybank.app's main() as the ``storybank`` command does, and wraps the
 # window's paintEvent as the bare window's: the moment counted is the event
 # loop's first turn after the first paint (its timer is queued before the
 # window's own work for just after the first paint, which is not counted).
-STORYBANK = """
+# The window's module is patched where start-up imports it (in _show_window),
+# not before main() runs: imported early, it would load PySide6 ahead of the
+# core and outside main()'s start-up settings.
+WRAP_WINDOW = """
 import sys
-from storybank.app import main
-from PySide6.QtCore import QTimer
-from storybank.gui import main_window
+import storybank.app
+def patched_show_window(service, guard):
+    from storybank.gui import main_window
+    patch(main_window.MainWindow)
+    return show_window(service, guard)
+show_window = storybank.app._show_window
+storybank.app._show_window = patched_show_window
+"""
+
+STORYBANK = (
+    WRAP_WINDOW
+    + """
 def done():
     import os, time
     print(time.time(), flush=True)
     os._exit(0)
-own = main_window.MainWindow.paintEvent
-def painted(self, event):
-    QTimer.singleShot(0, done)
-    own(self, event)
-main_window.MainWindow.paintEvent = painted
-sys.exit(main(["--data-dir", sys.argv[1]]))
+def patch(window_class):
+    from PySide6.QtCore import QTimer
+    own = window_class.paintEvent
+    def painted(self, event):
+        QTimer.singleShot(0, done)
+        own(self, event)
+    window_class.paintEvent = painted
+sys.exit(storybank.app.main(["--data-dir", sys.argv[1]]))
 """
-
+)
 
 # The older clock: the first turn of the event loop after show(), which on the
 # offscreen platform comes before the first paint (``--until shown``).
@@ -96,22 +110,23 @@ QTimer.singleShot(0, shown)
 app.exec()
 """
 
-STORYBANK_SHOWN = """
-import sys
-from storybank.app import main
-from PySide6.QtCore import QTimer
-from storybank.gui import main_window
-shown = main_window.MainWindow.show
-def show(self):
-    shown(self)
-    def done():
-        import os, time
-        print(time.time(), flush=True)
-        os._exit(0)
-    QTimer.singleShot(0, done)
-main_window.MainWindow.show = show
-sys.exit(main(["--data-dir", sys.argv[1]]))
+STORYBANK_SHOWN = (
+    WRAP_WINDOW
+    + """
+def patch(window_class):
+    from PySide6.QtCore import QTimer
+    shown = window_class.show
+    def show(self):
+        shown(self)
+        def done():
+            import os, time
+            print(time.time(), flush=True)
+            os._exit(0)
+        QTimer.singleShot(0, done)
+    window_class.show = show
+sys.exit(storybank.app.main(["--data-dir", sys.argv[1]]))
 """
+)
 
 
 def timed(code: str, *args: str, env: dict[str, str]) -> float:

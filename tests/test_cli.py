@@ -43,6 +43,24 @@ def test_check_on_a_data_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert ": ok" in out and "stories: 0" in out and "Netflix culture" in out
 
 
+def test_a_command_runs_with_the_garbage_collector_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Start-up loads its modules with the collector off; a command, or a bad
+    argument, never leaves it off."""
+    import gc
+
+    import storybank.cli
+
+    seen: list[bool] = []
+    monkeypatch.setattr(storybank.cli, "run", lambda _args: seen.append(gc.isenabled()) or 0)
+    assert main(["check", "--data-dir", str(tmp_path / "bank")]) == 0
+    assert seen == [True] and gc.isenabled()
+    with pytest.raises(SystemExit):
+        main(["--no-such-flag"])
+    assert gc.isenabled()
+
+
 def test_check_demo(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--demo", "check"]) == 0
     assert "stories: 9" in capsys.readouterr().out

@@ -11,16 +11,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal
 
-# The Qt-free core the window needs loads before PySide6 does: once imported,
-# PySide6 reads the source of every module imported after it (its check for
-# ``from __feature__ import``), which start-up need not pay for these.
-import storybank.core.backup
-import storybank.core.bank
-import storybank.core.changes
-import storybank.core.markdown
-import storybank.core.speaking  # noqa: F401
 from storybank import __version__
-from storybank.cli import build_parser, run
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
@@ -319,7 +310,33 @@ def _run_gui(data_dir: str | None, demo: bool) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``storybank`` command."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser(argv).parse_args(argv)
+    # Loading the modules makes many objects and frees few: the cyclic
+    # collector's passes over them would find next to nothing. It stays off
+    # for the window until its first paint (run_gui); a command turns it on.
+    gc.disable()
+    try:
+        _load_core()
+        from storybank.cli import build_parser, run
+
+        args = build_parser(argv).parse_args(argv)
+    except BaseException:
+        gc.enable()
+        raise
     if args.command:
+        gc.enable()
         return run(args)
     return run_gui(args.data_dir, args.demo)
+
+
+def _load_core() -> None:
+    """Load the Qt-free core the window needs before PySide6 is imported.
+
+    Once imported, PySide6 reads the source of every module imported after it
+    (its check for ``from __feature__ import``), which start-up need not pay
+    for these.
+    """
+    import storybank.core.backup
+    import storybank.core.bank
+    import storybank.core.changes
+    import storybank.core.markdown
+    import storybank.core.speaking  # noqa: F401
