@@ -31,7 +31,6 @@ from storybank.core.records import (
     ValueInfo,
     json_list,
 )
-from storybank.core.redaction import SensitiveRule
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
     from storybank.core.coverage import Coverage
     from storybank.core.interchange import ParsedStory
     from storybank.core.prompts import PromptBank
+    from storybank.core.redaction import SensitiveRule
     from storybank.core.transfer.records import (
         BankStory,
         DismissedRecord,
@@ -427,12 +427,18 @@ class Repository(Store):
 
     def sensitive_terms(self) -> list[SensitiveRule]:
         """The confidential terms and the built-in patterns turned on, in list order."""
+        from storybank.core.redaction import SensitiveRule
+
         return [
             SensitiveRule(kind=kind, term=term, alias=alias, id=row_id, position=position)
             for row_id, kind, term, alias, position in self._rows(
                 "SELECT id, kind, term, alias, position FROM sensitive_term ORDER BY position, id"
             )
         ]
+
+    def has_sensitive_terms(self) -> bool:
+        """Whether any confidential term or pattern is listed (most banks: none)."""
+        return bool(self._rows("SELECT EXISTS (SELECT 1 FROM sensitive_term)")[0][0])
 
     def add_sensitive_term(self, term: str, alias: str = "") -> SensitiveRule:
         """List a term to hide, after the others; TermError when it cannot be."""

@@ -4,8 +4,9 @@ or pattern listed in Preferences ▸ Confidential, in every field, as it is type
 One precompiled expression (:class:`~storybank.core.redaction.Redactor`) is run
 over the paragraph typed in. The STAR sections are marked by a syntax
 highlighter; the one-line fields (title, company, role, when) take the same
-format the way an input method underlines what it composes. Nothing is made
-while no detail is listed, so a bank without any pays nothing at start-up.
+format the way an input method underlines what it composes. Nothing is made,
+nor the redaction module loaded, while no detail is listed, so a bank without
+any pays nothing at start-up.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 
 from storybank.core.database import StorageError
-from storybank.core.redaction import Redactor
 from storybank.gui.story_editor import utf16_offset
 from storybank.gui.theme import attention_color
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
     from storybank.core.changes import ChangeSet
+    from storybank.core.redaction import Redactor
     from storybank.gui.story_editor import StoryEditor
     from storybank.services.stories import StoryService
 
@@ -62,10 +63,11 @@ def highlighter_class() -> Callable[[QTextDocument, ConfidentialMarks], QSyntaxH
             self.marks = marks
 
         def highlightBlock(self, text: str) -> None:
-            if not self.marks.redactor.active:
+            redactor = self.marks.redactor
+            if redactor is None or not redactor.active:
                 return
             mark = self.marks.format or marked_format()
-            for start, length in utf16_spans(self.marks.redactor, text):
+            for start, length in utf16_spans(redactor, text):
                 self.setFormat(start, length, mark)
 
     return ConfidentialHighlighter
@@ -79,7 +81,8 @@ class ConfidentialMarks(QObject):
         super().__init__(editor)
         self.editor = editor
         self.service = service
-        self.redactor = Redactor(())
+        #: The details listed, once there are any (or were: then maybe none now).
+        self.redactor: Redactor | None = None
         #: The marks' format, made with the first (Qt types cost start-up time).
         self.format: QTextCharFormat | None = None
         self._highlighters: list[QSyntaxHighlighter] = []
@@ -89,18 +92,18 @@ class ConfidentialMarks(QObject):
     def reload(self) -> None:
         """Read the confidential details again and mark them in every field."""
         try:
+            if self.redactor is None and not self.service.has_sensitive_terms():
+                return  # none listed, none marked
             redactor = self.service.redactor()
         except StorageError:
             return  # the bank cannot be read: the marks stay as they were
-        if not redactor.active and not self.redactor.active:
-            return
         self.redactor = redactor
         self.refresh()
 
     def refresh(self) -> None:
         """Mark every field again (a new list, a new theme)."""
         self.format = marked_format()
-        if self.redactor.active and not self._highlighters:
+        if self.redactor is not None and self.redactor.active and not self._highlighters:
             self._attach()
         for highlighter in self._highlighters:
             highlighter.rehighlight()
@@ -125,6 +128,8 @@ class ConfidentialMarks(QObject):
         them (relative to the cursor), with no text, so nothing else changes."""
         from PySide6.QtGui import QInputMethodEvent
 
+        if self.redactor is None:
+            return
         mark = self.format or marked_format()
         kind = QInputMethodEvent.AttributeType.TextFormat
         cursor = line.cursorPosition()
@@ -139,6 +144,6 @@ class ConfidentialMarks(QObject):
             self.reload()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.PaletteChange and self.redactor.active:
+        if self.redactor is not None and event.type() == QEvent.Type.PaletteChange:
             self.refresh()
         return False

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from storybank.core.rubric import DIMENSIONS, HIGH, Dimension, shown
 
@@ -102,6 +102,8 @@ class RubricView(QWidget):
             tip = describe(dimension, self.readings.get(dimension.key))
         if tip != self.toolTip():
             self.setToolTip(tip)
+            from PySide6.QtWidgets import QToolTip  # on a move: not at start-up
+
             if QToolTip.isVisible():  # moved on to another dimension: say so at once
                 QToolTip.showText(event.globalPosition().toPoint(), tip, self)
         super().mouseMoveEvent(event)

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -87,6 +87,8 @@ class SafeTextBrowser(QTextBrowser):
     @staticmethod
     def _open(url: QUrl) -> None:
         if url.scheme() in ("https", "mailto"):
+            from PySide6.QtGui import QDesktopServices  # on a click: not at start-up
+
             QDesktopServices.openUrl(url)
 
 

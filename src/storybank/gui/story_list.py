@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -35,7 +35,9 @@ from storybank.core.records import StoryRow
 from storybank.core.repository import ShowKey, SortKey
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QStyleOptionViewItem  # annotations only
+    # Annotations only: PySide6 builds a Qt class's Python type on first use.
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QStyleOptionViewItem
 from storybank.core.speaking import clock
 from storybank.gui.theme import mark_secondary
 

@@ -30,7 +30,6 @@ from storybank.core.records import (
     ValueInfo,
     utcnow,
 )
-from storybank.core.redaction import Redactor, SensitiveRule
 from storybank.core.repository import Repository, ShowKey, SortKey
 from storybank.core.speaking import CoachSettings
 from storybank.core.tellings import LENGTHS
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
     from storybank.core.backup import BackupPolicy
     from storybank.core.coach import CoachReport
     from storybank.core.coverage import Coverage
+    from storybank.core.redaction import Redactor, SensitiveRule
     from storybank.core.transfer.records import Choice, ImportPlan, ImportResult
 
 log = logging.getLogger("storybank")
@@ -434,8 +434,13 @@ class StoryService(QObject):
     def sensitive_terms(self) -> list[SensitiveRule]:
         return self.repo.sensitive_terms()
 
+    def has_sensitive_terms(self) -> bool:
+        return self.repo.has_sensitive_terms()
+
     def redactor(self) -> Redactor:
         """The confidential details listed, ready to find and to hide."""
+        from storybank.core.redaction import Redactor
+
         return Redactor(self.repo.sensitive_terms())
 
     def add_sensitive_term(self, term: str, alias: str = "") -> SensitiveRule:
