@@ -163,6 +163,26 @@ def test_a_term_listed_in_preferences_is_marked_and_kept_out_of_a_pdf(
     assert window.settings.value("sheet/redact", False, type=bool) is True
 
 
+def test_details_listed_before_the_window_opens_are_marked_at_once(
+    qtbot: QtBot, make_window: MakeWindow, data_dir: Path
+) -> None:
+    """A bank with details listed marks them when it opens; one without has
+    nothing to mark, and the window does not load the redaction rules for it."""
+    repo = open_bank(data_dir)
+    repo.create_story(title="Quiet story", result="Acme Corp renewed.")
+    repo.db.close()
+    plain = make_window()
+    assert plain.file_ops.confidential_marks.redactor is None
+    plain.close()
+    repo = open_bank(data_dir)
+    repo.add_sensitive_term(CUSTOMER, ALIAS)
+    repo.db.close()
+    window = make_window()
+    result = window.editor.inputs["result"]
+    assert isinstance(result, QPlainTextEdit)
+    qtbot.waitUntil(lambda: marks(result) == [(0, 9)])
+
+
 def test_an_export_asks_and_remembers_whether_to_redact(
     qtbot: QtBot,
     window: MainWindow,
