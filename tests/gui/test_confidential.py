@@ -157,7 +157,7 @@ def test_a_term_listed_in_preferences_is_marked_and_kept_out_of_a_pdf(
     assert "(redacted)" in Path(named[0]).name and "Acme" not in named[0]
     reader = PdfReader(target)
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
-    assert "Acme" not in text and "acme" not in text and "$4.2" not in text
+    assert "Acme" not in text and "acme" not in text and "4.2M" not in text
     assert ALIAS in text and "~$XM" in text
     assert "Acme" not in str((reader.metadata or {}).get("/Title", ""))
     assert window.settings.value("sheet/redact", False, type=bool) is True
@@ -167,7 +167,7 @@ def test_details_listed_before_the_window_opens_are_marked_at_once(
     qtbot: QtBot, make_window: MakeWindow, data_dir: Path
 ) -> None:
     """A bank with details listed marks them when it opens; one without has
-    nothing to mark, and the window does not load the redaction rules for it."""
+    nothing to mark, and the window reads no rules for it."""
     repo = open_bank(data_dir)
     repo.create_story(title="Quiet story", result="Acme Corp renewed.")
     repo.db.close()
@@ -206,7 +206,7 @@ def test_an_export_asks_and_remembers_whether_to_redact(
     assert boxes.shown[-1][1].startswith("Redact confidential details?")
     [written] = shared.iterdir()
     text = written.read_text(encoding="utf-8")
-    assert "Acme" not in text and "$4.2" not in text and ALIAS in text
+    assert "Acme" not in text and "4.2M" not in text and ALIAS in text
     assert window.settings.value("export/redact", False, type=bool) is True
     # JSON: the question says what a redacted file is for, and no recording is asked about.
     path = tmp_path / "shared.json"
